@@ -1,0 +1,18 @@
+# Helpers that give every target of the project the same warnings, without global flags.
+
+# superlink_strict(<target>): the project's warning set, errors included.
+function(superlink_strict target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Werror)
+endfunction()
+
+# superlink_unit_test(<name> SOURCES ... LIBS ...): a GoogleTest binary registered with ctest.
+# Tests are labelled "unit" so `ctest -L unit` runs them alone.
+function(superlink_unit_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  superlink_strict(${name})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gmock GTest::gtest_main)
+  gtest_discover_tests(${name}
+    DISCOVERY_TIMEOUT 60
+    PROPERTIES LABELS unit TIMEOUT 120)
+endfunction()

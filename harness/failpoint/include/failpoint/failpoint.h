@@ -1,0 +1,113 @@
+// Failpoints: named sites in a program where a fault can be injected at run time.
+//
+// A site is written `FAILPOINT("scheduler.tick")`. It evaluates to a
+// std::optional<std::string>: empty when nothing fired (or the task was one that only delays,
+// prints or does nothing), and holding the argument when a `return` task fired, so the caller
+// decides what "return" means at that site. A `panic` task throws failpoint::Panic; `abort`,
+// `segv` and `exit(N)` end the process.
+//
+// Configuration uses tikv/fail-rs's grammar: `name=actions;name=actions`, where actions are
+// `action->action...` and an action is `[p%][N*]task[(arg)]`.
+//
+// Sites are compiled in only where FAILPOINTS_ENABLED is 1 (targets get it by linking the CMake
+// target `failpoint`). Elsewhere a site is an empty expression and arming it changes nothing.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace failpoint {
+
+// Thrown by the `panic` task: the thread that runs the site dies with this cause.
+class Panic : public std::runtime_error {
+ public:
+  Panic(std::string site, std::string message);
+  const std::string& site() const { return site_; }
+  const std::string& message() const { return message_; }
+
+ private:
+  std::string site_;
+  std::string message_;
+};
+
+// A configuration that cannot be used: unknown site, bad grammar, bad number. what() names the
+// bad piece, e.g. `failpoint 'scheduler.tik': unknown site (known: ...)`.
+class SpecError : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+// A site the program declares, with one line on where it is.
+struct SiteInfo {
+  std::string name;
+  std::string where;
+};
+
+// Declares the sites of this program. Configuring a name that was not declared is an error
+// (when no site was declared at all, any name is accepted: handy in unit tests).
+void declare_sites(std::vector<SiteInfo> sites);
+std::vector<SiteInfo> declared_sites();
+
+// Replaces the whole configuration with `spec` ("a=...;b=..."). Throws SpecError; on error the
+// previous configuration stays.
+void configure(std::string_view spec);
+// Arms (or re-arms) one site: `actions` as in the grammar. Throws SpecError.
+void configure_one(std::string_view site, std::string_view actions);
+// Disarms every site and releases threads blocked in `pause`.
+void teardown();
+// Names of the armed sites, in configuration order.
+std::vector<std::string> armed_sites();
+// True when an armed action has a probability below 100%.
+bool any_probabilistic();
+
+// The one generator behind every probabilistic action.
+void set_seed(std::uint64_t seed);
+std::uint64_t seed();
+
+// Fault journal: every firing is appended with a single write(2) before its task runs, as one
+// JSON object per line:
+// {"hit":3,"site":"scheduler.tick","task":"panic","arg":"boom","thread":"scheduler",
+//  "seed":42,"mono_ns":123456789,"pid":4242}
+// mono_ns is CLOCK_MONOTONIC, comparable across processes. Throws std::system_error when the
+// file cannot be opened.
+void open_journal(const std::string& path);
+void close_journal();
+
+// Where the `print` task writes (default: one line on stderr).
+using PrintHandler = void (*)(std::string_view site, std::string_view message);
+void set_print_handler(PrintHandler handler);
+
+// Arms one site for a scope and restores the previous state of that site when it ends.
+class ScopedArm {
+ public:
+  ScopedArm(std::string_view site, std::string_view actions);
+  ~ScopedArm();
+  ScopedArm(const ScopedArm&) = delete;
+  ScopedArm& operator=(const ScopedArm&) = delete;
+
+ private:
+  std::string site_;
+  std::optional<std::string> previous_;
+};
+
+namespace internal {
+// Fast path: false while nothing is armed, so an unarmed site costs one relaxed load.
+extern std::atomic<bool> g_any_armed;
+inline bool any_armed() noexcept { return g_any_armed.load(std::memory_order_relaxed); }
+std::optional<std::string> eval(std::string_view site);
+}  // namespace internal
+
+}  // namespace failpoint
+
+#if defined(FAILPOINTS_ENABLED) && FAILPOINTS_ENABLED
+#define FAILPOINT(site)                                                            \
+  (::failpoint::internal::any_armed() ? ::failpoint::internal::eval(site)          \
+                                      : ::std::optional<::std::string>{})
+#else
+#define FAILPOINT(site) (static_cast<void>(sizeof(site)), ::std::optional<::std::string>{})
+#endif
