@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -58,6 +59,7 @@ struct Expect {
   std::optional<int> exit_code;    // process exit status
   std::optional<int> signal;       // killed by this signal
   bool still_running = false;      // alive at the end of the run (then stopped by the harness)
+  Millis hold{500};  // with still_running: how long after the last event it must stay up
   std::optional<Millis> within_ms; // exit no later than this after the fault fired (else ready)
   std::vector<std::string> stderr_lines;  // regexes, matched in order (FileCheck-like)
   std::vector<std::string> stdout_lines;

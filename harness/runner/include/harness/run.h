@@ -1,0 +1,38 @@
+// Running one scenario: spawn the target, inject the outside faults and events, watch it until
+// it ends (or the deadline), and collect everything the verdict needs.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "harness/run_result.h"
+#include "harness/scenario.h"
+
+namespace harness {
+
+struct RunOptions {
+  // The bundled mock (used when the scenario has no `command`). Empty: bin/mock-superlink next to
+  // the running executable.
+  std::string mock_binary;
+  std::optional<std::uint64_t> seed;  // overrides the scenario's seed
+  // Called for every captured line as it arrives (live output for `repro` and `-v`).
+  std::function<void(const LogLine&)> on_line;
+  std::size_t log_budget_bytes = 4 << 20;  // head + tail kept in memory
+  Millis grace{2000};                      // SIGTERM -> SIGKILL on timeout or stop
+  std::string work_dir;  // ready file and journal go here; empty: a fresh temp dir, removed after
+};
+
+// Never throws for anything the target does; harness-side failures (cannot spawn, cannot bind an
+// occupied port) land in RunResult::harness_error.
+RunResult run_scenario(const Scenario& scenario, const RunOptions& options);
+
+// The argv and added environment a scenario's target gets (what run_scenario spawns), without
+// running it. Ports for occupied addresses are filled in by run_scenario.
+struct TargetCommand {
+  std::vector<std::string> argv;
+  std::map<std::string, std::string> env;
+};
+
+}  // namespace harness
