@@ -58,6 +58,10 @@ std::vector<SiteInfo> declared_sites();
 void configure(std::string_view spec);
 // Arms (or re-arms) one site: `actions` as in the grammar. Throws SpecError.
 void configure_one(std::string_view site, std::string_view actions);
+// Checks `actions` against the grammar without arming anything and without looking at the
+// declared sites (for tools that validate specs for another program). Throws SpecError with the
+// same message configure_one would give.
+void check_actions(std::string_view site, std::string_view actions);
 // Disarms every site and releases threads blocked in `pause`.
 void teardown();
 // Names of the armed sites, in configuration order.
