@@ -86,6 +86,11 @@ void close_journal();
 using PrintHandler = void (*)(std::string_view site, std::string_view message);
 void set_print_handler(PrintHandler handler);
 
+// What the `exit(N)` task calls (default: fflush(nullptr), then _exit(N)). A program installs
+// its own to flush its logger first; the handler must not return.
+using ExitHandler = void (*)(int code);
+void set_exit_handler(ExitHandler handler);
+
 // Arms one site for a scope and restores the previous state of that site when it ends.
 class ScopedArm {
  public:
