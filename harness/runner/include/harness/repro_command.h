@@ -1,0 +1,20 @@
+// The command line that reruns a target by hand, exactly as the harness spawned it.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "harness/run_result.h"
+
+namespace harness {
+
+// One word quoted for a POSIX shell: left bare when it holds only safe characters
+// ([A-Za-z0-9_@%+=:,./-]), otherwise in single quotes with embedded quotes as '\''.
+std::string shell_quote(std::string_view word);
+
+// `NAME='value' ... argv...`, shell-quoted, from RunResult::env and RunResult::argv. The ready
+// file and fault journal, which the harness put in a temporary directory that is gone after the
+// run, are pointed at ./ready.json and ./fault-journal.jsonl so the line runs from any folder.
+std::string repro_command(const RunResult& result);
+
+}  // namespace harness

@@ -1,0 +1,76 @@
+#include "harness/repro_command.h"
+
+#include <array>
+#include <string_view>
+
+namespace harness {
+namespace {
+
+bool is_safe(char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  constexpr std::string_view kSafe = "_@%+=:,./-";
+  return kSafe.find(c) != std::string_view::npos;
+}
+
+// Flags whose value is a path in the run's temporary directory, and the stand-in used instead.
+struct TempPathFlag {
+  std::string_view flag;
+  std::string_view replacement;
+};
+constexpr std::array<TempPathFlag, 2> kTempPathFlags{{
+    {"--ready-file", "./ready.json"},
+    {"--fault-journal", "./fault-journal.jsonl"},
+}};
+
+}  // namespace
+
+std::string shell_quote(std::string_view word) {
+  if (word.empty()) return "''";
+  bool safe = true;
+  for (char c : word) safe = safe && is_safe(c);
+  if (safe) return std::string(word);
+  std::string out = "'";
+  for (char c : word) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  out += '\'';
+  return out;
+}
+
+std::string repro_command(const RunResult& result) {
+  std::string out;
+  for (const auto& [name, value] : result.env) {
+    out += name;
+    out += '=';
+    out += shell_quote(value);
+    out += ' ';
+  }
+  std::string_view pending_replacement;  // set when the previous word was a temp-path flag
+  bool first = true;
+  for (const std::string& word : result.argv) {
+    std::string shown = word;
+    if (!pending_replacement.empty()) {
+      shown = std::string(pending_replacement);
+      pending_replacement = {};
+    } else {
+      for (const TempPathFlag& f : kTempPathFlags) {
+        if (word == f.flag) {
+          pending_replacement = f.replacement;
+        } else if (word.size() > f.flag.size() && word.starts_with(f.flag) &&
+                   word[f.flag.size()] == '=') {
+          shown = std::string(f.flag) + "=" + std::string(f.replacement);
+        }
+      }
+    }
+    if (!first) out += ' ';
+    first = false;
+    out += shell_quote(shown);
+  }
+  return out;
+}
+
+}  // namespace harness
