@@ -1,0 +1,48 @@
+// The human report of one scenario run: one line for a pass, the full failure report otherwise.
+// Pure functions of Scenario + RunResult + Verdict, so every format is pinned by unit tests.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "harness/run_result.h"
+#include "harness/scenario.h"
+#include "harness/verdict.h"
+
+namespace harness {
+
+struct TextReportOptions {
+  bool color = false;           // ANSI colours (the caller decides: TTY, NO_COLOR, --color)
+  bool verbose = false;         // the full report for passes too
+  std::size_t head_lines = 40;  // log lines shown from the start ...
+  std::size_t tail_lines = 40;  // ... and from the end; the rest is summarised
+};
+
+// "12 ms", "0.4 ms", "2.5 s": durations as reports show them.
+std::string format_duration(Nanos duration);
+
+// The measure shown as "to exit": from the first fault firing when one fired and the target
+// exited, otherwise from spawn; empty when the target did not exit.
+std::optional<Nanos> time_to_exit(const RunResult& result, const Verdict& verdict);
+
+// One line naming what went wrong first: "harness error: ...", "expected X, but Y", or "PASS".
+std::string report_headline(const RunResult& result, const Verdict& verdict);
+
+// "PASS  scheduler/tick_panic  (12 ms to exit, fired: scheduler.tick)" without a newline.
+std::string status_line(const Scenario& scenario, const RunResult& result, const Verdict& verdict,
+                        const TextReportOptions& options);
+
+// The failure report, in this order: the scenario and its file; how the target ended against
+// what was expected; every unmet expectation (the first with the nearest line that almost
+// matched); the fault journal; the captured log with match points marked; the command that
+// reruns the target by hand. Every line ends with '\n'.
+std::string full_report(const Scenario& scenario, const RunResult& result, const Verdict& verdict,
+                        const TextReportOptions& options);
+
+// What `run` prints for one scenario: the status line, then the full report when it failed (or
+// options.verbose).
+std::string scenario_text(const Scenario& scenario, const RunResult& result, const Verdict& verdict,
+                          const TextReportOptions& options);
+
+}  // namespace harness

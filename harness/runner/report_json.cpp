@@ -1,0 +1,133 @@
+#include "harness/report_json.h"
+
+#include <cstdio>
+#include <optional>
+
+#include "harness/repro_command.h"
+#include "internal/utf8_repair.h"
+
+namespace harness {
+namespace {
+
+std::string millis(Nanos duration) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.3f", static_cast<double>(duration.count()) / 1e6);
+  return buf;
+}
+
+std::string millis_or_null(const std::optional<Nanos>& duration) {
+  return duration ? millis(*duration) : "null";
+}
+
+std::string string_array(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ",";
+    out += json_quote(items[i]);
+  }
+  return out + "]";
+}
+
+// Number of the line in the log as the text report counts it (capture-dropped lines included).
+std::string line_number(const CapturedLog& log, std::optional<std::size_t> index) {
+  if (!index) return "null";
+  const std::size_t number = *index < log.head.size()
+                                 ? *index + 1
+                                 : *index + 1 + static_cast<std::size_t>(log.dropped_lines);
+  return std::to_string(number);
+}
+
+std::string run_object(const ScenarioOutcome& o) {
+  const RunResult& r = o.result;
+  const Verdict& v = o.verdict;
+  std::string out = "{";
+  out += "\"name\":" + json_quote(o.scenario.name);
+  out += ",\"group\":" + json_quote(o.scenario.group);
+  out += ",\"file\":" + json_quote(o.scenario.file);
+  out += ",\"repetition\":" + std::to_string(o.repetition);
+  out += std::string(",\"passed\":") + (v.passed && !r.harness_error ? "true" : "false");
+  out += ",\"harness_error\":" + (r.harness_error ? json_quote(*r.harness_error) : "null");
+  out += ",\"ending\":" + json_quote(v.ending);
+  out += ",\"expected_ending\":" + json_quote(v.expected_ending);
+  out += ",\"failures\":[";
+  for (std::size_t i = 0; i < v.failures.size(); ++i) {
+    const Failure& f = v.failures[i];
+    if (i > 0) out += ",";
+    out += "{\"expected\":" + json_quote(f.expected) + ",\"actual\":" + json_quote(f.actual) +
+           ",\"nearest_line\":" + line_number(r.log, f.nearest_line) +
+           ",\"nearest_text\":" + json_quote(f.nearest_text) + "}";
+  }
+  out += "]";
+  out += ",\"fired\":" + string_array(v.fired);
+  out += ",\"armed_never_fired\":" + string_array(v.armed_never_fired);
+  out += ",\"fault_to_exit_ms\":" + millis_or_null(v.fault_to_exit);
+  out += ",\"ready_ms\":" + millis_or_null(r.ready_at);
+  out += ",\"exit_ms\":" + millis_or_null(r.exit_at);
+  out += ",\"wall_ms\":" + millis(r.wall);
+  out += ",\"journal\":[";
+  for (std::size_t i = 0; i < r.journal.size(); ++i) {
+    const JournalEntry& e = r.journal[i];
+    if (i > 0) out += ",";
+    out += "{\"hit\":" + std::to_string(e.hit) + ",\"site\":" + json_quote(e.site) +
+           ",\"task\":" + json_quote(e.task) + ",\"arg\":" + json_quote(e.arg) +
+           ",\"thread\":" + json_quote(e.thread) + ",\"seed\":" + std::to_string(e.seed) +
+           ",\"pid\":" + std::to_string(e.pid) + ",\"t_ms\":" +
+           (r.spawn_mono_ns != 0 ? millis(Nanos(e.mono_ns - r.spawn_mono_ns)) : "null") + "}";
+  }
+  out += "]";
+  out += ",\"repro\":" + json_quote(repro_command(r));
+  return out + "}";
+}
+
+}  // namespace
+
+std::string json_quote(std::string_view text) {
+  const std::string valid = internal::repair_utf8(text);
+  std::string out = "\"";
+  out.reserve(valid.size() + 2);
+  for (char c : valid) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string json_report(const std::vector<ScenarioOutcome>& outcomes) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    out += i == 0 ? "\n  " : ",\n  ";
+    out += run_object(outcomes[i]);
+  }
+  return out + (outcomes.empty() ? "]\n" : "\n]\n");
+}
+
+}  // namespace harness

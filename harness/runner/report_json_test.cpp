@@ -1,0 +1,65 @@
+#include "harness/report_json.h"
+
+#include <gtest/gtest.h>
+
+#include "report_fixtures.h"
+
+namespace harness {
+namespace {
+
+TEST(JsonQuote, EscapesQuotesBackslashesAndControls) {
+  EXPECT_EQ(json_quote(R"(say "hi" \o/)"), R"("say \"hi\" \\o/")");
+  EXPECT_EQ(json_quote("\x1b[0m\n\t\r\b\f\x01"), R"("\u001b[0m\n\t\r\b\f\u0001")");
+  EXPECT_EQ(json_quote(std::string("a\0b", 3)), R"("a\u0000b")");
+  EXPECT_EQ(json_quote("<&>'"), R"("<&>'")");
+}
+
+TEST(JsonQuote, ReplacesInvalidUtf8) {
+  EXPECT_EQ(json_quote("caf\xc3\xa9\xff"), "\"caf\xc3\xa9\xEF\xBF\xBD\"");
+  EXPECT_EQ(json_quote("\xe2\x82"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");  // truncated sequence
+}
+
+TEST(JsonReport, EmptyRunIsAnEmptyArray) {
+  EXPECT_EQ(json_report({}), "[]\n");
+}
+
+TEST(JsonReport, OneObjectPerRun) {
+  auto passed = testing::tick_panic_passed();
+  auto failed = testing::tick_panic_failed();
+  failed.result.exit_at.reset();
+  failed.result.ready_at.reset();
+  failed.result.harness_error = "spawn \"x\" failed";
+  const std::vector<ScenarioOutcome> outcomes{{passed.scenario, passed.result, passed.verdict, 0},
+                                              {failed.scenario, failed.result, failed.verdict, 1}};
+  EXPECT_EQ(
+      json_report(outcomes),
+      "[\n"
+      "  {\"name\":\"tick_panic\",\"group\":\"scheduler\",\"file\":\"scenarios/scheduler/"
+      "tick_panic.toml\",\"repetition\":0,\"passed\":true,\"harness_error\":null,"
+      "\"ending\":\"exited with status 100\",\"expected_ending\":\"exit status 100\","
+      "\"failures\":[],\"fired\":[\"scheduler.tick\"],\"armed_never_fired\":[],"
+      "\"fault_to_exit_ms\":12.000,\"ready_ms\":30.000,\"exit_ms\":318.000,\"wall_ms\":325.000,"
+      "\"journal\":[{\"hit\":1,\"site\":\"scheduler.tick\",\"task\":\"off\",\"arg\":\"\","
+      "\"thread\":\"scheduler\",\"seed\":7,\"pid\":4242,\"t_ms\":105.000},"
+      "{\"hit\":3,\"site\":\"scheduler.tick\",\"task\":\"panic\",\"arg\":\"database is locked\","
+      "\"thread\":\"scheduler\",\"seed\":7,\"pid\":4242,\"t_ms\":306.000}],"
+      "\"repro\":\"FAILPOINTS='scheduler.tick=2*off->panic(database is locked)' NO_COLOR=1 "
+      "/b/bin/mock-superlink --insecure --ready-file ./ready.json\"},\n"
+      "  {\"name\":\"tick_panic\",\"group\":\"scheduler\",\"file\":\"scenarios/scheduler/"
+      "tick_panic.toml\",\"repetition\":1,\"passed\":false,"
+      "\"harness_error\":\"spawn \\\"x\\\" failed\","
+      "\"ending\":\"exited with status 0\",\"expected_ending\":\"exit status 100\","
+      "\"failures\":[{\"expected\":\"exit status 100\",\"actual\":\"exited with status 0\","
+      "\"nearest_line\":null,\"nearest_text\":\"\"},{\"expected\":\"stderr line matching "
+      "/Exit Code: 100/\",\"actual\":\"no such line in 3 lines of stderr\",\"nearest_line\":2,"
+      "\"nearest_text\":\"ERROR :     Exit Code: 10\"}],\"fired\":[\"scheduler.tick\"],"
+      "\"armed_never_fired\":[],\"fault_to_exit_ms\":null,\"ready_ms\":null,\"exit_ms\":null,"
+      "\"wall_ms\":325.000,\"journal\":[{\"hit\":1,\"site\":\"scheduler.tick\",\"task\":\"off\","
+      "\"arg\":\"\",\"thread\":\"scheduler\",\"seed\":7,\"pid\":4242,\"t_ms\":105.000}],"
+      "\"repro\":\"FAILPOINTS='scheduler.tick=2*off->panic(database is locked)' NO_COLOR=1 "
+      "/b/bin/mock-superlink --insecure --ready-file ./ready.json\"}\n"
+      "]\n");
+}
+
+}  // namespace
+}  // namespace harness

@@ -1,0 +1,140 @@
+#include "harness/report_junit.h"
+
+#include <cstdio>
+#include <map>
+
+#include "harness/report_text.h"
+#include "internal/utf8_repair.h"
+
+namespace harness {
+namespace {
+
+std::string seconds(Nanos duration) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", static_cast<double>(duration.count()) / 1e9);
+  return buf;
+}
+
+std::string attribute(std::string_view name, std::string_view value) {
+  return " " + std::string(name) + "=\"" + xml_escape(value) + "\"";
+}
+
+std::string log_tail(const CapturedLog& log, std::size_t count) {
+  std::vector<const LogLine*> lines;
+  for (const LogLine& line : log.head) lines.push_back(&line);
+  for (const LogLine& line : log.tail) lines.push_back(&line);
+  const std::size_t first = lines.size() > count ? lines.size() - count : 0;
+  std::string out;
+  for (std::size_t i = first; i < lines.size(); ++i) {
+    out += lines[i]->stream == Stream::Stderr ? "[stderr] " : "[stdout] ";
+    out += lines[i]->text;
+    out += '\n';
+  }
+  return out;
+}
+
+void append_testcase(std::string& out, const ScenarioOutcome& o, std::size_t log_tail_lines) {
+  const bool error = o.result.harness_error.has_value();
+  out += "    <testcase" + attribute("name", o.scenario.name) +
+         attribute("classname", o.scenario.group) + attribute("file", o.scenario.file) +
+         attribute("time", seconds(o.result.wall));
+  if (o.verdict.passed && !error) {
+    out += "/>\n";
+    return;
+  }
+  out += ">\n";
+  const std::string element = error ? "error" : "failure";
+  const std::string report = full_report(o.scenario, o.result, o.verdict, {});
+  out += "      <" + element + attribute("message", report_headline(o.result, o.verdict)) +
+         attribute("type", error ? "harness" : "verdict") + ">" + xml_escape(report) + "</" +
+         element + ">\n";
+  const std::string tail = log_tail(o.result.log, log_tail_lines);
+  if (!tail.empty()) out += "      <system-err>" + xml_escape(tail) + "</system-err>\n";
+  out += "    </testcase>\n";
+}
+
+}  // namespace
+
+std::string xml_escape(std::string_view text) {
+  const std::string valid = internal::repair_utf8(text);
+  std::string out;
+  out.reserve(valid.size());
+  for (std::size_t i = 0; i < valid.size(); ++i) {
+    const char c = valid[i];
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        if ((u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7f) break;
+        // U+FFFE and U+FFFF are not XML characters either (EF BF BE / EF BF BF).
+        if (u == 0xEF && i + 2 < valid.size() && static_cast<unsigned char>(valid[i + 1]) == 0xBF &&
+            (static_cast<unsigned char>(valid[i + 2]) & 0xFE) == 0xBE) {
+          i += 2;
+          break;
+        }
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string junit_report(const std::vector<ScenarioOutcome>& outcomes, std::size_t log_tail_lines) {
+  // Groups in name order; runs within a group in the order they came.
+  std::map<std::string, std::vector<const ScenarioOutcome*>> groups;
+  for (const ScenarioOutcome& o : outcomes) groups[o.scenario.group].push_back(&o);
+
+  std::size_t failures = 0;
+  std::size_t errors = 0;
+  Nanos total{0};
+  for (const ScenarioOutcome& o : outcomes) {
+    if (o.result.harness_error) {
+      ++errors;
+    } else if (!o.verdict.passed) {
+      ++failures;
+    }
+    total += o.result.wall;
+  }
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += "<testsuites" + attribute("name", "superlink-harness") +
+         attribute("tests", std::to_string(outcomes.size())) +
+         attribute("failures", std::to_string(failures)) +
+         attribute("errors", std::to_string(errors)) + attribute("time", seconds(total)) + ">\n";
+  for (const auto& [group, members] : groups) {
+    std::size_t group_failures = 0;
+    std::size_t group_errors = 0;
+    Nanos group_time{0};
+    for (const ScenarioOutcome* o : members) {
+      if (o->result.harness_error) {
+        ++group_errors;
+      } else if (!o->verdict.passed) {
+        ++group_failures;
+      }
+      group_time += o->result.wall;
+    }
+    out += "  <testsuite" + attribute("name", group.empty() ? "(top)" : group) +
+           attribute("tests", std::to_string(members.size())) +
+           attribute("failures", std::to_string(group_failures)) +
+           attribute("errors", std::to_string(group_errors)) +
+           attribute("time", seconds(group_time)) + ">\n";
+    for (const ScenarioOutcome* o : members) append_testcase(out, *o, log_tail_lines);
+    out += "  </testsuite>\n";
+  }
+  out += "</testsuites>\n";
+  return out;
+}
+
+}  // namespace harness
