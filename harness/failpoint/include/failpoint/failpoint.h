@@ -23,7 +23,9 @@
 
 namespace failpoint {
 
-// Thrown by the `panic` task: the thread that runs the site dies with this cause.
+// Thrown by the `panic` task: the thread that runs the site dies with this cause. what() is the
+// message alone (`panic(database is locked)` gives "database is locked"; a bare `panic` gives
+// "failpoint NAME panic", as in fail-rs), so it reads as the cause of the thread's death.
 class Panic : public std::runtime_error {
  public:
   Panic(std::string site, std::string message);
@@ -62,8 +64,12 @@ void configure_one(std::string_view site, std::string_view actions);
 // declared sites (for tools that validate specs for another program). Throws SpecError with the
 // same message configure_one would give.
 void check_actions(std::string_view site, std::string_view actions);
+// Disarms one site (nothing happens when it is not armed); threads paused on it go on.
+void disarm(std::string_view site);
 // Disarms every site and releases threads blocked in `pause`.
 void teardown();
+// The actions of an armed site, as configured (trimmed); none when the site is not armed.
+std::optional<std::string> armed_actions(std::string_view site);
 // Names of the armed sites, in configuration order.
 std::vector<std::string> armed_sites();
 // True when an armed action has a probability below 100%.

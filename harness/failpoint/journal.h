@@ -1,0 +1,19 @@
+// Private to the failpoint runtime: the fault journal (open_journal/close_journal are public).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace failpoint::internal {
+
+// One journal line, as JSON, newline included. Exposed for tests.
+std::string journal_line(std::uint64_t hit, std::string_view site, std::string_view task,
+                         std::string_view arg, std::string_view thread, std::uint64_t seed,
+                         std::uint64_t mono_ns, long pid);
+
+// Appends the line for one firing with a single write(2), if a journal is open. Never throws.
+void journal_firing(std::uint64_t hit, std::string_view site, std::string_view task,
+                    std::string_view arg) noexcept;
+
+}  // namespace failpoint::internal
