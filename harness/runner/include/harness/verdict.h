@@ -25,6 +25,8 @@ struct Failure {
   std::string actual;    // "no such line in 40 lines of stderr"
   std::optional<std::size_t> nearest_line;  // index of the closest line, when one exists
   std::string nearest_text;
+  // "expected <expected>, got <actual>": the headline, and what negative_message is matched on.
+  std::string text() const;
 };
 
 struct Verdict {
@@ -40,6 +42,8 @@ struct Verdict {
   std::optional<Nanos> fault_to_exit;          // first firing to exit, when both are known
   // For negative scenarios: the verdict of the expectations as written, before inversion.
   bool inverted = false;
+  // For negative scenarios: the failures of the expectations as written (the ones wanted).
+  std::vector<Failure> expected_failures;
   std::string headline() const;  // one line: "PASS" or the first failure, short
 };
 

@@ -1,0 +1,117 @@
+#include "harness/line_match.h"
+
+#include <algorithm>
+#include <cctype>
+#include <regex>
+
+namespace harness {
+
+std::vector<NumberedLine> lines_of(const CapturedLog& log, Stream stream) {
+  std::vector<NumberedLine> lines;
+  std::size_t index = 0;
+  for (const auto* part : {&log.head, &log.tail}) {
+    for (const LogLine& line : *part) {
+      if (line.stream == stream) lines.push_back({index, line.text});
+      ++index;
+    }
+  }
+  return lines;
+}
+
+namespace {
+
+bool search(const std::regex& re, std::string_view text) {
+  return std::regex_search(text.begin(), text.end(), re);
+}
+
+}  // namespace
+
+std::vector<OrderedMatch> match_in_order(const std::vector<NumberedLine>& lines,
+                                         const std::vector<std::string>& patterns) {
+  std::vector<OrderedMatch> matches;
+  std::size_t next = 0;  // position in `lines` where the next search starts
+  std::optional<std::size_t> previous;
+  for (const std::string& pattern : patterns) {
+    const std::regex re(pattern, std::regex::ECMAScript);
+    OrderedMatch match{pattern, std::nullopt, previous};
+    for (std::size_t i = next; i < lines.size(); ++i) {
+      if (search(re, lines[i].text)) {
+        match.line = lines[i].index;
+        previous = lines[i].index;
+        next = i + 1;
+        break;
+      }
+    }
+    matches.push_back(std::move(match));
+  }
+  return matches;
+}
+
+std::vector<std::size_t> matching_lines(const std::vector<NumberedLine>& lines,
+                                        const std::string& pattern) {
+  const std::regex re(pattern, std::regex::ECMAScript);
+  std::vector<std::size_t> found;
+  for (const NumberedLine& line : lines) {
+    if (search(re, line.text)) found.push_back(line.index);
+  }
+  return found;
+}
+
+std::string literal_text(std::string_view pattern) {
+  static constexpr std::string_view kOperators = "^$.*+?()[]{}|";
+  std::string text;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\' && i + 1 < pattern.size()) {
+      const char escaped = pattern[++i];
+      // `\.` is a literal dot; `\d`, `\s`, `\b`... are classes, which say nothing literal.
+      if (!std::isalnum(static_cast<unsigned char>(escaped))) text += escaped;
+      continue;
+    }
+    if (c == '{') {  // a repeat count such as {2,3}: skip it whole
+      const auto close = pattern.find('}', i);
+      if (close != std::string_view::npos) i = close;
+      continue;
+    }
+    if (kOperators.find(c) == std::string_view::npos) text += c;
+  }
+  return text;
+}
+
+std::size_t substring_distance(std::string_view needle, std::string_view haystack) {
+  // Sellers' algorithm: edit distance where the match may start and end anywhere in haystack.
+  std::vector<std::size_t> row(haystack.size() + 1, 0);
+  for (std::size_t i = 1; i <= needle.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= haystack.size(); ++j) {
+      const std::size_t above = row[j];
+      const std::size_t substitute = diagonal + (needle[i - 1] == haystack[j - 1] ? 0 : 1);
+      row[j] = std::min({substitute, above + 1, row[j - 1] + 1});
+      diagonal = above;
+    }
+  }
+  return *std::min_element(row.begin(), row.end());
+}
+
+std::optional<NumberedLine> nearest_line(const std::vector<NumberedLine>& lines,
+                                         std::string_view pattern,
+                                         std::optional<std::size_t> after) {
+  const std::string literal = literal_text(pattern);
+  std::optional<NumberedLine> best;
+  std::size_t best_distance = literal.size();  // a line must share something with the pattern
+  bool best_is_after = false;
+  for (const NumberedLine& line : lines) {
+    const std::size_t distance = substring_distance(literal, line.text);
+    const bool is_after = !after || line.index > *after;
+    if (distance < best_distance ||
+        (distance == best_distance && best && is_after && !best_is_after)) {
+      best = line;
+      best_distance = distance;
+      best_is_after = is_after;
+    }
+  }
+  return best;
+}
+
+}  // namespace harness

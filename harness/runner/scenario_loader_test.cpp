@@ -1,0 +1,375 @@
+#include "harness/scenario_loader.h"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <fstream>
+
+namespace harness {
+namespace {
+
+constexpr std::string_view kFile = "scenarios/scheduler/crash.toml";
+
+// The smallest valid file, so each test adds only what it is about.
+std::string with_basics(std::string_view rest) {
+  return "description = \"d\"\n" + std::string(rest);
+}
+
+std::string error_of(std::string_view toml) {
+  try {
+    load_scenario_text(toml, kFile);
+  } catch (const ScenarioError& error) {
+    return error.what();
+  }
+  return "(no error)";
+}
+
+TEST(LoadScenario, ReadsEveryKey) {
+  const Scenario s = load_scenario_text(R"toml(
+description = "Scheduler dies on its third tick."
+labels = ["crash", "scheduler"]
+timeout_ms = 5000
+seed = 42
+
+[superlink]
+command = ["/bin/target", "-v"]
+isolation = "process"
+fleet_api_type = "rest"
+exit_status = "flower"
+args = ["--database", "x.db"]
+env = { FLWR_LOG_LEVEL = "DEBUG" }
+ready_file = true
+
+[failpoints]
+"scheduler.tick" = "2*off->panic(database is locked)"
+
+[setup]
+occupy = ["fleet", "exec"]
+
+[[events]]
+at = "ready+250ms"
+request = "create-node"
+count = 3
+method = "PUT"
+headers = { Accept = "" }
+body = "xx"
+expect_status = 400
+expect_body = "Missing header"
+
+[[events]]
+at = "start+1s"
+signal = "TERM"
+
+[expect]
+exit_code = 100
+within_ms = 500
+stderr = ['Exit Code: 100', 'crashed\.']
+stdout = ['out']
+stderr_not = ['terminated gracefully']
+stdout_not = ['x']
+fired = ["scheduler.tick"]
+)toml",
+                                        kFile);
+  EXPECT_EQ(s.name, "crash");
+  EXPECT_EQ(s.group, "scheduler");
+  EXPECT_EQ(s.file, kFile);
+  EXPECT_EQ(s.description, "Scheduler dies on its third tick.");
+  EXPECT_EQ(s.labels, (std::vector<std::string>{"crash", "scheduler"}));
+  EXPECT_EQ(s.timeout, Millis{5000});
+  EXPECT_EQ(s.seed, 42u);
+  EXPECT_FALSE(s.negative);
+  EXPECT_EQ(s.superlink.command, (std::vector<std::string>{"/bin/target", "-v"}));
+  EXPECT_EQ(s.superlink.isolation, "process");
+  EXPECT_EQ(s.superlink.fleet_api_type, "rest");
+  EXPECT_EQ(s.superlink.exit_status, "flower");
+  EXPECT_EQ(s.superlink.args, (std::vector<std::string>{"--database", "x.db"}));
+  EXPECT_EQ(s.superlink.env, (std::map<std::string, std::string>{{"FLWR_LOG_LEVEL", "DEBUG"}}));
+  EXPECT_TRUE(s.superlink.ready_file);
+  EXPECT_EQ(
+      s.failpoints,
+      (std::map<std::string, std::string>{{"scheduler.tick", "2*off->panic(database is locked)"}}));
+  EXPECT_EQ(s.setup.occupy, (std::vector<std::string>{"fleet", "exec"}));
+  ASSERT_EQ(s.events.size(), 2u);
+  EXPECT_EQ(s.events[0].at, Event::Anchor::Ready);
+  EXPECT_EQ(s.events[0].delay, Millis{250});
+  EXPECT_EQ(s.events[0].request, "create-node");
+  EXPECT_EQ(s.events[0].count, 3);
+  EXPECT_EQ(s.events[0].method, "PUT");
+  EXPECT_EQ(s.events[0].headers, (std::map<std::string, std::string>{{"Accept", ""}}));
+  EXPECT_EQ(s.events[0].body, "xx");
+  EXPECT_EQ(s.events[0].expect_status, 400);
+  EXPECT_EQ(s.events[0].expect_body, "Missing header");
+  EXPECT_EQ(s.events[1].at, Event::Anchor::Start);
+  EXPECT_EQ(s.events[1].delay, Millis{1000});
+  EXPECT_EQ(s.events[1].signal, SIGTERM);
+  EXPECT_EQ(s.events[1].request, std::nullopt);
+  EXPECT_EQ(s.expect.exit_code, 100);
+  EXPECT_EQ(s.expect.within_ms, Millis{500});
+  EXPECT_EQ(s.expect.stderr_lines, (std::vector<std::string>{"Exit Code: 100", "crashed\\."}));
+  EXPECT_EQ(s.expect.stdout_lines, std::vector<std::string>{"out"});
+  EXPECT_EQ(s.expect.stderr_not, std::vector<std::string>{"terminated gracefully"});
+  EXPECT_EQ(s.expect.stdout_not, std::vector<std::string>{"x"});
+  EXPECT_EQ(s.expect.fired, std::vector<std::string>{"scheduler.tick"});
+}
+
+TEST(LoadScenario, AppliesDefaults) {
+  const Scenario s = load_scenario_text(with_basics("[[events]]\nsignal = 15\n[expect]\n"
+                                                    "still_running = true\n"),
+                                        "top.toml");
+  EXPECT_EQ(s.name, "top");
+  EXPECT_EQ(s.group, "");
+  EXPECT_EQ(s.timeout, Millis{10000});
+  EXPECT_EQ(s.seed, std::nullopt);
+  EXPECT_EQ(s.superlink.isolation, "subprocess");
+  EXPECT_EQ(s.superlink.fleet_api_type, "grpc-rere");
+  EXPECT_EQ(s.superlink.exit_status, "");
+  EXPECT_TRUE(s.superlink.command.empty());
+  EXPECT_EQ(s.events[0].at, Event::Anchor::Ready);
+  EXPECT_EQ(s.events[0].delay, Millis{0});
+  EXPECT_EQ(s.events[0].count, 1);
+  EXPECT_EQ(s.events[0].method, "POST");
+  EXPECT_EQ(s.expect.hold, Millis{500});
+  EXPECT_EQ(s.expect.fired, std::nullopt);
+}
+
+TEST(LoadScenario, ReadsANegativeScenario) {
+  const Scenario s = load_scenario_text(
+      with_basics("negative = true\nnegative_message = 'exit status 3'\n[expect]\nexit_code = 3\n"),
+      kFile);
+  EXPECT_TRUE(s.negative);
+  EXPECT_EQ(s.negative_message, "exit status 3");
+}
+
+TEST(LoadScenarioErrors, ReportsTomlSyntaxErrorsWithTheirPosition) {
+  EXPECT_EQ(error_of("description = \"d\nx = 1\n"),
+            "scenarios/scheduler/crash.toml:1:17: Error while parsing string: unescaped control "
+            "characters other than TAB (U+0009) are explicitly prohibited");
+}
+
+TEST(LoadScenarioErrors, NamesAMissingDescriptionOrExpect) {
+  EXPECT_EQ(error_of("[expect]\nexit_code = 0\n"),
+            "scenarios/scheduler/crash.toml:1:1: missing key 'description': say in one sentence "
+            "what the scenario pins");
+  EXPECT_EQ(error_of(with_basics("")),
+            "scenarios/scheduler/crash.toml:1:1: missing [expect]: say how the run must end "
+            "(exit_code, signal or still_running = true)");
+  EXPECT_EQ(error_of("description = \"\"\n[expect]\nexit_code = 0\n"),
+            "scenarios/scheduler/crash.toml:1:15: 'description' is empty");
+}
+
+TEST(LoadScenarioErrors, SuggestsTheNearestKnownKey) {
+  EXPECT_EQ(error_of(with_basics("[expect]\nexit_cod = 100\n")),
+            "scenarios/scheduler/crash.toml:3:1: unknown key 'exit_cod' in [expect]; did you mean "
+            "'exit_code'?");
+  EXPECT_EQ(error_of(with_basics("timeout = 5\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:2:1: unknown key 'timeout' at top level; did you mean "
+            "'timeout_ms'?");
+  EXPECT_EQ(error_of(with_basics("[superlnk]\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:2:2: unknown key 'superlnk' at top level; did you "
+            "mean 'superlink'?");
+  EXPECT_EQ(error_of(with_basics("[[events]]\nsignal = 1\nrepeat = 2\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:4:1: unknown key 'repeat' in [[events]] (known: at, "
+            "request, signal, count, method, headers, body, expect_status, expect_body)");
+  EXPECT_EQ(error_of(with_basics("[setup]\noccupied = []\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:3:1: unknown key 'occupied' in [setup]; did you mean "
+            "'occupy'?");
+}
+
+TEST(LoadScenarioErrors, NamesTheWrongType) {
+  EXPECT_EQ(error_of(with_basics("timeout_ms = \"10\"\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:2:14: 'timeout_ms' must be an integer, not a string");
+  EXPECT_EQ(error_of(with_basics("labels = [\"a\", 2]\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:2:16: 'labels[1]' must be a string, not an integer");
+  EXPECT_EQ(error_of(with_basics("superlink = 3\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:2:13: 'superlink' must be a table, not an integer");
+  EXPECT_EQ(error_of(with_basics("[superlink]\nenv = { A = 1 }\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:3:13: 'superlink.env.A' must be a string, not an "
+            "integer");
+  EXPECT_EQ(error_of(with_basics("[expect]\nstill_running = 1\n")),
+            "scenarios/scheduler/crash.toml:3:17: 'expect.still_running' must be a boolean, not "
+            "an integer");
+  EXPECT_EQ(error_of(with_basics("[expect]\nexit_code = 1.5\n")),
+            "scenarios/scheduler/crash.toml:3:13: 'expect.exit_code' must be an integer, not a "
+            "float");
+  EXPECT_EQ(error_of(with_basics("events = 1\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:2:10: 'events' must be an array of tables "
+            "([[events]]), not an integer");
+}
+
+TEST(LoadScenarioErrors, NamesBadNumbers) {
+  EXPECT_EQ(error_of(with_basics("timeout_ms = 0\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:2:14: 'timeout_ms' must be between 1 and 3600000, "
+            "not 0");
+  EXPECT_EQ(error_of(with_basics("seed = -1\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:2:8: 'seed' must be >= 0, not -1");
+  EXPECT_EQ(error_of(with_basics("[expect]\nexit_code = 256\n")),
+            "scenarios/scheduler/crash.toml:3:13: 'expect.exit_code' must be between 0 and 255, "
+            "not 256");
+  EXPECT_EQ(error_of(with_basics("[[events]]\nsignal = 1\ncount = 0\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:4:9: 'events[0].count' must be between 1 and 100000, "
+            "not 0");
+  EXPECT_EQ(
+      error_of(with_basics(
+          "[[events]]\nrequest = 'ping'\nexpect_status = 99\n[expect]\nexit_code = 0\n")),
+      "scenarios/scheduler/crash.toml:4:17: 'events[0].expect_status' must be an HTTP status (100 "
+      "to 599), not 99");
+}
+
+TEST(LoadScenarioErrors, NamesBadChoices) {
+  EXPECT_EQ(error_of(with_basics("[superlink]\nisolation = \"thread\"\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:3:13: 'superlink.isolation' must be \"subprocess\" or "
+            "\"process\", not \"thread\"");
+  EXPECT_EQ(
+      error_of(with_basics("[superlink]\nfleet_api_type = \"grpc\"\n[expect]\nexit_code = 0\n")),
+      "scenarios/scheduler/crash.toml:3:18: 'superlink.fleet_api_type' must be "
+      "\"grpc-rere\", \"grpc-adapter\" or \"rest\", not \"grpc\"");
+  EXPECT_EQ(
+      error_of(with_basics("[setup]\noccupy = ['fleet', 'fleet']\n[expect]\nexit_code = 0\n")),
+      "scenarios/scheduler/crash.toml:3:20: 'setup.occupy[1]' repeats \"fleet\"");
+  EXPECT_EQ(error_of(with_basics("[setup]\noccupy = ['db']\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:3:11: 'setup.occupy[0]' must be \"fleet\", "
+            "\"serverappio\" or \"exec\", not \"db\"");
+  EXPECT_EQ(error_of(with_basics(
+                "[[events]]\nrequest = 'ping'\nmethod = 'get'\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:4:10: 'events[0].method' must be \"GET\", \"POST\", "
+            "\"PUT\", \"DELETE\", \"PATCH\", \"HEAD\" or \"OPTIONS\", not \"get\"");
+}
+
+TEST(LoadScenarioErrors, NamesBadSignals) {
+  EXPECT_EQ(error_of(with_basics("[expect]\nsignal = \"SIGFOO\"\n")),
+            "scenarios/scheduler/crash.toml:3:10: 'expect.signal' is not a signal: \"SIGFOO\" "
+            "(write \"SIGTERM\", \"TERM\" or a number from 1 to 64)");
+  EXPECT_EQ(error_of(with_basics("[[events]]\nsignal = 99\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:3:10: 'events[0].signal' is not a signal: \"99\" "
+            "(write \"SIGTERM\", \"TERM\" or a number from 1 to 64)");
+  EXPECT_EQ(error_of(with_basics("[expect]\nsignal = true\n")),
+            "scenarios/scheduler/crash.toml:3:10: 'expect.signal' must be a signal name or "
+            "number, not a boolean");
+}
+
+TEST(LoadScenarioErrors, NamesBadRoutesAndAnchors) {
+  EXPECT_EQ(error_of(with_basics("[[events]]\nrequest = 'crate-node'\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:3:11: 'events[0].request' is not a route: "
+            "\"crate-node\"; did you mean 'create-node'?");
+  EXPECT_EQ(error_of(with_basics("[[events]]\nrequest = 'status'\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:3:11: 'events[0].request' is not a route: \"status\" "
+            "(known: create-node, delete-node, pull-messages, push-messages, ping, get-run, "
+            "get-fab, or raw/<path>)");
+  EXPECT_EQ(error_of(with_basics("[[events]]\nrequest = 'raw/'\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:3:11: 'events[0].request' is not a route: \"raw/\" "
+            "(known: create-node, delete-node, pull-messages, push-messages, ping, get-run, "
+            "get-fab, or raw/<path>)");
+  for (const char* at : {"soon", "ready+", "ready+5", "ready+xms", "start-1s", "ready+99999999s"}) {
+    EXPECT_EQ(error_of(with_basics("[[events]]\nat = '" + std::string(at) +
+                                   "'\nsignal = 1\n[expect]\nexit_code = 0\n")),
+              "scenarios/scheduler/crash.toml:3:6: 'events[0].at' must be \"start\" or \"ready\", "
+              "optionally followed by +<N>ms or +<N>s (as in \"ready+250ms\"), not \"" +
+                  std::string(at) + "\"");
+  }
+  const Scenario raw = load_scenario_text(
+      with_basics("[[events]]\nrequest = 'raw/api/v0/x'\n[expect]\nexit_code = 0\n"), kFile);
+  EXPECT_EQ(raw.events[0].request, "raw/api/v0/x");
+}
+
+TEST(LoadScenarioErrors, NamesBadRegexes) {
+  EXPECT_EQ(error_of(with_basics("[expect]\nexit_code = 0\nstderr = ['ok', '(unclosed']\n")),
+            "scenarios/scheduler/crash.toml:4:17: 'expect.stderr[1]' is not a valid regex "
+            "/(unclosed/: Mismatched '(' and ')' in regular expression");
+  EXPECT_EQ(
+      error_of(with_basics(
+          "[[events]]\nrequest = 'ping'\nexpect_body = '['\n[expect]\nexit_code = 0\n")),
+      "scenarios/scheduler/crash.toml:4:15: 'events[0].expect_body' is not a valid regex /[/: "
+      "Unexpected character within '[...]' in regular expression");
+}
+
+TEST(LoadScenarioErrors, RejectsImpossibleCombinations) {
+  EXPECT_EQ(error_of(with_basics("[expect]\nexit_code = 1\nsignal = 'SIGABRT'\n")),
+            "scenarios/scheduler/crash.toml:4:1: 'expect.signal' cannot be combined with "
+            "'expect.exit_code': a run ends one way");
+  EXPECT_EQ(error_of(with_basics("[expect]\nexit_code = 1\nstill_running = true\n")),
+            "scenarios/scheduler/crash.toml:4:1: 'expect.still_running' cannot be combined with "
+            "'expect.exit_code': a run ends one way");
+  EXPECT_EQ(error_of(with_basics("[expect]\nsignal = 6\nstill_running = true\n")),
+            "scenarios/scheduler/crash.toml:4:1: 'expect.still_running' cannot be combined with "
+            "'expect.signal': a run ends one way");
+  EXPECT_EQ(error_of(with_basics("[expect]\nstill_running = false\n")),
+            "scenarios/scheduler/crash.toml:2:1: [expect] needs one of 'exit_code', 'signal' or "
+            "'still_running = true'");
+  EXPECT_EQ(error_of(with_basics("[expect]\nstill_running = true\nwithin_ms = 5\n")),
+            "scenarios/scheduler/crash.toml:4:1: 'expect.within_ms' cannot be combined with "
+            "'expect.still_running': a target that stays up has no exit to time");
+  EXPECT_EQ(error_of(with_basics("[expect]\nexit_code = 0\nhold_ms = 5\n")),
+            "scenarios/scheduler/crash.toml:4:1: 'expect.hold_ms' only applies with "
+            "'expect.still_running = true'");
+  EXPECT_EQ(
+      error_of(with_basics("[[events]]\nrequest = 'ping'\nsignal = 1\n[expect]\nexit_code = 0\n")),
+      "scenarios/scheduler/crash.toml:4:1: 'events[0]' has both 'request' and 'signal': an "
+      "event does one thing");
+  EXPECT_EQ(error_of(with_basics("[[events]]\ncount = 2\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:2:1: 'events[0]' needs 'request' or 'signal'");
+  EXPECT_EQ(error_of(with_basics("[[events]]\nsignal = 1\nexpect_status = 200\n[expect]\n"
+                                 "exit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:4:1: 'events[0].expect_status' only applies to a "
+            "request event");
+  EXPECT_EQ(error_of(with_basics("[superlink]\nready_file = false\n[[events]]\nsignal = 1\n"
+                                 "[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:4:1: 'events[0]' waits for \"ready\" but "
+            "'superlink.ready_file' is false: the target never reports ready (use at = \"start\" "
+            "or \"start+<N>ms\")");
+  EXPECT_EQ(error_of(with_basics("negative = true\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:2:1: 'negative = true' needs 'negative_message', the "
+            "regex the first failure must match");
+  EXPECT_EQ(error_of(with_basics("negative_message = 'x'\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:2:1: 'negative_message' only applies with "
+            "'negative = true'");
+}
+
+TEST(LoadScenarioErrors, ExplainsUnquotedFailpointSites) {
+  EXPECT_EQ(
+      error_of(with_basics("[failpoints]\nscheduler.tick = 'panic'\n[expect]\nexit_code = 0\n")),
+      "scenarios/scheduler/crash.toml:3:1: failpoint site 'scheduler' is a table: quote "
+      "site names that contain dots, as in \"scheduler.tick\" = \"panic\"");
+  EXPECT_EQ(error_of(with_basics("[failpoints]\n'a.b' = 3\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:3:9: 'failpoints.\"a.b\"' must be a string, not an "
+            "integer");
+}
+
+TEST(LoadScenarioFile, ReadsAFileAndNamesAMissingOne) {
+  const auto dir = std::filesystem::path(::testing::TempDir()) / "loader_test" / "rest";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "bind.toml") << with_basics("[expect]\nexit_code = 100\n");
+  const Scenario s = load_scenario(dir / "bind.toml");
+  EXPECT_EQ(s.name, "bind");
+  EXPECT_EQ(s.group, "rest");
+  EXPECT_EQ(s.file, (dir / "bind.toml").string());
+
+  try {
+    load_scenario(dir / "absent.toml");
+    FAIL() << "no error";
+  } catch (const ScenarioError& error) {
+    EXPECT_EQ(std::string(error.what()),
+              (dir / "absent.toml").string() + ": cannot read: No such file or directory");
+  }
+}
+
+TEST(FindScenarios, WalksFoldersRecursivelyAndSorts) {
+  const auto root = std::filesystem::path(::testing::TempDir()) / "find_test";
+  std::filesystem::remove_all(root);
+  std::filesystem::create_directories(root / "b" / "deep");
+  std::filesystem::create_directories(root / "a");
+  for (const char* file : {"b/deep/z.toml", "b/y.toml", "a/x.toml", "a/notes.md"}) {
+    std::ofstream(root / file) << "";
+  }
+  const auto found = find_scenarios({root / "b", root / "a", root / "b" / "y.toml"});
+  EXPECT_EQ(found, (std::vector<std::filesystem::path>{root / "a/x.toml", root / "b/deep/z.toml",
+                                                       root / "b/y.toml"}));
+  try {
+    find_scenarios({root / "nope"});
+    FAIL() << "no error";
+  } catch (const ScenarioError& error) {
+    EXPECT_EQ(std::string(error.what()), (root / "nope").string() + ": no such file or folder");
+  }
+}
+
+}  // namespace
+}  // namespace harness
