@@ -1,0 +1,102 @@
+#include "superlink/options.h"
+
+#include <CLI/CLI.hpp>
+
+#include "superlink/version.h"
+
+namespace superlink {
+namespace {
+
+void add_options(CLI::App& app, Options& o, std::string& exit_status, bool& version) {
+  // argparse keeps the last value of a repeated flag; so do we.
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.add_flag("--insecure", o.insecure,
+               "Run the server without HTTPS, regardless of whether certificate paths are "
+               "provided. Data transmitted between the gRPC client and server is not encrypted.");
+  app.add_option("--ssl-certfile", o.ssl_certfile, "Fleet API server SSL certificate file");
+  app.add_option("--ssl-keyfile", o.ssl_keyfile, "Fleet API server SSL private key file");
+  app.add_option("--ssl-ca-certfile", o.ssl_ca_certfile,
+                 "Fleet API server SSL CA certificate file");
+  app.add_option("--isolation", o.isolation,
+                 "Isolation mode when running a ServerApp (subprocess starts it from the "
+                 "scheduler thread; process expects it to be started separately)")
+      ->check(CLI::IsMember({"subprocess", "process"}))
+      ->capture_default_str();
+  app.add_option("--database", o.database, "State database (the mock keeps it in memory)")
+      ->capture_default_str();
+  app.add_option("--storage-dir", o.storage_dir, "Directory for FAB files");
+  app.add_option("--serverappio-api-address", o.serverappio_api_address,
+                 "ServerAppIo API (gRPC) server address (IPv4, IPv6, or a domain name)")
+      ->capture_default_str();
+  app.add_option("--fleet-api-type", o.fleet_api_type,
+                 "Start a gRPC-rere or REST (experimental) Fleet API server")
+      ->check(CLI::IsMember({"grpc-rere", "grpc-adapter", "rest"}))
+      ->capture_default_str();
+  app.add_option("--fleet-api-address", o.fleet_api_address,
+                 "Fleet API server address (default 0.0.0.0:9092 for gRPC, 0.0.0.0:9095 for rest)");
+  app.add_option("--fleet-api-num-workers", o.fleet_api_num_workers,
+                 "Number of Fleet API REST workers (only 1 is supported)")
+      ->capture_default_str();
+  app.add_option("--exec-api-address", o.exec_api_address, "Exec API server address")
+      ->capture_default_str();
+  app.add_option("--simulationio-api-address", o.simulationio_api_address,
+                 "SimulationIo API server address")
+      ->capture_default_str();
+
+  app.add_option("--failpoint", o.failpoints,
+                 "Arm a failpoint: NAME=ACTIONS (repeatable; same grammar as FAILPOINTS)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  app.add_option("--seed", o.seed, "Seed of the generator behind probabilistic failpoints");
+  app.add_option("--ready-file", o.ready_file,
+                 "Write this JSON file once every listener is bound and every critical thread "
+                 "runs");
+  app.add_option("--fault-journal", o.fault_journal, "Append one JSON line per failpoint firing");
+  app.add_flag("--list-failpoints", o.list_failpoints, "Print every failpoint site and exit");
+  app.add_option("--exit-status", exit_status,
+                 "documented: exit with Flower's documented codes; flower: like the real "
+                 "SuperLink (1 for errors, 0 otherwise)")
+      ->check(CLI::IsMember({"documented", "flower"}))
+      ->capture_default_str();
+  app.add_option("--pending-runs", o.pending_runs, "Seed the state with N pending runs")
+      ->check(CLI::NonNegativeNumber);
+  app.add_flag("--version", version, "Print the version and exit");
+}
+
+}  // namespace
+
+ParseResult parse_options(int argc, const char* const* argv) {
+  ParseResult result;
+  Options& o = result.options;
+  std::string exit_status = "documented";
+  bool version = false;
+  CLI::App app{
+      "Start a mock Flower SuperLink: real threads, ports, logs and exit codes, with "
+      "failpoints.",
+      "mock-superlink"};
+  add_options(app, o, exit_status, version);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    result.kind = ParseResult::Kind::kPrint;
+    result.text = app.help();
+    return result;
+  } catch (const CLI::ParseError& e) {
+    result.kind = ParseResult::Kind::kError;
+    result.text = e.what();
+    return result;
+  }
+  if (version) {
+    result.kind = ParseResult::Kind::kPrint;
+    result.text = std::string("mock-superlink ") + kVersion + " (Flower SuperLink " +
+                  kFlowerInterface + " interface)\n";
+    return result;
+  }
+  o.exit_status = exit_status == "flower" ? ExitStatusMode::kFlower : ExitStatusMode::kDocumented;
+  if (o.fleet_api_address.empty()) {
+    o.fleet_api_address =
+        o.fleet_api_type == "rest" ? kDefaultFleetRestAddress : kDefaultFleetGrpcAddress;
+  }
+  return result;
+}
+
+}  // namespace superlink

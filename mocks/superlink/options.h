@@ -1,0 +1,55 @@
+// The mock SuperLink's command line: the real SuperLink's flags (same names and defaults) and
+// the mock-only ones.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "superlink/exit_codes.h"
+
+namespace superlink {
+
+struct Options {
+  // Flags of the real SuperLink (Flower 1.18).
+  bool insecure = false;
+  std::string ssl_certfile;
+  std::string ssl_keyfile;
+  std::string ssl_ca_certfile;
+  std::string isolation = "subprocess";  // subprocess | process
+  std::string database = ":flwr-in-memory-state:";
+  std::string storage_dir;
+  std::string serverappio_api_address = "0.0.0.0:9091";
+  std::string fleet_api_type = "grpc-rere";  // grpc-rere | grpc-adapter | rest
+  std::string fleet_api_address;             // default depends on fleet_api_type
+  int fleet_api_num_workers = 1;
+  std::string exec_api_address = "0.0.0.0:9093";
+  std::string simulationio_api_address = "0.0.0.0:9096";
+
+  // Mock-only flags.
+  std::vector<std::string> failpoints;  // NAME=ACTIONS, after FAILPOINTS from the environment
+  std::optional<std::uint64_t> seed;
+  std::string ready_file;
+  std::string fault_journal;
+  bool list_failpoints = false;
+  ExitStatusMode exit_status = ExitStatusMode::kDocumented;
+  int pending_runs = 0;
+};
+
+struct ParseResult {
+  enum class Kind {
+    kRun,    // start the SuperLink with `options`
+    kPrint,  // print `text` on stdout and exit 0 (--help, --version)
+    kError,  // `text` says what is wrong: exit 104
+  };
+  Kind kind = Kind::kRun;
+  Options options;
+  std::string text;
+};
+
+inline constexpr const char* kDefaultFleetGrpcAddress = "0.0.0.0:9092";
+inline constexpr const char* kDefaultFleetRestAddress = "0.0.0.0:9095";
+
+ParseResult parse_options(int argc, const char* const* argv);
+
+}  // namespace superlink

@@ -1,0 +1,282 @@
+#include "superlink/superlink_app.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <mutex>
+#include <random>
+#include <set>
+
+#include "failpoint/failpoint.h"
+#include "superlink/address.h"
+#include "superlink/exit_codes.h"
+#include "superlink/failpoint_sites.h"
+#include "superlink/fatal_signal.h"
+#include "superlink/flower_log.h"
+#include "superlink/grpc_listener.h"
+#include "superlink/options.h"
+#include "superlink/ready_file.h"
+#include "superlink/rest_server.h"
+#include "superlink/run_state.h"
+#include "superlink/scheduler.h"
+#include "superlink/serverapp_launcher.h"
+#include "superlink/supervisor.h"
+#include "superlink/termination_signals.h"
+
+namespace superlink {
+namespace {
+
+// The real SuperLink dies of an uncaught exception (status 1, in either mode) when a gRPC server
+// cannot bind or certificates are missing; these are not documented exit codes.
+constexpr int kUncaughtErrorStatus = 1;
+
+[[noreturn]] void fail_uncaught(const std::string& message) {
+  spdlog::error("{}", message);
+  spdlog::default_logger()->flush();
+  ::_exit(kUncaughtErrorStatus);
+}
+
+void on_failpoint_exit(int status) {
+  spdlog::default_logger()->flush();
+  ::_exit(status);
+}
+
+void on_failpoint_print(std::string_view site, std::string_view message) {
+  spdlog::info("failpoint {}: {}", site, message);
+}
+
+// FAILPOINTS first, then each --failpoint (which may re-arm a site). Throws SpecError.
+void arm_failpoints(const Options& options) {
+  failpoint::declare_sites(superlink_sites());
+  if (const char* env = std::getenv("FAILPOINTS"); env != nullptr && *env != '\0') {
+    failpoint::configure(env);
+  }
+  for (const std::string& spec : options.failpoints) {
+    const auto equals = spec.find('=');
+    if (equals == std::string::npos) {
+      throw failpoint::SpecError("--failpoint '" + spec + "': expected NAME=ACTIONS");
+    }
+    failpoint::configure_one(spec.substr(0, equals), spec.substr(equals + 1));
+  }
+  failpoint::set_seed(options.seed ? *options.seed : std::random_device{}());
+  if (!options.fault_journal.empty()) failpoint::open_journal(options.fault_journal);
+  failpoint::set_print_handler(on_failpoint_print);
+  failpoint::set_exit_handler(on_failpoint_exit);
+}
+
+Address parse_or_exit(const std::string& text, ExitStatusMode mode) {
+  auto address = parse_address(text);
+  if (!address)
+    flwr_exit(exit_code::kAddressInvalid, "Address (" + text + ") cannot be parsed.", mode);
+  return *address;
+}
+
+Address bind_or_exit(const Address& address, const std::string& api, const std::string& thread) {
+  try {
+    return bind_grpc_listener(address, thread);
+  } catch (const BindFailure& failure) {
+    fail_uncaught("Failed to start the " + api + " on " + format_address(address) + ": " +
+                  std::strerror(failure.error));
+  }
+}
+
+void check_certificates(const Options& options) {
+  if (options.insecure) {
+    spdlog::warn(
+        "Option `--insecure` was set. Starting insecure HTTP server with unencrypted "
+        "communication (TLS disabled). Proceed only if you understand the risks.");
+    return;
+  }
+  if (options.ssl_certfile.empty() || options.ssl_keyfile.empty() ||
+      options.ssl_ca_certfile.empty()) {
+    fail_uncaught(
+        "Certificates are required unless running in insecure mode. Please provide certificate "
+        "paths to `--ssl-certfile`, `--ssl-keyfile`, and `--ssl-ca-certfile` or run the server "
+        "in insecure mode using `--insecure` if you understand the risks.");
+  }
+  if (options.fleet_api_type == "rest") {
+    flwr_exit(exit_code::kTlsNotSupported, "The mock serves the REST Fleet API without TLS.",
+              options.exit_status);
+  }
+}
+
+// Waits for every started ServerApp, so none is left behind by a graceful exit.
+void reap_children() {
+  while (::waitpid(-1, nullptr, 0) > 0 || errno == EINTR) {
+  }
+}
+
+class App {
+ public:
+  explicit App(const Options& options) : options_(options) {}
+
+  [[noreturn]] void run() {
+    spdlog::info("Starting Flower SuperLink");
+    if (failpoint::any_probabilistic()) spdlog::info("Failpoint seed: {}", failpoint::seed());
+    const Address serverappio = parse_or_exit(options_.serverappio_api_address, mode());
+    const Address exec = parse_or_exit(options_.exec_api_address, mode());
+    parse_or_exit(options_.simulationio_api_address, mode());
+    const Address fleet = parse_or_exit(options_.fleet_api_address, mode());
+    check_certificates(options_);
+
+    ready_.exec = format_address(bind_or_exit(exec, "Exec API", "grpc-exec"));
+    spdlog::info("Flower Deployment Engine: Starting Exec API on {}", ready_.exec);
+    const Address serverappio_bound =
+        bind_or_exit(serverappio, "ServerAppIo API", "grpc-serverappio");
+    ready_.serverappio = format_address(serverappio_bound);
+    spdlog::info("Flower ECE: Starting ServerAppIo API (gRPC-rere) on {}", ready_.serverappio);
+    start_fleet(fleet);
+    if (options_.isolation == "subprocess") start_scheduler(serverappio_bound);
+    start_signal_thread(supervisor_);
+    if (expected_ready_.empty()) write_ready_file_if_asked();
+    supervise();
+  }
+
+ private:
+  ExitStatusMode mode() const { return options_.exit_status; }
+
+  void start_fleet(const Address& fleet) {
+    if (options_.fleet_api_type == "rest") {
+      if (options_.fleet_api_num_workers != 1) {
+        spdlog::warn(
+            "The Fleet API currently supports only 1 worker. You have specified {} workers. "
+            "Support for multiple workers will be added in future releases. Proceeding with a "
+            "single worker.",
+            options_.fleet_api_num_workers);
+      }
+      expected_ready_.insert("rest");
+      supervisor_.start("rest", [this, fleet] {
+        rest_server_.run(fleet.host, fleet.port, [this, fleet](int port) {
+          Address bound = fleet;
+          bound.port = port;
+          {
+            std::lock_guard lock(mutex_);
+            ready_.fleet = format_address(bound);
+          }
+          spdlog::info("Flower ECE: Starting Fleet API (REST) on {}", format_address(bound));
+          supervisor_.mark_ready("rest");
+        });
+      });
+      return;
+    }
+    const bool adapter = options_.fleet_api_type == "grpc-adapter";
+    ready_.fleet = format_address(bind_or_exit(fleet, "Fleet API", "grpc-fleet"));
+    spdlog::info("Flower ECE: Starting Fleet API ({}) on {}", adapter ? "GrpcAdapter" : "gRPC-rere",
+                 ready_.fleet);
+  }
+
+  void start_scheduler(const Address& serverappio_bound) {
+    state_.add_pending_runs(options_.pending_runs);
+    SchedulerConfig config{sibling_executable("mock-serverapp"),
+                           format_address(connectable(serverappio_bound)),
+                           std::chrono::milliseconds(100)};
+    expected_ready_.insert("scheduler");
+    supervisor_.start("scheduler", [this, config = std::move(config)] {
+      Scheduler scheduler(state_, config);
+      scheduler.run([this] { supervisor_.mark_ready("scheduler"); });
+    });
+  }
+
+  void write_ready_file_if_asked() {
+    if (options_.ready_file.empty()) return;
+    ReadyInfo info;
+    info.pid = ::getpid();
+    info.fleet_api_type = options_.fleet_api_type;
+    {
+      std::lock_guard lock(mutex_);
+      info.fleet_api_address = ready_.fleet;
+    }
+    info.serverappio_api_address = ready_.serverappio;
+    info.exec_api_address = ready_.exec;
+    info.critical_threads = supervisor_.thread_names();
+    try {
+      write_ready_file(options_.ready_file, info);
+    } catch (const std::system_error& e) {
+      fail_uncaught(std::string("Cannot write the ready file: ") + e.what());
+    }
+  }
+
+  [[noreturn]] void supervise() {
+    for (;;) {
+      const SupervisorEvent event = supervisor_.wait();
+      switch (event.kind) {
+        case SupervisorEvent::Kind::kThreadReady:
+          expected_ready_.erase(event.thread);
+          if (expected_ready_.empty()) write_ready_file_if_asked();
+          break;
+        case SupervisorEvent::Kind::kThreadStopped: {
+          const std::string line =
+              "Critical background thread '" + event.thread + "' stopped: " + event.cause;
+          spdlog::error("{}", line);
+          flwr_exit(exit_code::kThreadCrash, line, mode());
+        }
+        case SupervisorEvent::Kind::kSignal:
+          spdlog::info("SuperLink terminated gracefully.");
+          reap_children();
+          spdlog::default_logger()->flush();
+          ::_exit(process_status(graceful_exit_code(event.signal), mode()));
+      }
+    }
+  }
+
+  const Options& options_;
+  Supervisor supervisor_;
+  RunState state_;
+  RestServer rest_server_;
+  std::set<std::string> expected_ready_;
+  std::mutex mutex_;  // guards ready_.fleet, written by the rest thread
+  struct {
+    std::string exec, serverappio, fleet;
+  } ready_;
+};
+
+}  // namespace
+
+int superlink_main(int argc, const char* const* argv) {
+  const LogSettingsResult log = log_settings_from_env();
+  install_flower_logger(log.settings);
+  install_fatal_signal_handlers(log.settings.colour);
+  if (log.error) flwr_exit(exit_code::kInvalidArgs, *log.error, ExitStatusMode::kDocumented);
+
+  ParseResult parsed = parse_options(argc, argv);
+  const Options& options = parsed.options;
+  if (parsed.kind == ParseResult::Kind::kPrint) {
+    std::cout << parsed.text << std::flush;
+    return 0;
+  }
+  if (parsed.kind == ParseResult::Kind::kError) {
+    flwr_exit(exit_code::kInvalidArgs, parsed.text, options.exit_status);
+  }
+  if (options.list_failpoints) {
+    for (const auto& site : superlink_sites()) std::cout << site.name << "  " << site.where << "\n";
+    std::cout << std::flush;
+    return 0;
+  }
+  try {
+    arm_failpoints(options);
+  } catch (const failpoint::SpecError& e) {
+    flwr_exit(exit_code::kInvalidArgs, e.what(), options.exit_status);
+  } catch (const std::system_error& e) {
+    flwr_exit(exit_code::kInvalidArgs, std::string("--fault-journal: ") + e.what(),
+              options.exit_status);
+  }
+  if (log.settings.level <= spdlog::level::debug) {
+    spdlog::warn(
+        "DEBUG logs enabled. Do not use this in production, as it may expose sensitive "
+        "details.");
+  }
+  block_termination_signals();
+  std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up must not end the process
+  // Lives until _exit: the threads use it, and its destructor must never run under them.
+  static App* app = new App(options);
+  app->run();
+}
+
+}  // namespace superlink

@@ -1,0 +1,211 @@
+// The real mock-superlink binary, started as a process: exit statuses, exit blocks, signals.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+
+#include "superlink/fleet_messages.h"
+#include "superlink/testing/http_client.h"
+#include "superlink/testing/spawned_process.h"
+
+namespace superlink {
+namespace {
+
+using testing::ExitInfo;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using testing::SpawnedProcess;
+
+constexpr std::chrono::seconds kSafety{20};
+
+const std::string kCrashBlockTail =
+    "An important background thread has crashed.\n\n"
+    "For more information, visit: <https://flower.ai/docs/framework/ref-exit-codes/100.html>\n";
+
+class SuperlinkProcess : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("superlink_process_test." + std::to_string(::getpid()) + "." +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::string ready_path() const { return (dir_ / "ready.json").string(); }
+  std::string journal_path() const { return (dir_ / "journal.jsonl").string(); }
+
+  // Every listener on 127.0.0.1 port 0, plus `extra`.
+  std::unique_ptr<SpawnedProcess> start(std::vector<std::string> extra,
+                                        std::vector<std::string> env = {}) {
+    std::vector<std::string> argv{
+        MOCK_SUPERLINK_BIN,   "--insecure",  "--serverappio-api-address", "127.0.0.1:0",
+        "--exec-api-address", "127.0.0.1:0", "--fleet-api-address",       "127.0.0.1:0",
+        "--ready-file",       ready_path()};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    env.push_back("NO_COLOR=1");
+    return std::make_unique<SpawnedProcess>(argv, env);
+  }
+
+  // The fleet port from the ready file.
+  int fleet_port() const {
+    const std::string json = testing::read_file(ready_path());
+    const std::string key = "\"fleet_api_address\":\"127.0.0.1:";
+    const auto at = json.find(key);
+    return at == std::string::npos ? 0 : std::atoi(json.c_str() + at + key.size());
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(SuperlinkProcess, SchedulerPanicExits100WithTheBlock) {
+  auto process = start({"--failpoint", "scheduler.tick=2*off->panic(database is locked)"});
+  const ExitInfo exit = process->wait_exit(kSafety);
+  EXPECT_TRUE(exit.exited);
+  EXPECT_EQ(exit.status, 100);
+  EXPECT_THAT(process->stderr_text(),
+              HasSubstr("ERROR :     Critical background thread 'scheduler' stopped: database is "
+                        "locked\nERROR :     Exit Code: 100\nCritical background thread "
+                        "'scheduler' stopped: database is locked\n" +
+                        kCrashBlockTail));
+  EXPECT_THAT(process->stderr_text(), HasSubstr("INFO :      Starting Flower SuperLink\n"));
+}
+
+TEST_F(SuperlinkProcess, RestPortTakenPrintsUvicornsLineAndExits100) {
+  const int taken = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(taken, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::listen(taken, 1), 0);
+  socklen_t size = sizeof addr;
+  ::getsockname(taken, reinterpret_cast<sockaddr*>(&addr), &size);
+  const std::string port = std::to_string(ntohs(addr.sin_port));
+
+  auto process = start({"--isolation", "process", "--fleet-api-type", "rest", "--fleet-api-address",
+                        "127.0.0.1:" + port});
+  const ExitInfo exit = process->wait_exit(kSafety);
+  ::close(taken);
+  EXPECT_EQ(exit.status, 100);
+  EXPECT_THAT(process->stderr_text(),
+              HasSubstr("\nERROR:    [Errno 98] error while attempting to bind on address "
+                        "('127.0.0.1', " +
+                        port + "): address already in use\n"));
+  EXPECT_THAT(process->stderr_text(),
+              HasSubstr("Exit Code: 100\nCritical background thread 'rest' stopped: stopped "
+                        "without an error\n" +
+                        kCrashBlockTail));
+}
+
+TEST_F(SuperlinkProcess, RestRequestPanicOnTheThirdRequest) {
+  auto process =
+      start({"--isolation", "process", "--fleet-api-type", "rest", "--failpoint",
+             "rest.request=2*off->panic(third request)", "--fault-journal", journal_path()});
+  ASSERT_TRUE(process->wait_for_file(ready_path(), kSafety)) << process->stderr_text();
+  const int port = fleet_port();
+  ASSERT_GT(port, 0);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(testing::fleet_post("127.0.0.1", port, "create-node", "").status, 200);
+  }
+  testing::fleet_post("127.0.0.1", port, "create-node", "");
+  const ExitInfo exit = process->wait_exit(kSafety);
+  EXPECT_EQ(exit.status, 100);
+  EXPECT_THAT(process->stderr_text(),
+              HasSubstr("Critical background thread 'rest' stopped: third request\n"));
+  EXPECT_THAT(testing::read_file(journal_path()), HasSubstr("rest.request"));
+}
+
+TEST_F(SuperlinkProcess, ReturnAtAThreadSiteStopsWithoutAnError) {
+  auto process = start({"--failpoint", "scheduler.start=return"});
+  const ExitInfo exit = process->wait_exit(kSafety);
+  EXPECT_EQ(exit.status, 100);
+  EXPECT_THAT(process->stderr_text(),
+              HasSubstr("ERROR :     Critical background thread 'scheduler' stopped: stopped "
+                        "without an error\n"));
+}
+
+TEST_F(SuperlinkProcess, NoCriticalThreadsStaysUpUntilSigterm) {
+  auto process = start({"--isolation", "process", "--failpoint", "scheduler.tick=panic",
+                        "--fault-journal", journal_path()});
+  ASSERT_TRUE(process->wait_for_file(ready_path(), kSafety)) << process->stderr_text();
+  EXPECT_THAT(testing::read_file(ready_path()), HasSubstr("\"critical_threads\":[]"));
+  ::kill(process->pid(), SIGTERM);
+  const ExitInfo exit = process->wait_exit(kSafety);
+  EXPECT_EQ(exit.status, 3);
+  EXPECT_THAT(process->stderr_text(), HasSubstr("INFO :      SuperLink terminated gracefully.\n"));
+  EXPECT_THAT(process->stderr_text(), Not(HasSubstr("Exit Code")));
+  EXPECT_EQ(testing::read_file(journal_path()), "");  // the site was never reached
+}
+
+TEST_F(SuperlinkProcess, EachSignalHasItsCode) {
+  for (const auto& [signo, code] : {std::pair{SIGINT, 1}, {SIGQUIT, 2}, {SIGTERM, 3}}) {
+    std::filesystem::remove(ready_path());
+    auto process = start({"--fleet-api-type", "rest"});
+    ASSERT_TRUE(process->wait_for_file(ready_path(), kSafety)) << process->stderr_text();
+    ::kill(process->pid(), signo);
+    const ExitInfo exit = process->wait_exit(kSafety);
+    EXPECT_EQ(exit.status, code) << strsignal(signo);
+    EXPECT_THAT(process->stderr_text(), HasSubstr("SuperLink terminated gracefully."));
+  }
+}
+
+TEST_F(SuperlinkProcess, ScheduledRunsStartTheServerApp) {
+  auto process = start({"--pending-runs", "2"});
+  ASSERT_TRUE(process->wait_for_stderr(
+      "mock-serverapp: run-once against ServerAppIo API 127.0.0.1:", 2, kSafety))
+      << process->stderr_text();
+  ::kill(process->pid(), SIGTERM);
+  const ExitInfo exit = process->wait_exit(kSafety);
+  EXPECT_EQ(exit.status, 3);
+  EXPECT_THAT(process->stderr_text(), HasSubstr("Launched ServerApp for run 2 (pid "));
+}
+
+TEST_F(SuperlinkProcess, AbortDiesBySigabrtWithTheJournalLine) {
+  auto process = start({"--failpoint", "scheduler.tick=abort", "--fault-journal", journal_path()});
+  const ExitInfo exit = process->wait_exit(kSafety);
+  EXPECT_FALSE(exit.exited);
+  EXPECT_EQ(exit.signal, SIGABRT);
+  EXPECT_THAT(testing::read_file(journal_path()), HasSubstr("\"site\":\"scheduler.tick\""));
+  EXPECT_THAT(process->stderr_text(),
+              HasSubstr("ERROR :     Fatal signal SIGABRT in thread 'scheduler'\n"));
+}
+
+TEST_F(SuperlinkProcess, FlowerModeExitsOneForACrashAndZeroForASignal) {
+  auto crash = start({"--exit-status", "flower", "--failpoint", "scheduler.start=panic(x)"});
+  EXPECT_EQ(crash->wait_exit(kSafety).status, 1);
+  EXPECT_THAT(crash->stderr_text(), HasSubstr("Exit Code: 100\n"));
+  std::filesystem::remove(ready_path());
+  auto graceful = start({"--exit-status", "flower"});
+  ASSERT_TRUE(graceful->wait_for_file(ready_path(), kSafety));
+  ::kill(graceful->pid(), SIGINT);
+  EXPECT_EQ(graceful->wait_exit(kSafety).status, 0);
+}
+
+TEST_F(SuperlinkProcess, BadFailpointExits104BeforeStarting) {
+  auto process = start({"--failpoint", "scheduler.tik=panic"});
+  const ExitInfo exit = process->wait_exit(kSafety);
+  EXPECT_EQ(exit.status, 104);
+  EXPECT_THAT(process->stderr_text(),
+              HasSubstr("ERROR :     Exit Code: 104\nfailpoint 'scheduler.tik'"));
+  EXPECT_THAT(process->stderr_text(), Not(HasSubstr("Starting Flower SuperLink")));
+}
+
+TEST_F(SuperlinkProcess, BadAddressExits88WithThe600Block) {
+  auto process = start({"--fleet-api-address", "127.0.0.1:http"});
+  const ExitInfo exit = process->wait_exit(kSafety);
+  EXPECT_EQ(exit.status, 88);
+  EXPECT_THAT(process->stderr_text(),
+              HasSubstr("ERROR :     Exit Code: 600\nAddress (127.0.0.1:http) cannot be parsed.\n"
+                        "Please provide a valid URL, IPv4 or IPv6 address.\n\nFor more "
+                        "information, visit: <https://flower.ai/docs/framework/ref-exit-codes/"
+                        "600.html>\n"));
+  EXPECT_FALSE(std::filesystem::exists(ready_path()));
+}
+
+}  // namespace
+}  // namespace superlink

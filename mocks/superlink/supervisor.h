@@ -1,0 +1,64 @@
+// Starts the critical threads and tells the main thread, the moment it happens, that one of
+// them is ready or has stopped, or that a termination signal arrived. The main thread waits on
+// a single condition: no polling interval stands between a crash and the exit.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace superlink {
+
+struct SupervisorEvent {
+  enum class Kind { kThreadReady, kThreadStopped, kSignal };
+  Kind kind = Kind::kSignal;
+  std::string thread;  // kThreadReady, kThreadStopped
+  std::string cause;   // kThreadStopped: the exception's text, or kStoppedQuietly
+  int signal = 0;      // kSignal
+};
+
+// The cause of a thread that returned instead of throwing.
+inline constexpr const char* kStoppedQuietly = "stopped without an error";
+
+class Supervisor {
+ public:
+  Supervisor() = default;
+  Supervisor(const Supervisor&) = delete;
+  Supervisor& operator=(const Supervisor&) = delete;
+  // Joins the threads; they must be on their way out (tests). The process itself leaves with
+  // _exit and never gets here.
+  ~Supervisor();
+
+  // Runs `body` in a new thread named `name` (pthread name, 15 characters at most). When the
+  // body returns or throws, a kThreadStopped event carries the name and the cause.
+  void start(const std::string& name, std::function<void()> body);
+
+  // Called from a critical thread once it runs (and has bound what it serves).
+  void mark_ready(const std::string& name);
+  // Called by the signal thread.
+  void notify_signal(int signo);
+
+  // Blocks until an event is queued and returns the oldest one.
+  SupervisorEvent wait();
+
+  // Names of the threads started so far, in start order.
+  std::vector<std::string> thread_names() const;
+
+ private:
+  void post(SupervisorEvent event);
+
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<SupervisorEvent> events_;
+  std::vector<std::string> names_;
+  std::vector<std::thread> threads_;
+};
+
+// The text a thread's exception leaves as its cause: a failpoint panic gives its message.
+std::string describe_exception(std::exception_ptr error);
+
+}  // namespace superlink

@@ -1,0 +1,25 @@
+// A raw HTTP/1.1 client for tests: sends exactly the headers given (httplib's client adds an
+// Accept header of its own, which would hide the missing-header cases).
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace superlink::testing {
+
+struct HttpReply {
+  int status = 0;  // 0: the connection closed without a status line
+  std::string body;
+};
+
+HttpReply http_request(const std::string& host, int port, const std::string& method,
+                       const std::string& path,
+                       const std::vector<std::pair<std::string, std::string>>& headers,
+                       const std::string& body);
+
+// POST with both Fleet API headers set to application/protobuf.
+HttpReply fleet_post(const std::string& host, int port, const std::string& route,
+                     const std::string& body);
+
+}  // namespace superlink::testing
