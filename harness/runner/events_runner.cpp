@@ -1,0 +1,160 @@
+#include "events_runner.h"
+
+#include <fcntl.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+#include "events_http.h"
+#include "process_pidfd.h"
+
+namespace harness {
+
+EventsRunner::EventsRunner(std::vector<Event> events, int pidfd, Clock::time_point spawned,
+                           Millis request_timeout, std::function<void()> on_done)
+    : events_(std::move(events)),
+      pidfd_(::fcntl(pidfd, F_DUPFD_CLOEXEC, 0)),
+      spawned_(spawned),
+      request_timeout_(request_timeout),
+      on_done_(std::move(on_done)) {}
+
+EventsRunner::~EventsRunner() {
+  finish();
+  if (pidfd_ >= 0) ::close(pidfd_);
+}
+
+void EventsRunner::start() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void EventsRunner::ready(std::map<std::string, std::string> addresses) {
+  std::lock_guard lock(mutex_);
+  addresses_ = std::move(addresses);
+  ready_at_ = Clock::now();
+  changed_.notify_all();
+}
+
+void EventsRunner::target_exited() {
+  std::lock_guard lock(mutex_);
+  exited_ = true;
+  changed_.notify_all();
+}
+
+std::vector<EventOutcome> EventsRunner::finish() {
+  {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+    changed_.notify_all();
+  }
+  if (thread_.joinable()) thread_.join();
+  std::lock_guard lock(mutex_);
+  return outcomes_;
+}
+
+EventsRunner::Wait EventsRunner::wait_until(std::unique_lock<std::mutex>& lock,
+                                            Clock::time_point when) {
+  changed_.wait_until(lock, when, [&] { return exited_ || stopped_; });
+  if (exited_) return Wait::Exited;
+  if (stopped_) return Wait::Stopped;
+  return Wait::Reached;
+}
+
+EventsRunner::Wait EventsRunner::wait_ready(std::unique_lock<std::mutex>& lock) {
+  changed_.wait(lock, [&] { return ready_at_.has_value() || exited_ || stopped_; });
+  if (ready_at_) return Wait::Reached;
+  return exited_ ? Wait::Exited : Wait::Stopped;
+}
+
+void EventsRunner::record_rest(std::size_t from_event, int from_repetition,
+                               const std::string& error) {
+  const Nanos now = std::chrono::duration_cast<Nanos>(Clock::now() - spawned_);
+  for (std::size_t i = from_event; i < events_.size(); ++i) {
+    for (int r = i == from_event ? from_repetition : 0; r < events_[i].count; ++r) {
+      outcomes_.push_back(EventOutcome{i, r, now, std::nullopt, {}, error});
+    }
+  }
+}
+
+void EventsRunner::run() {
+  std::unique_lock lock(mutex_);
+  const auto error_for = [](Wait wait) {
+    return wait == Wait::Exited ? "target had exited" : "the run ended first";
+  };
+  for (std::size_t i = 0; i < events_.size(); ++i) {
+    const Event& event = events_[i];
+    Clock::time_point anchor = spawned_;
+    if (event.at == Event::Anchor::Ready) {
+      const Wait wait = wait_ready(lock);
+      if (wait != Wait::Reached) {
+        record_rest(i, 0, error_for(wait));
+        break;
+      }
+      anchor = *ready_at_;
+    }
+    const Wait wait = wait_until(lock, anchor + event.delay);
+    if (wait != Wait::Reached) {
+      record_rest(i, 0, error_for(wait));
+      break;
+    }
+    const std::map<std::string, std::string> addresses = addresses_.value_or(decltype(addresses){});
+    lock.unlock();
+    for (int r = 0; r < event.count; ++r) {
+      EventOutcome outcome = perform(event, i, r, addresses);
+      std::lock_guard relock(mutex_);
+      outcomes_.push_back(std::move(outcome));
+    }
+    lock.lock();
+  }
+  lock.unlock();
+  if (on_done_) on_done_();
+}
+
+EventOutcome EventsRunner::perform(const Event& event, std::size_t index, int repetition,
+                                   const std::map<std::string, std::string>& addresses) {
+  EventOutcome outcome;
+  outcome.event = index;
+  outcome.repetition = repetition;
+  outcome.at = std::chrono::duration_cast<Nanos>(Clock::now() - spawned_);
+  {
+    std::lock_guard lock(mutex_);
+    if (exited_) {
+      outcome.error = "target had exited";
+      return outcome;
+    }
+  }
+  if (event.signal) {
+    if (send_signal(pidfd_, *event.signal) != 0) {
+      outcome.error = errno == ESRCH ? "target had exited"
+                                     : std::string("cannot signal: ") + std::strerror(errno);
+    }
+    return outcome;
+  }
+  const auto fleet = addresses.find("fleet");
+  if (fleet == addresses.end()) {
+    outcome.error = "no fleet address in the ready file";
+    return outcome;
+  }
+  HttpRequest request;
+  request.method = event.method;
+  request.address = fleet->second;
+  request.path = "/api/v0/fleet/" + event.request.value_or("");
+  request.headers = {{"Content-Type", "application/protobuf"}, {"Accept", "application/protobuf"}};
+  for (const auto& [name, value] : event.headers) {
+    // Header names are case-insensitive: "accept" replaces the default "Accept".
+    std::erase_if(request.headers, [&name](const auto& header) {
+      return ::strcasecmp(header.first.c_str(), name.c_str()) == 0;
+    });
+    if (!value.empty()) request.headers[name] = value;
+  }
+  request.body = event.body.value_or("");
+  HttpResponse response = send_http(request, request_timeout_);
+  outcome.status = response.status;
+  outcome.body = std::move(response.body);
+  outcome.error = std::move(response.error);
+  return outcome;
+}
+
+}  // namespace harness

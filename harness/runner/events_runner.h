@@ -1,0 +1,65 @@
+// The [[events]] of a scenario, done to the running target on a thread of their own, so that a
+// slow request never holds up the reading of the target's output.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "harness/run_result.h"
+#include "harness/scenario.h"
+
+namespace harness {
+
+class EventsRunner {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  // `pidfd` is duplicated (signals go through it, so a reused pid is never hit). `on_done` runs
+  // on the events thread once every event has an outcome.
+  EventsRunner(std::vector<Event> events, int pidfd, Clock::time_point spawned,
+               Millis request_timeout, std::function<void()> on_done);
+  ~EventsRunner();
+  EventsRunner(const EventsRunner&) = delete;
+  EventsRunner& operator=(const EventsRunner&) = delete;
+
+  void start();
+  // The target is ready; requests go to addresses["fleet"].
+  void ready(std::map<std::string, std::string> addresses);
+  // The target has exited: events not done yet get the error "target had exited".
+  void target_exited();
+  // Ends the thread (events not done: "the run ended first") and returns every outcome.
+  std::vector<EventOutcome> finish();
+
+ private:
+  enum class Wait { Reached, Exited, Stopped };
+  Wait wait_until(std::unique_lock<std::mutex>& lock, Clock::time_point when);
+  Wait wait_ready(std::unique_lock<std::mutex>& lock);
+  void run();
+  EventOutcome perform(const Event& event, std::size_t index, int repetition,
+                       const std::map<std::string, std::string>& addresses);
+  void record_rest(std::size_t from_event, int from_repetition, const std::string& error);
+
+  std::vector<Event> events_;
+  int pidfd_;
+  Clock::time_point spawned_;
+  Millis request_timeout_;
+  std::function<void()> on_done_;
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::optional<std::map<std::string, std::string>> addresses_;  // set when ready
+  std::optional<Clock::time_point> ready_at_;
+  bool exited_ = false;
+  bool stopped_ = false;
+  std::vector<EventOutcome> outcomes_;
+  std::thread thread_;
+};
+
+}  // namespace harness

@@ -1,0 +1,35 @@
+// [setup] occupy: listening sockets the harness holds on 127.0.0.1 so that the target's bind of
+// that address fails with "address already in use".
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace harness {
+
+class OccupiedPorts {
+ public:
+  OccupiedPorts() = default;
+  OccupiedPorts(OccupiedPorts&& other) noexcept;
+  OccupiedPorts& operator=(OccupiedPorts&& other) noexcept;
+  OccupiedPorts(const OccupiedPorts&) = delete;
+  OccupiedPorts& operator=(const OccupiedPorts&) = delete;
+  ~OccupiedPorts();
+
+  // name -> port, for build_target_command.
+  const std::map<std::string, int>& ports() const { return ports_; }
+
+ private:
+  friend OccupiedPorts occupy_ports(const std::vector<std::string>& names);
+  void close_all();
+  std::map<std::string, int> ports_;
+  std::vector<int> fds_;
+};
+
+// Binds and listens on 127.0.0.1:0 (SO_REUSEADDR off) for each name: "fleet", "serverappio",
+// "exec". Throws std::invalid_argument for another name ("setup.occupy: unknown address 'x'
+// (known: fleet, serverappio, exec)") and std::system_error when a socket cannot be bound.
+OccupiedPorts occupy_ports(const std::vector<std::string>& names);
+
+}  // namespace harness

@@ -1,0 +1,323 @@
+// run_scenario: one target, from spawn to the last byte of its output, on one single-threaded
+// io_context (events run on a thread of their own, see events_runner.h).
+#include "harness/run.h"
+
+#include <sys/inotify.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <array>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+
+#include "events_runner.h"
+#include "journal_reader.h"
+#include "occupy_ports.h"
+#include "output_capture.h"
+#include "process_group.h"
+#include "process_spawn.h"
+#include "ready_file.h"
+
+namespace harness {
+
+namespace {
+
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+using asio::posix::stream_descriptor;
+
+std::int64_t mono_ns() {
+  timespec now{};
+  ::clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+}
+
+// The run's directory: the given one, or a fresh temp dir removed at the end.
+class WorkDir {
+ public:
+  explicit WorkDir(const std::string& given) {
+    if (!given.empty()) {
+      path_ = given;
+      std::filesystem::create_directories(path_);
+      // Stale files of an earlier run would fake readiness or firings.
+      std::filesystem::remove(path_ + "/ready.json");
+      std::filesystem::remove(path_ + "/journal.jsonl");
+      return;
+    }
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern =
+        std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/superlink-run-XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      throw std::runtime_error("cannot create a work directory in " + pattern + ": " +
+                               std::strerror(errno));
+    }
+    path_ = pattern;
+    owned_ = true;
+  }
+  ~WorkDir() {
+    std::error_code ignored;
+    if (owned_) std::filesystem::remove_all(path_, ignored);
+  }
+  WorkDir(const WorkDir&) = delete;
+  WorkDir& operator=(const WorkDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  bool owned_ = false;
+};
+
+class Run {
+ public:
+  Run(const Scenario& scenario, const RunOptions& options, RunResult& result,
+      const std::string& work_dir)
+      : scenario_(scenario),
+        options_(options),
+        result_(result),
+        ready_path_(work_dir + "/ready.json"),
+        work_dir_(work_dir),
+        capture_(options.log_budget_bytes, options.on_line),
+        deadline_(io_),
+        grace_(io_),
+        hold_(io_),
+        drain_(io_),
+        pidfd_(io_),
+        out_(io_),
+        err_(io_),
+        inotify_(io_) {}
+
+  void execute() {
+    watch_ready_file();
+    result_.spawn_mono_ns = mono_ns();
+    spawned_ = Clock::now();
+    SpawnedProcess process;
+    try {
+      process = spawn_process(result_.argv, result_.env);
+    } catch (const std::exception& error) {
+      result_.harness_error = error.what();
+      result_.end.kind = Termination::Kind::NotStarted;
+      return;
+    }
+    pid_ = process.pid;
+    result_.pid = pid_;
+    pidfd_.assign(process.pidfd);
+    out_.assign(process.stdout_fd);
+    err_.assign(process.stderr_fd);
+
+    events_ =
+        std::make_unique<EventsRunner>(scenario_.events, process.pidfd, spawned_, scenario_.timeout,
+                                       [this] { asio::post(io_, [this] { on_events_done(); }); });
+    events_->start();
+
+    pidfd_.async_wait(stream_descriptor::wait_read, [this](auto error) {
+      if (!error) on_exit();
+    });
+    read(out_, Stream::Stdout, out_buffer_, out_open_);
+    read(err_, Stream::Stderr, err_buffer_, err_open_);
+    deadline_.expires_at(spawned_ + scenario_.timeout);
+    deadline_.async_wait([this](auto error) {
+      if (!error) stop_target(/*timed_out=*/true);
+    });
+    if (!scenario_.superlink.ready_file) on_ready({}, Nanos(0));
+
+    auto guard = asio::make_work_guard(io_);
+    io_.run();
+
+    result_.events = events_->finish();
+    result_.log = capture_.take();
+    result_.journal = read_journal(work_dir_ + "/journal.jsonl");
+  }
+
+ private:
+  Nanos since_spawn() const { return std::chrono::duration_cast<Nanos>(Clock::now() - spawned_); }
+
+  void watch_ready_file() {
+    if (!scenario_.superlink.ready_file) return;
+    const int fd = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+    if (fd < 0) throw std::runtime_error(std::string("inotify: ") + std::strerror(errno));
+    inotify_.assign(fd);
+    if (::inotify_add_watch(fd, work_dir_.c_str(), IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
+      throw std::runtime_error("cannot watch " + work_dir_ + ": " + std::strerror(errno));
+    }
+    read_inotify();
+  }
+
+  void read_inotify() {
+    inotify_.async_read_some(asio::buffer(inotify_buffer_), [this](auto error, std::size_t) {
+      if (error || result_.ready) return;
+      // Any change in the directory: look at the file itself (the events name it, but the
+      // file is what counts, and it is small).
+      if (auto addresses = read_ready_file(ready_path_)) {
+        on_ready(std::move(*addresses), since_spawn());
+        return;
+      }
+      read_inotify();
+    });
+  }
+
+  void on_ready(std::map<std::string, std::string> addresses, Nanos at) {
+    if (result_.ready) return;
+    result_.ready = true;
+    result_.ready_at = at;
+    result_.addresses = addresses;
+    inotify_.close();
+    events_->ready(std::move(addresses));
+    if (scenario_.events.empty()) start_hold();
+  }
+
+  void on_events_done() {
+    if (!scenario_.events.empty()) start_hold();
+  }
+
+  // expect.still_running: the target must stay up `hold` longer; then the harness stops it.
+  void start_hold() {
+    if (!scenario_.expect.still_running || exited_) return;
+    hold_.expires_after(scenario_.expect.hold);
+    hold_.async_wait([this](auto error) {
+      if (!error && !exited_) stop_target(/*timed_out=*/false);
+    });
+  }
+
+  void stop_target(bool timed_out) {
+    if (exited_ || stopping_) return;
+    stopping_ = true;
+    timed_out_ = timed_out;
+    ::kill(-pid_, SIGTERM);  // the leader is alive or unreaped, so the group id is still ours
+    grace_.expires_after(options_.grace);
+    grace_.async_wait([this](auto error) {
+      if (error || exited_) return;
+      sigterm_ignored_ = true;
+      ::kill(-pid_, SIGKILL);
+    });
+  }
+
+  void on_exit() {
+    exited_ = true;
+    result_.exit_mono_ns = mono_ns();
+    result_.exit_at = since_spawn();
+    deadline_.cancel();
+    grace_.cancel();
+    hold_.cancel();
+    events_->target_exited();
+    if (!result_.ready && scenario_.superlink.ready_file) {
+      // Written just before the exit, its notification not read yet.
+      if (auto addresses = read_ready_file(ready_path_))
+        on_ready(std::move(*addresses), since_spawn());
+    }
+    inotify_.close();
+    // Before reaping, while the group id cannot be reused.
+    result_.leftovers = kill_leftovers(pid_);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    unregister_group(pid_);
+    pidfd_.close();
+
+    Termination& end = result_.end;
+    if (WIFEXITED(status)) {
+      end.code = WEXITSTATUS(status);
+      end.kind = Termination::Kind::Exited;
+    } else if (WIFSIGNALED(status)) {
+      end.signal = WTERMSIG(status);
+      end.core_dumped = WCOREDUMP(status);
+      end.kind = Termination::Kind::Signaled;
+    }
+    if (stopping_) {
+      end.kind = timed_out_ ? Termination::Kind::TimedOut : Termination::Kind::StillRunning;
+      end.ignored_sigterm = sigterm_ignored_;
+    }
+    // Everything that held the pipes is dead; a descendant out of reach could still hold them,
+    // so EOF gets a bounded wait.
+    drain_.expires_after(options_.grace);
+    drain_.async_wait([this](auto error) {
+      if (error) return;
+      out_.close();
+      err_.close();
+    });
+    maybe_finish();
+  }
+
+  void read(stream_descriptor& pipe, Stream stream, std::array<char, 64 * 1024>& buffer,
+            bool& open) {
+    pipe.async_read_some(
+        asio::buffer(buffer), [this, &pipe, stream, &buffer, &open](auto error, std::size_t size) {
+          if (size > 0) capture_.feed(stream, std::string_view(buffer.data(), size), since_spawn());
+          if (error) {
+            capture_.finish(stream, since_spawn());
+            open = false;
+            if (pipe.is_open()) pipe.close();
+            maybe_finish();
+            return;
+          }
+          read(pipe, stream, buffer, open);
+        });
+  }
+
+  void maybe_finish() {
+    if (exited_ && !out_open_ && !err_open_) {
+      drain_.cancel();
+      io_.stop();
+    }
+  }
+
+  const Scenario& scenario_;
+  const RunOptions& options_;
+  RunResult& result_;
+  const std::string ready_path_;
+  const std::string work_dir_;
+  OutputCapture capture_;
+
+  asio::io_context io_;
+  asio::steady_timer deadline_;
+  asio::steady_timer grace_;
+  asio::steady_timer hold_;
+  asio::steady_timer drain_;
+  stream_descriptor pidfd_;
+  stream_descriptor out_;
+  stream_descriptor err_;
+  stream_descriptor inotify_;
+  std::array<char, 64 * 1024> out_buffer_{};
+  std::array<char, 64 * 1024> err_buffer_{};
+  std::array<char, 4096> inotify_buffer_{};
+  std::unique_ptr<EventsRunner> events_;
+
+  Clock::time_point spawned_;
+  pid_t pid_ = 0;
+  bool out_open_ = true;
+  bool err_open_ = true;
+  bool exited_ = false;
+  bool stopping_ = false;
+  bool timed_out_ = false;
+  bool sigterm_ignored_ = false;
+};
+
+}  // namespace
+
+RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
+  const Clock::time_point started = Clock::now();
+  RunResult result;
+  install_cleanup_on_signal();
+  become_subreaper();
+  try {
+    WorkDir dir(options.work_dir);
+    const OccupiedPorts occupied = occupy_ports(scenario.setup.occupy);
+    TargetCommand command = build_target_command(scenario, options, dir.path(), occupied.ports());
+    result.argv = std::move(command.argv);
+    result.env = std::move(command.env);
+    Run(scenario, options, result, dir.path()).execute();
+  } catch (const std::exception& error) {
+    result.harness_error = error.what();
+  }
+  result.wall = std::chrono::duration_cast<Nanos>(Clock::now() - started);
+  return result;
+}
+
+}  // namespace harness

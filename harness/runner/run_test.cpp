@@ -1,0 +1,312 @@
+// run_scenario against real processes: the misbehaving targets of harness/targets.
+#include "harness/run.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include <csignal>
+#include <filesystem>
+
+#include "process_survivors.h"
+
+namespace harness {
+namespace {
+
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::Field;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::MatchesRegex;
+using ::testing::Optional;
+using ::testing::Pair;
+using ::testing::SizeIs;
+using namespace std::chrono_literals;
+
+class RunTest : public ::testing::Test {
+ protected:
+  // Every test must leave nothing behind: no child of the test, nothing in a target's group.
+  void TearDown() override { EXPECT_THAT(process_survivors(groups_), IsEmpty()); }
+
+  Scenario fake(std::vector<std::string> steps, Millis timeout = 10s) {
+    Scenario scenario;
+    scenario.name = "fake";
+    scenario.superlink.command = {FAKE_TARGET};
+    scenario.superlink.args = std::move(steps);
+    scenario.timeout = timeout;
+    return scenario;
+  }
+
+  RunResult run(const Scenario& scenario, RunOptions options = {}) {
+    RunResult result = run_scenario(scenario, options);
+    if (result.pid > 0) groups_.insert(static_cast<pid_t>(result.pid));
+    return result;
+  }
+
+  std::set<pid_t> groups_;
+};
+
+TEST_F(RunTest, RecordsTheExitCodeAndTheOutputOfEachStream) {
+  std::vector<std::string> live;
+  RunOptions options;
+  options.on_line = [&](const LogLine& line) { live.push_back(line.text); };
+  const RunResult result = run(fake({"print", "err", "\x1b[91mERROR \x1b[0m:     boom", "print",
+                                     "out", "to stdout", "partial", "no newline", "exit", "3"}),
+                               options);
+  EXPECT_FALSE(result.harness_error);
+  EXPECT_EQ(result.end.kind, Termination::Kind::Exited);
+  EXPECT_EQ(result.end.code, 3);
+  EXPECT_FALSE(result.ready);  // never wrote the ready file
+  EXPECT_TRUE(result.leftovers.empty());
+  // The two pipes are read independently: order holds within a stream, not across them.
+  std::vector<LogLine> err;
+  std::vector<LogLine> out;
+  for (const LogLine& line : result.log.head) {
+    (line.stream == Stream::Stderr ? err : out).push_back(line);
+  }
+  ASSERT_THAT(err, SizeIs(2));
+  EXPECT_EQ(err[0].raw, "\x1b[91mERROR \x1b[0m:     boom");
+  EXPECT_EQ(err[0].text, "ERROR :     boom");
+  EXPECT_EQ(err[1].text, "no newline");
+  ASSERT_THAT(out, SizeIs(1));
+  EXPECT_EQ(out[0].text, "to stdout");
+  EXPECT_THAT(live, Contains("no newline"));
+  EXPECT_GT(result.exit_mono_ns, result.spawn_mono_ns);
+  EXPECT_THAT(result.env, Contains(Pair("SUPERLINK_READY_FILE", HasSubstr("/ready.json"))));
+  // The temp work dir is gone.
+  const std::filesystem::path ready = result.env.at("SUPERLINK_READY_FILE");
+  EXPECT_FALSE(std::filesystem::exists(ready.parent_path()));
+}
+
+TEST_F(RunTest, RecordsTheSignalThatKilledTheTarget) {
+  const RunResult result = run(fake({"signal", std::to_string(SIGABRT)}));
+  EXPECT_EQ(result.end.kind, Termination::Kind::Signaled);
+  EXPECT_EQ(result.end.signal, SIGABRT);
+  EXPECT_FALSE(result.end.core_dumped);
+}
+
+TEST_F(RunTest, AHangingTargetTimesOutAndStopsOnSigterm) {
+  RunOptions options;
+  options.grace = 5000ms;
+  const RunResult result = run(fake({"hang"}, 300ms), options);
+  EXPECT_EQ(result.end.kind, Termination::Kind::TimedOut);
+  EXPECT_EQ(result.end.signal, SIGTERM);
+  EXPECT_FALSE(result.end.ignored_sigterm);
+  ASSERT_TRUE(result.exit_at);
+  EXPECT_GE(*result.exit_at, 300ms);
+  EXPECT_LT(*result.exit_at, 5000ms);
+}
+
+TEST_F(RunTest, ATargetThatIgnoresSigtermIsKilledAfterTheGrace) {
+  RunOptions options;
+  options.grace = 200ms;
+  const RunResult result = run(fake({"ignore-term", "hang"}, 200ms), options);
+  EXPECT_EQ(result.end.kind, Termination::Kind::TimedOut);
+  EXPECT_EQ(result.end.signal, SIGKILL);
+  EXPECT_TRUE(result.end.ignored_sigterm);
+  ASSERT_TRUE(result.exit_at);
+  EXPECT_GE(*result.exit_at, 400ms);
+}
+
+// A flood keeps the harness flat: head and tail within the budget, the middle counted.
+void expect_bounded_flood(const RunResult& result, std::uint64_t bytes, std::size_t budget) {
+  EXPECT_EQ(result.end.kind, Termination::Kind::Exited);
+  EXPECT_EQ(result.end.code, 7);
+  std::size_t kept = 0;
+  for (const auto* part : {&result.log.head, &result.log.tail}) {
+    for (const LogLine& line : *part) kept += line.raw.size() + line.text.size();
+  }
+  EXPECT_LE(kept, budget);
+  EXPECT_GT(result.log.dropped_lines, 0u);
+  EXPECT_GT(result.log.dropped_bytes, 0u);
+  // The flood writes whole 100-byte lines.
+  EXPECT_EQ(result.log.total_bytes, bytes / 100 * 100 + std::string("after the flood\n").size());
+  ASSERT_FALSE(result.log.tail.empty());
+  EXPECT_EQ(result.log.tail.back().text, "after the flood");
+}
+
+long max_rss_kib() {
+  rusage usage{};
+  ::getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+TEST_F(RunTest, AFloodOfOutputKeepsMemoryBounded) {
+  constexpr std::uint64_t kBytes = 256ull << 20;
+  RunOptions options;
+  options.log_budget_bytes = 1 << 20;
+  const long before = max_rss_kib();
+  const RunResult result = run(
+      fake({"flood", "err", std::to_string(kBytes), "print", "err", "after the flood", "exit", "7"},
+           120s),
+      options);
+  expect_bounded_flood(result, kBytes, options.log_budget_bytes);
+  EXPECT_LT(max_rss_kib() - before, 32 * 1024) << "KiB of peak RSS growth";
+}
+
+// ctest label `slow` (see CMakeLists.txt).
+TEST_F(RunTest, DISABLED_AGibibyteFloodKeepsMemoryBounded) {
+  constexpr std::uint64_t kBytes = 1ull << 30;
+  RunOptions options;
+  options.log_budget_bytes = 4 << 20;
+  const long before = max_rss_kib();
+  const RunResult result = run(
+      fake({"flood", "err", std::to_string(kBytes), "print", "err", "after the flood", "exit", "7"},
+           600s),
+      options);
+  expect_bounded_flood(result, kBytes, options.log_budget_bytes);
+  EXPECT_LT(max_rss_kib() - before, 32 * 1024) << "KiB of peak RSS growth";
+}
+
+TEST_F(RunTest, AnOverlongLineIsCutAndCounted) {
+  const RunResult result = run(fake({"long-line", std::to_string(1 << 20)}));
+  ASSERT_THAT(result.log.head, SizeIs(1));
+  EXPECT_EQ(result.log.head[0].raw.size(), 64u * 1024);
+  EXPECT_EQ(result.log.dropped_bytes, (1u << 20) - 64u * 1024);
+}
+
+TEST_F(RunTest, GrandchildrenAreKilledAndListed) {
+  const RunResult result = run(fake({"children", "2", "setsid-children", "1", "exit", "0"}));
+  EXPECT_EQ(result.end.kind, Termination::Kind::Exited);
+  EXPECT_EQ(result.end.code, 0);
+  EXPECT_THAT(result.leftovers, ElementsAre(MatchesRegex("pid [0-9]+ \\(sleep\\)"),
+                                            MatchesRegex("pid [0-9]+ \\(sleep\\)"),
+                                            MatchesRegex("pid [0-9]+ \\(sleep\\)")));
+}
+
+TEST_F(RunTest, TheReadyFileMakesTheTargetReadyAndGivesItsAddresses) {
+  Scenario scenario = fake({"ready", "hang"});
+  scenario.expect.still_running = true;
+  scenario.expect.hold = 100ms;
+  const RunResult result = run(scenario);
+  EXPECT_TRUE(result.ready);
+  EXPECT_THAT(result.addresses, ElementsAre(Pair("fleet", "127.0.0.1:1")));
+  EXPECT_EQ(result.end.kind, Termination::Kind::StillRunning);
+  EXPECT_EQ(result.end.signal, SIGTERM);
+  ASSERT_TRUE(result.ready_at && result.exit_at);
+  EXPECT_GE(*result.exit_at - *result.ready_at, 100ms);
+}
+
+TEST_F(RunTest, ATargetThatNeverWritesTheReadyFileIsNeverReady) {
+  const RunResult result = run(fake({"hang"}, 200ms));
+  EXPECT_FALSE(result.ready);
+  EXPECT_FALSE(result.ready_at);
+  EXPECT_EQ(result.end.kind, Termination::Kind::TimedOut);
+}
+
+TEST_F(RunTest, ATargetWithoutAReadyFileIsReadyAtSpawn) {
+  Scenario scenario = fake({"exit", "0"});
+  scenario.superlink.ready_file = false;
+  const RunResult result = run(scenario);
+  EXPECT_TRUE(result.ready);
+  EXPECT_THAT(result.ready_at, Optional(Nanos(0)));
+}
+
+TEST_F(RunTest, ASignalEventReachesTheTarget) {
+  Scenario scenario = fake({"on-signal", std::to_string(SIGUSR1), "42", "ready", "hang"});
+  Event event;
+  event.at = Event::Anchor::Ready;
+  event.delay = 10ms;
+  event.signal = SIGUSR1;
+  scenario.events = {event};
+  const RunResult result = run(scenario);
+  EXPECT_EQ(result.end.kind, Termination::Kind::Exited);
+  EXPECT_EQ(result.end.code, 42);
+  ASSERT_THAT(result.events, SizeIs(1));
+  EXPECT_EQ(result.events[0].error, "");
+  EXPECT_GE(result.events[0].at, *result.ready_at + 10ms);
+}
+
+TEST_F(RunTest, EventsAfterTheExitAreRecordedAsNotDone) {
+  Scenario scenario = fake({"ready", "exit", "0"});
+  Event event;
+  event.delay = 60s;
+  event.signal = SIGUSR1;
+  event.count = 2;
+  scenario.events = {event};
+  const RunResult result = run(scenario);
+  EXPECT_THAT(result.events, ElementsAre(Field(&EventOutcome::error, "target had exited"),
+                                         Field(&EventOutcome::error, "target had exited")));
+  EXPECT_EQ(result.events[1].repetition, 1);
+}
+
+TEST_F(RunTest, RequestEventsReachTheFleetAddressWithTheirHeaders) {
+  Scenario scenario;
+  scenario.superlink.command = {FAKE_HTTP_TARGET};
+  scenario.expect.still_running = true;
+  scenario.expect.hold = 50ms;
+  Event ping;
+  ping.request = "ping";
+  ping.count = 2;
+  ping.body = "abc";
+  Event no_accept;
+  no_accept.request = "create-node";
+  no_accept.headers = {{"accept", ""}};
+  scenario.events = {ping, no_accept};
+  const RunResult result = run(scenario);
+  EXPECT_EQ(result.end.kind, Termination::Kind::StillRunning);
+  ASSERT_THAT(result.events, SizeIs(3));
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(result.events[i].error, "");
+    EXPECT_THAT(result.events[i].status, Optional(200));
+    EXPECT_EQ(result.events[i].body,
+              "route=ping content-type=application/protobuf accept=application/protobuf body=abc");
+  }
+  EXPECT_THAT(result.events[2].status, Optional(400));
+  EXPECT_EQ(result.events[2].body, "Missing header `Accept`");
+}
+
+TEST_F(RunTest, TheJournalIsReadAndATornLastLineSkipped) {
+  const RunResult result = run(fake(
+      {"journal",
+       "{\"hit\":1,\"site\":\"rest.start\",\"task\":\"panic\",\"arg\":\"x\",\"thread\":\"rest\","
+       "\"seed\":7,\"mono_ns\":5,\"pid\":9}\n{\"hit\":2,\"si",
+       "exit", "100"}));
+  ASSERT_THAT(result.journal, SizeIs(1));
+  EXPECT_EQ(result.journal[0].site, "rest.start");
+  EXPECT_EQ(result.journal[0].seed, 7u);
+}
+
+TEST_F(RunTest, AGivenWorkDirIsKeptWithTheJournal) {
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("run_test_work_" + std::to_string(::getpid())))
+          .string();
+  RunOptions options;
+  options.work_dir = dir;
+  const RunResult result = run(fake({"journal", "{\"hit\":1}\n", "ready"}), options);
+  EXPECT_TRUE(result.ready);
+  EXPECT_TRUE(std::filesystem::exists(dir + "/journal.jsonl"));
+  EXPECT_TRUE(std::filesystem::exists(dir + "/ready.json"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_F(RunTest, AMissingProgramIsAHarnessError) {
+  Scenario scenario;
+  scenario.superlink.command = {"nosuchbin"};
+  const RunResult result = run(scenario);
+  EXPECT_THAT(result.harness_error,
+              Optional(std::string("cannot start 'nosuchbin': No such file or directory")));
+  EXPECT_EQ(result.end.kind, Termination::Kind::NotStarted);
+}
+
+TEST_F(RunTest, OccupiedPortsGoToTheMockAndAnUnknownNameIsAHarnessError) {
+  Scenario scenario;
+  scenario.setup.occupy = {"fleet"};
+  RunOptions options;
+  options.mock_binary = "no-such-mock";
+  const RunResult result = run(scenario, options);
+  EXPECT_THAT(result.harness_error,
+              Optional(std::string("cannot start 'no-such-mock': No such file or directory")));
+  EXPECT_THAT(result.argv, Contains(MatchesRegex("127\\.0\\.0\\.1:[1-9][0-9]*")));
+
+  scenario.setup.occupy = {"fleet", "grpc"};
+  const RunResult bad = run(scenario, options);
+  EXPECT_THAT(bad.harness_error,
+              Optional(std::string(
+                  "setup.occupy: unknown address 'grpc' (known: fleet, serverappio, exec)")));
+  EXPECT_THAT(bad.argv, IsEmpty());
+}
+
+}  // namespace
+}  // namespace harness

@@ -1,0 +1,77 @@
+// build_target_command: the argv and environment of a scenario's target.
+#include <unistd.h>
+
+#include <filesystem>
+#include <system_error>
+
+#include "harness/run.h"
+
+namespace harness {
+
+namespace {
+
+std::string loopback(const std::map<std::string, int>& occupied, const std::string& name) {
+  const auto it = occupied.find(name);
+  return "127.0.0.1:" + std::to_string(it == occupied.end() ? 0 : it->second);
+}
+
+std::string failpoints_spec(const std::map<std::string, std::string>& failpoints) {
+  std::string spec;
+  for (const auto& [site, actions] : failpoints) {
+    if (!spec.empty()) spec += ';';
+    spec += site + '=' + actions;
+  }
+  return spec;
+}
+
+}  // namespace
+
+std::string default_mock_binary() {
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "mock-superlink";
+  return (self.parent_path() / "mock-superlink").string();
+}
+
+TargetCommand build_target_command(const Scenario& scenario, const RunOptions& options,
+                                   const std::string& work_dir,
+                                   const std::map<std::string, int>& occupied_ports) {
+  const TargetSpec& target = scenario.superlink;
+  const std::string ready_file = work_dir + "/ready.json";
+  const std::string journal = work_dir + "/journal.jsonl";
+  TargetCommand command;
+  if (target.command.empty()) {
+    command.argv = {options.mock_binary.empty() ? default_mock_binary() : options.mock_binary,
+                    "--insecure",
+                    "--isolation",
+                    target.isolation,
+                    "--fleet-api-type",
+                    target.fleet_api_type,
+                    "--fleet-api-address",
+                    loopback(occupied_ports, "fleet"),
+                    "--serverappio-api-address",
+                    loopback(occupied_ports, "serverappio"),
+                    "--exec-api-address",
+                    loopback(occupied_ports, "exec"),
+                    "--ready-file",
+                    ready_file,
+                    "--fault-journal",
+                    journal};
+    if (!target.exit_status.empty()) {
+      command.argv.insert(command.argv.end(), {"--exit-status", target.exit_status});
+    }
+    const std::optional<std::uint64_t> seed = options.seed ? options.seed : scenario.seed;
+    if (seed) command.argv.insert(command.argv.end(), {"--seed", std::to_string(*seed)});
+  } else {
+    command.argv = target.command;
+    command.env["SUPERLINK_READY_FILE"] = ready_file;
+    command.env["SUPERLINK_FAULT_JOURNAL"] = journal;
+  }
+  command.argv.insert(command.argv.end(), target.args.begin(), target.args.end());
+  if (!scenario.failpoints.empty())
+    command.env["FAILPOINTS"] = failpoints_spec(scenario.failpoints);
+  for (const auto& [name, value] : target.env) command.env[name] = value;
+  return command;
+}
+
+}  // namespace harness

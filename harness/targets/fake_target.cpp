@@ -1,0 +1,154 @@
+// fake-target STEP...: a target that misbehaves on demand, for the harness's own tests. Steps
+// run in order; after the last one the process exits 0.
+//   exit N              exit with status N
+//   signal N            die by signal N (core dumps off)
+//   hang                wait forever
+//   ignore-term         ignore SIGTERM from now on
+//   on-signal N CODE    when signal N arrives, exit with CODE
+//   print out|err TEXT  one line on stdout or stderr
+//   flood out|err BYTES BYTES/100 lines of 100 bytes, as fast as the pipe takes them
+//   long-line BYTES     one line of BYTES bytes on stderr
+//   partial TEXT        TEXT on stderr without a newline
+//   children N          N grandchildren (`sleep`) that stay in the process group
+//   setsid-children N   N grandchildren (`sleep`) in sessions of their own
+//   ready               write {"pid":..., "fleet_api_address": "127.0.0.1:1"} to the ready file
+//   journal TEXT        append TEXT verbatim to $SUPERLINK_FAULT_JOURNAL
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "ready_file_writer.h"
+
+namespace {
+
+volatile std::sig_atomic_t g_exit_code = 0;
+
+void exit_on_signal(int) {
+  _exit(g_exit_code);
+}
+
+void write_all(int fd, const char* data, std::size_t size) {
+  while (size > 0) {
+    const ssize_t written = ::write(fd, data, size);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      _exit(120);  // the harness closed the pipe
+    }
+    data += written;
+    size -= static_cast<std::size_t>(written);
+  }
+}
+
+int stream_fd(std::string_view name) {
+  return name == "out" ? STDOUT_FILENO : STDERR_FILENO;
+}
+
+void flood(int fd, std::size_t bytes) {
+  std::string chunk;
+  for (int i = 0; i < 640; ++i) chunk += std::string(99, static_cast<char>('a' + i % 26)) + '\n';
+  bytes -= bytes % 100;
+  while (bytes > 0) {
+    const std::size_t n = std::min(bytes, chunk.size());
+    write_all(fd, chunk.data(), n);
+    bytes -= n;
+  }
+}
+
+// Starts `count` sleeping grandchildren and returns once each runs (in its own session when
+// `own_session`), so the harness finds them however fast this process exits.
+void start_children(int count, bool own_session) {
+  int started[2];
+  if (::pipe2(started, O_CLOEXEC) != 0) std::exit(121);
+  for (int i = 0; i < count; ++i) {
+    const pid_t child = ::fork();
+    if (child == 0) {
+      if (own_session) ::setsid();
+      write_all(started[1], "x", 1);
+      ::execlp("sleep", "sleep", "1000", static_cast<char*>(nullptr));
+      _exit(122);
+    }
+  }
+  ::close(started[1]);
+  char byte = 0;
+  for (int i = 0; i < count; ++i) {
+    if (::read(started[0], &byte, 1) != 1) std::exit(123);
+  }
+  ::close(started[0]);
+}
+
+void append_journal(std::string_view text) {
+  const char* path = std::getenv("SUPERLINK_FAULT_JOURNAL");
+  if (path == nullptr) std::exit(124);
+  const int fd = ::open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) std::exit(125);
+  write_all(fd, text.data(), text.size());
+  ::close(fd);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view step = argv[i];
+    const auto arg = [&](int k) -> const char* {
+      if (i + k >= argc) {
+        std::fprintf(stderr, "fake-target: step '%s' needs %d argument(s)\n", argv[i], k);
+        std::exit(2);
+      }
+      return argv[i + k];
+    };
+    if (step == "exit") {
+      std::exit(std::atoi(arg(1)));
+    } else if (step == "signal") {
+      const rlimit no_core{0, 0};
+      ::setrlimit(RLIMIT_CORE, &no_core);
+      const int sig = std::atoi(arg(1));
+      std::signal(sig, SIG_DFL);
+      ::raise(sig);
+      std::exit(126);
+    } else if (step == "hang") {
+      for (;;) ::pause();
+    } else if (step == "ignore-term") {
+      std::signal(SIGTERM, SIG_IGN);
+    } else if (step == "on-signal") {
+      g_exit_code = std::atoi(arg(2));
+      std::signal(std::atoi(arg(1)), exit_on_signal);
+      i += 2;
+    } else if (step == "print") {
+      const std::string line = std::string(arg(2)) + '\n';
+      write_all(stream_fd(arg(1)), line.data(), line.size());
+      i += 2;
+    } else if (step == "flood") {
+      flood(stream_fd(arg(1)), std::strtoull(arg(2), nullptr, 10));
+      i += 2;
+    } else if (step == "long-line") {
+      const std::string line = std::string(std::strtoull(arg(1), nullptr, 10), 'x') + '\n';
+      write_all(STDERR_FILENO, line.data(), line.size());
+      i += 1;
+    } else if (step == "partial") {
+      write_all(STDERR_FILENO, arg(1), std::strlen(arg(1)));
+      i += 1;
+    } else if (step == "children" || step == "setsid-children") {
+      start_children(std::atoi(arg(1)), step == "setsid-children");
+      i += 1;
+    } else if (step == "ready") {
+      const std::string json =
+          "{\"pid\": " + std::to_string(::getpid()) + ", \"fleet_api_address\": \"127.0.0.1:1\"}";
+      if (!targets::write_ready_file(json)) std::exit(127);
+    } else if (step == "journal") {
+      append_journal(arg(1));
+      i += 1;
+    } else {
+      std::fprintf(stderr, "fake-target: unknown step '%s'\n", argv[i]);
+      return 2;
+    }
+  }
+  return 0;
+}
