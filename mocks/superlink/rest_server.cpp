@@ -198,8 +198,8 @@ void RestServer::run(const std::string& host, int port, const std::function<void
     bound = -1;
   }
   if (bound < 0) {
-    const int error = errno != 0 ? errno : EADDRINUSE;
-    write_raw_stderr(uvicorn_bind_error(host, port, error));
+    // errno is still bind(2)'s: httplib only closes the socket after the failed bind.
+    write_raw_stderr(uvicorn_bind_error(host, port, errno));
     return;
   }
   if (FAILPOINT("rest.listen")) return;
