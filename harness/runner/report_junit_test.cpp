@@ -68,7 +68,7 @@ TEST(JunitReport, PassingAndFailingRunsGroupedByFolder) {
                 "file=\"scenarios/scheduler/tick_panic.toml\" time=\"0.325\"/>\n"
                 "    <testcase name=\"tick_&lt;panic&gt;\" classname=\"scheduler\" "
                 "file=\"scenarios/scheduler/tick_panic.toml\" time=\"0.325\">\n"
-                "      <failure message=\"expected exit status 100, but exited with status 0\" "
+                "      <failure message=\"expected exit status 100, got exited with status 0\" "
                 "type=\"verdict\">" +
                 xml_escape(report) +
                 "</failure>\n"

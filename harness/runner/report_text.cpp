@@ -255,15 +255,8 @@ std::optional<Nanos> time_to_exit(const RunResult& result, const Verdict& verdic
 
 std::string report_headline(const RunResult& result, const Verdict& verdict) {
   if (result.harness_error) return "harness error: " + *result.harness_error;
-  if (verdict.passed && !verdict.inverted) return "PASS";
-  if (verdict.failures.empty()) {
-    if (verdict.inverted && !verdict.passed) {
-      return "negative scenario: every expectation was met, but one was meant to fail";
-    }
-    return verdict.passed ? "PASS" : "failed";
-  }
-  const Failure& first = verdict.failures.front();
-  return "expected " + first.expected + ", but " + first.actual;
+  if (verdict.passed) return "PASS";
+  return verdict.headline();
 }
 
 std::string status_line(const Scenario& scenario, const RunResult& result, const Verdict& verdict,
@@ -279,8 +272,8 @@ std::string status_line(const Scenario& scenario, const RunResult& result, const
       parts.push_back(verdict.ending);
     }
     if (!verdict.fired.empty()) parts.push_back("fired: " + join(verdict.fired, ", "));
-    if (verdict.inverted && !verdict.failures.empty()) {
-      parts.push_back("failed as intended: " + printable(report_headline(result, verdict)));
+    if (verdict.inverted && !verdict.expected_failures.empty()) {
+      parts.push_back("failed as intended: " + printable(verdict.expected_failures.front().text()));
     }
     line += join(parts, ", ");
   }

@@ -44,10 +44,19 @@ TEST(StatusLine, StillRunningShowsTheEnding) {
             "PASS  scheduler/tick_panic  (still running (stopped by the harness))");
 }
 
+TEST(StatusLine, NegativePassNamesTheWantedFailure) {
+  auto f = tick_panic_passed();
+  f.verdict.inverted = true;
+  f.verdict.expected_failures = {{"exit status 0", "exited with status 100", std::nullopt, ""}};
+  EXPECT_EQ(status_line(f.scenario, f.result, f.verdict, {}),
+            "PASS  scheduler/tick_panic  (12 ms to exit, fired: scheduler.tick, failed as "
+            "intended: expected exit status 0, got exited with status 100)");
+}
+
 TEST(StatusLine, ColoursOnlyWhenAsked) {
   auto f = tick_panic_failed();
   EXPECT_EQ(status_line(f.scenario, f.result, f.verdict, {.color = true}),
-            "\x1b[31mFAIL \x1b[0m scheduler/tick_panic  (expected exit status 100, but exited "
+            "\x1b[31mFAIL \x1b[0m scheduler/tick_panic  (expected exit status 100, got exited "
             "with status 0)");
 }
 
@@ -62,7 +71,7 @@ TEST(StatusLine, HarnessErrorWins) {
 TEST(FullReport, FailureInTheDocumentedOrder) {
   auto f = tick_panic_failed();
   EXPECT_EQ(scenario_text(f.scenario, f.result, f.verdict, {}),
-            "FAIL  scheduler/tick_panic  (expected exit status 100, but exited with status 0)\n"
+            "FAIL  scheduler/tick_panic  (expected exit status 100, got exited with status 0)\n"
             "  scenario: scheduler/tick_panic\n"
             "  file:     scenarios/scheduler/tick_panic.toml\n"
             "  about:    Scheduler dies on its third tick; the SuperLink must exit 100.\n"

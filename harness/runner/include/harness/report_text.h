@@ -26,7 +26,8 @@ std::string format_duration(Nanos duration);
 // exited, otherwise from spawn; empty when the target did not exit.
 std::optional<Nanos> time_to_exit(const RunResult& result, const Verdict& verdict);
 
-// One line naming what went wrong first: "harness error: ...", "expected X, but Y", or "PASS".
+// One line naming what went wrong first: "harness error: ...", Verdict::headline() ("expected X,
+// got Y"), or "PASS".
 std::string report_headline(const RunResult& result, const Verdict& verdict);
 
 // "PASS  scheduler/tick_panic  (12 ms to exit, fired: scheduler.tick)" without a newline.

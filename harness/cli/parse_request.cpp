@@ -1,0 +1,73 @@
+#include "parse_request.h"
+
+#include <CLI/CLI.hpp>
+
+#include "harness/scenario_set.h"
+
+namespace harness::cli {
+
+ParsedRequest parse_request(int argc, const char* const* argv, std::ostream& out,
+                            std::ostream& err) {
+  CLI::App app{"Runs fault-injection scenarios against a SuperLink and judges how it ends.",
+               "superlink-harness"};
+  app.require_subcommand(1);
+  app.fallthrough();  // options are accepted before or after the command
+
+  Request request;
+  std::vector<std::string> filters;
+  std::string color = "auto";
+  std::uint64_t seed = 0;
+  app.add_option("--target", request.target,
+                 "Binary for scenarios without `command` (default: bin/mock-superlink)");
+  app.add_option("--filter", filters, "Only scenarios whose group/name matches (glob, commas)")
+      ->delimiter(',');
+  app.add_option("--jobs,-j", request.jobs, "Scenarios run in parallel")->check(CLI::Range(1, 256));
+  auto* repeat_option = app.add_option("--repeat", request.repeat, "Run the set N times")
+                            ->check(CLI::Range(1, 1000000));
+  app.add_flag("--until-fail", request.until_fail,
+               "Repeat until a round fails (at most --repeat rounds when given)");
+  auto* seed_option = app.add_option("--seed", seed, "Seed for probabilistic failpoints");
+  app.add_option("--junit", request.junit_file, "Write a JUnit XML report to FILE");
+  app.add_option("--json", request.json_file, "Write a JSON report to FILE");
+  app.add_flag("-v,--verbose", request.verbose, "Full report for passing scenarios too");
+  app.add_option("--color", color, "auto (terminal and NO_COLOR unset), always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+
+  auto* run = app.add_subcommand("run", "Run scenario files or folders");
+  run->add_option("paths", request.paths, "Scenario files or folders")->required();
+  auto* list = app.add_subcommand("list", "List scenarios: name, group, description");
+  list->add_option("paths", request.paths, "Files or folders (default: ./scenarios)");
+  auto* check = app.add_subcommand("check", "Parse scenario files; run nothing");
+  check->add_option("paths", request.paths, "Scenario files or folders")->required();
+  auto* repro = app.add_subcommand("repro", "Run one scenario with live output");
+  std::string repro_file;
+  repro->add_option("file", repro_file, "Scenario file")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    out << app.help();
+    return {std::nullopt, 0};
+  } catch (const CLI::ParseError& e) {
+    err << "superlink-harness: " << e.what() << "\nRun 'superlink-harness --help' for usage.\n";
+    return {std::nullopt, 2};
+  }
+
+  if (run->parsed()) request.command = Command::Run;
+  if (list->parsed()) request.command = Command::List;
+  if (check->parsed()) request.command = Command::Check;
+  if (repro->parsed()) {
+    request.command = Command::Repro;
+    request.paths = {repro_file};
+  }
+  if (request.command == Command::List && request.paths.empty()) request.paths = {"scenarios"};
+  request.filters = split_filters(filters);
+  if (seed_option->count() > 0) request.seed = seed;
+  if (request.until_fail && repeat_option->count() == 0) request.repeat = 0;  // no cap
+  request.color = color == "always"  ? ColorMode::Always
+                  : color == "never" ? ColorMode::Never
+                                     : ColorMode::Auto;
+  return {request, 0};
+}
+
+}  // namespace harness::cli

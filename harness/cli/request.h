@@ -1,0 +1,29 @@
+// What one invocation of superlink-harness asks for, filled from the command line.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace harness::cli {
+
+enum class Command { Run, List, Check, Repro };
+enum class ColorMode { Auto, Always, Never };
+
+struct Request {
+  Command command = Command::Run;
+  std::vector<std::string> paths;    // scenario files or folders
+  std::string target;                // --target: the binary for scenarios without `command`
+  std::vector<std::string> filters;  // --filter globs, comma lists already split
+  int jobs = 1;
+  int repeat = 1;  // rounds; 0: no limit (--until-fail without --repeat)
+  bool until_fail = false;
+  std::optional<std::uint64_t> seed;
+  std::string junit_file;
+  std::string json_file;
+  bool verbose = false;
+  ColorMode color = ColorMode::Auto;
+};
+
+}  // namespace harness::cli

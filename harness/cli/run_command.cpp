@@ -1,0 +1,101 @@
+// `run`: the selected scenarios (filter, shard), repeated as asked, then the summary and the
+// machine-readable reports.
+#include <fstream>
+
+#include "catalogue.h"
+#include "cli.h"
+#include "commands.h"
+#include "harness/report_json.h"
+#include "harness/report_junit.h"
+#include "harness/report_text.h"
+#include "harness/scenario_set.h"
+#include "scenario_pool.h"
+#include "summary.h"
+
+namespace harness::cli {
+namespace {
+
+bool write_file(const std::string& path, const std::string& content, std::ostream& err) {
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  file << content;
+  file.close();
+  if (!file) {
+    err << "superlink-harness: cannot write '" << path << "'\n";
+    return false;
+  }
+  return true;
+}
+
+// GoogleTest creates this file to tell the runner that sharding is understood.
+bool touch_shard_status_file(const Environment& env, std::ostream& err) {
+  const char* path = env.getenv("GTEST_SHARD_STATUS_FILE");
+  if (path == nullptr || *path == '\0') return true;
+  std::ofstream file(path, std::ios::app);
+  if (!file) {
+    err << "superlink-harness: GTEST_SHARD_STATUS_FILE: cannot create '" << path << "'\n";
+    return false;
+  }
+  return true;
+}
+
+bool failed(const ScenarioOutcome& o) {
+  return !o.verdict.passed || o.result.harness_error;
+}
+
+}  // namespace
+
+int run_command(const Request& request, const Backend& backend, const Environment& env,
+                Streams streams) {
+  std::optional<Shard> shard;
+  try {
+    shard = shard_from_env(env.getenv("GTEST_TOTAL_SHARDS"), env.getenv("GTEST_SHARD_INDEX"));
+  } catch (const ShardError& e) {
+    streams.err << "superlink-harness: " << e.what() << "\n";
+    return kExitError;
+  }
+  auto scenarios = load_catalogue(request.paths, backend, streams.err);
+  if (!scenarios) return kExitError;
+  if (!touch_shard_status_file(env, streams.err)) return kExitError;
+  const std::vector<Scenario> selected =
+      select_scenarios(std::move(*scenarios), request.filters, shard);
+
+  RunOptions options;
+  options.mock_binary = request.target;
+  options.seed = request.seed;
+  const TextReportOptions text{.color = streams.color, .verbose = request.verbose};
+
+  std::vector<ScenarioOutcome> all;
+  for (int round = 0; request.repeat == 0 || round < request.repeat; ++round) {
+    auto outcomes = run_pool(
+        selected, request.jobs,
+        [&](const Scenario& scenario) {
+          ScenarioOutcome o{scenario, backend.run(scenario, options), {}, round};
+          o.verdict = backend.judge(o.scenario, o.result);
+          return o;
+        },
+        [&](const ScenarioOutcome& o) {
+          return scenario_text(o.scenario, o.result, o.verdict, text);
+        },
+        streams.out);
+    const bool round_failed = std::any_of(outcomes.begin(), outcomes.end(), failed);
+    std::move(outcomes.begin(), outcomes.end(), std::back_inserter(all));
+    if (request.until_fail && round_failed) break;
+    if (selected.empty()) break;
+  }
+
+  streams.out << summary_text(all);
+  bool written = true;
+  if (!request.junit_file.empty()) {
+    written = write_file(request.junit_file, junit_report(all), streams.err) && written;
+  }
+  if (!request.json_file.empty()) {
+    written = write_file(request.json_file, json_report(all), streams.err) && written;
+  }
+  const bool harness_error = std::any_of(all.begin(), all.end(), [](const ScenarioOutcome& o) {
+    return o.result.harness_error.has_value();
+  });
+  if (harness_error || !written) return kExitError;
+  return std::any_of(all.begin(), all.end(), failed) ? kExitFail : kExitPass;
+}
+
+}  // namespace harness::cli

@@ -1,0 +1,81 @@
+#include "summary.h"
+
+#include <algorithm>
+
+#include "harness/report_text.h"
+#include "harness/scenario_set.h"
+
+namespace harness::cli {
+namespace {
+
+std::string pad(std::string text, std::size_t width) {
+  if (text.size() < width) text.append(width - text.size(), ' ');
+  return text;
+}
+
+std::string verdict_word(const ScenarioOutcome& o) {
+  if (o.result.harness_error) return "ERROR";
+  return o.verdict.passed ? "PASS" : "FAIL";
+}
+
+std::string run_name(const ScenarioOutcome& o, bool repeated) {
+  std::string name = qualified_name(o.scenario);
+  if (repeated) name += " #" + std::to_string(o.repetition + 1);
+  return name;
+}
+
+}  // namespace
+
+std::string summary_text(const std::vector<ScenarioOutcome>& outcomes) {
+  const bool repeated = std::any_of(outcomes.begin(), outcomes.end(),
+                                    [](const ScenarioOutcome& o) { return o.repetition > 0; });
+  std::vector<std::vector<std::string>> rows{{"scenario", "verdict", "to exit", "fired"}};
+  for (const ScenarioOutcome& o : outcomes) {
+    const auto to_exit = time_to_exit(o.result, o.verdict);
+    std::string fired;
+    for (const std::string& site : o.verdict.fired) fired += (fired.empty() ? "" : ", ") + site;
+    rows.push_back({run_name(o, repeated), verdict_word(o),
+                    to_exit ? format_duration(*to_exit) : "-", fired.empty() ? "-" : fired});
+  }
+  std::vector<std::size_t> widths(4, 0);
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
+  }
+  std::string out = "\n";
+  for (const auto& row : rows) {
+    out += pad(row[0], widths[0]) + "  " + pad(row[1], widths[1]) + "  " + pad(row[2], widths[2]) +
+           "  " + row[3] + "\n";
+  }
+
+  std::vector<const ScenarioOutcome*> by_time;
+  for (const ScenarioOutcome& o : outcomes) by_time.push_back(&o);
+  std::stable_sort(by_time.begin(), by_time.end(),
+                   [](const auto* a, const auto* b) { return a->result.wall > b->result.wall; });
+  if (by_time.size() > 10) by_time.resize(10);
+  if (!by_time.empty()) {
+    out += "\nslowest (wall time):\n";
+    std::size_t name_width = 0;
+    for (const auto* o : by_time) name_width = std::max(name_width, run_name(*o, repeated).size());
+    for (const auto* o : by_time) {
+      out += "  " + pad(run_name(*o, repeated), name_width) + "  " +
+             format_duration(o->result.wall) + "\n";
+    }
+  }
+
+  std::size_t passed = 0;
+  std::size_t errors = 0;
+  for (const ScenarioOutcome& o : outcomes) {
+    if (o.result.harness_error) {
+      ++errors;
+    } else if (o.verdict.passed) {
+      ++passed;
+    }
+  }
+  out += "\n";
+  if (errors > 0) out += std::to_string(errors) + " harness error(s)\n";
+  out +=
+      std::to_string(passed) + " passed, " + std::to_string(outcomes.size() - passed) + " failed\n";
+  return out;
+}
+
+}  // namespace harness::cli
