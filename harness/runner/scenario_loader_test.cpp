@@ -334,6 +334,13 @@ TEST(LoadScenarioErrors, ExplainsUnquotedFailpointSites) {
             "integer");
 }
 
+TEST(LoadScenarioErrors, ReportsFailpointGrammarErrorsAtTheValue) {
+  EXPECT_EQ(
+      error_of(with_basics("[failpoints]\n'scheduler.tick' = '2*'\n[expect]\nexit_code = 0\n")),
+      "scenarios/scheduler/crash.toml:3:20: failpoint 'scheduler.tick': missing task in action "
+      "'2*'");
+}
+
 TEST(LoadScenarioFile, ReadsAFileAndNamesAMissingOne) {
   const auto dir = std::filesystem::path(::testing::TempDir()) / "loader_test" / "rest";
   std::filesystem::create_directories(dir);
