@@ -22,6 +22,12 @@ constexpr std::array<TempPathFlag, 2> kTempPathFlags{{
     {"--fault-journal", "./fault-journal.jsonl"},
 }};
 
+// The same two paths, as a custom target receives them.
+constexpr std::array<TempPathFlag, 2> kTempPathVariables{{
+    {"SUPERLINK_READY_FILE", "./ready.json"},
+    {"SUPERLINK_FAULT_JOURNAL", "./fault-journal.jsonl"},
+}};
+
 }  // namespace
 
 std::string shell_quote(std::string_view word) {
@@ -44,9 +50,13 @@ std::string shell_quote(std::string_view word) {
 std::string repro_command(const RunResult& result) {
   std::string out;
   for (const auto& [name, value] : result.env) {
+    std::string_view shown = value;
+    for (const TempPathFlag& v : kTempPathVariables) {
+      if (name == v.flag) shown = v.replacement;
+    }
     out += name;
     out += '=';
-    out += shell_quote(value);
+    out += shell_quote(shown);
     out += ' ';
   }
   std::string_view pending_replacement;  // set when the previous word was a temp-path flag

@@ -35,6 +35,16 @@ TEST(ReproCommand, PutsEnvironmentFirstAndReplacesTempPaths) {
             "--database :flwr-in-memory-state:");
 }
 
+TEST(ReproCommand, CustomTargetGetsLocalPathsInItsVariables) {
+  RunResult r;
+  r.env = {{"SUPERLINK_FAULT_JOURNAL", "/tmp/superlink-run-x/journal.jsonl"},
+           {"SUPERLINK_READY_FILE", "/tmp/superlink-run-x/ready.json"}};
+  r.argv = {"sh", "-c", "exit 3"};
+  EXPECT_EQ(repro_command(r),
+            "SUPERLINK_FAULT_JOURNAL=./fault-journal.jsonl SUPERLINK_READY_FILE=./ready.json sh -c "
+            "'exit 3'");
+}
+
 TEST(ReproCommand, CustomTargetWithoutEnvironment) {
   RunResult r;
   r.argv = {"sh", "-c", "echo 'hi'; exit 3"};

@@ -1,0 +1,105 @@
+// The real superlink-harness executable on small scenario files whose targets are `sh` one-liners:
+// exit statuses, the FILE:LINE:COL error of `check`, and the reports it writes.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+namespace {
+
+using ::testing::HasSubstr;
+namespace fs = std::filesystem;
+
+struct Result {
+  int status = -1;
+  std::string output;  // stdout and stderr together
+};
+
+class ExecutableTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("cli-exe-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "cat" / "shell");
+    write("cat/shell/exits_three.toml",
+          "description = \"sh exits 3 after one line\"\n"
+          "[superlink]\ncommand = [\"sh\", \"-c\", \"echo hello >&2; exit 3\"]\n"
+          "ready_file = false\n"
+          "[expect]\nexit_code = 3\nstderr = [\"hello\"]\n");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+  }
+
+  Result harness(const std::string& args) {
+    const std::string command =
+        "cd '" + dir_.string() + "' && '" SUPERLINK_HARNESS "' " + args + " 2>&1";
+    Result r;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) return r;
+    std::array<char, 4096> buf{};
+    std::size_t n = 0;
+    while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) r.output.append(buf.data(), n);
+    const int raw = ::pclose(pipe);
+    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    return r;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(ExecutableTest, PassingRunExitsZero) {
+  const Result r = harness("run cat");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("PASS  shell/exits_three  ("));
+  EXPECT_THAT(r.output, HasSubstr("\n1 passed, 0 failed\n"));
+}
+
+TEST_F(ExecutableTest, FailingRunExitsOneWithReportAndRerunCommand) {
+  write("cat/shell/wrong_code.toml",
+        "description = \"expects 4 from a target that exits 3\"\n"
+        "[superlink]\ncommand = [\"sh\", \"-c\", \"exit 3\"]\nready_file = false\n"
+        "[expect]\nexit_code = 4\n");
+  const Result r = harness("run cat --json out.json --junit out.xml");
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("FAIL  shell/wrong_code  ("));
+  EXPECT_THAT(r.output, HasSubstr("  rerun:\n    SUPERLINK_FAULT_JOURNAL=./fault-journal.jsonl "
+                                  "SUPERLINK_READY_FILE=./ready.json sh -c 'exit 3'\n"));
+  EXPECT_THAT(r.output, HasSubstr("\n1 passed, 1 failed\n"));
+  EXPECT_TRUE(fs::file_size(dir_ / "out.json") > 0);
+  EXPECT_TRUE(fs::file_size(dir_ / "out.xml") > 0);
+}
+
+TEST_F(ExecutableTest, FileThatDoesNotParseExitsTwoAndNothingRuns) {
+  write("cat/shell/broken.toml", "description = \"bad\"\n[expect]\nexit_code = \"three\"\n");
+  const Result check = harness("check cat");
+  EXPECT_EQ(check.status, 2);
+  EXPECT_THAT(check.output, HasSubstr("cat/shell/broken.toml:3:"));
+  const Result run = harness("run cat");
+  EXPECT_EQ(run.status, 2);
+  EXPECT_THAT(run.output, ::testing::Not(HasSubstr("PASS")));
+}
+
+TEST_F(ExecutableTest, UsageErrorsExitTwo) {
+  EXPECT_EQ(harness("").status, 2);
+  EXPECT_EQ(harness("run cat --jobs=-1").status, 2);
+  EXPECT_EQ(harness("--help").status, 0);
+}
+
+TEST_F(ExecutableTest, ListDefaultsToTheScenariosFolder) {
+  fs::rename(dir_ / "cat", dir_ / "scenarios");
+  const Result r = harness("list");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output,
+            "name         group  description\n"
+            "exits_three  shell  sh exits 3 after one line\n");
+}
+
+}  // namespace
