@@ -330,14 +330,20 @@ void read_setup(const Reader& reader, const toml::table& table, Setup& setup) {
   }
 }
 
-// "start", "ready", "start+250ms", "ready+1s".
+// "spawn", "start", "ready" or "fired:SITE", optionally followed by +<N>ms or +<N>s.
 bool parse_at(std::string_view text, Event& event) {
   const auto plus = text.find('+');
   const std::string_view anchor = text.substr(0, plus);
-  if (anchor == "start") {
+  constexpr std::string_view kFired = "fired:";
+  if (anchor == "spawn") {
+    event.at = Event::Anchor::Spawn;
+  } else if (anchor == "start") {
     event.at = Event::Anchor::Start;
   } else if (anchor == "ready") {
     event.at = Event::Anchor::Ready;
+  } else if (anchor.size() > kFired.size() && anchor.substr(0, kFired.size()) == kFired) {
+    event.at = Event::Anchor::Fired;
+    event.fired_site = std::string(anchor.substr(kFired.size()));
   } else {
     return false;
   }
@@ -373,10 +379,12 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
   Event event;
   if (auto* at = table.get("at")) {
     if (!parse_at(reader.string(*at, prefix + ".at"), event)) {
-      reader.fail(at->source(), "'" + prefix +
-                                    ".at' must be \"start\" or \"ready\", optionally followed by "
-                                    "+<N>ms or +<N>s (as in \"ready+250ms\"), not " +
-                                    in_quotes(**at->as_string()));
+      reader.fail(at->source(),
+                  "'" + prefix +
+                      ".at' must be \"spawn\", \"start\", \"ready\" or \"fired:SITE\", "
+                      "optionally followed by +<N>ms or +<N>s (as in "
+                      "\"ready+250ms\"), not " +
+                      in_quotes(**at->as_string()));
     }
   }
   if (event.at == Event::Anchor::Ready && !target.ready_file) {
@@ -539,7 +547,15 @@ Scenario read_document(const Reader& reader, const toml::table& root) {
     if (!node->is_array()) reader.wrong_type(*node, "events", "an array of tables ([[events]])");
     std::size_t index = 0;
     for (const toml::node& item : *node->as_array()) {
-      scenario.events.push_back(read_event(reader, item, index++, scenario.superlink));
+      scenario.events.push_back(read_event(reader, item, index, scenario.superlink));
+      const Event& event = scenario.events.back();
+      if (event.at == Event::Anchor::Fired && !scenario.failpoints.contains(event.fired_site)) {
+        const toml::table& table = *item.as_table();
+        reader.fail(table.get("at")->source(), "'events[" + std::to_string(index) +
+                                                   "].at' waits for '" + event.fired_site +
+                                                   "' to fire, but [failpoints] does not arm it");
+      }
+      ++index;
     }
   }
   if (auto* node = root.get("expect")) {

@@ -262,9 +262,29 @@ TEST(LoadScenarioErrors, NamesBadRoutesAndAnchors) {
   for (const char* at : {"soon", "ready+", "ready+5", "ready+xms", "start-1s", "ready+99999999s"}) {
     EXPECT_EQ(error_of(with_basics("[[events]]\nat = '" + std::string(at) +
                                    "'\nsignal = 1\n[expect]\nexit_code = 0\n")),
-              "scenarios/scheduler/crash.toml:3:6: 'events[0].at' must be \"start\" or \"ready\", "
-              "optionally followed by +<N>ms or +<N>s (as in \"ready+250ms\"), not \"" +
+              "scenarios/scheduler/crash.toml:3:6: 'events[0].at' must be \"spawn\", \"start\", "
+              "\"ready\" or \"fired:SITE\", optionally followed by +<N>ms or +<N>s (as in "
+              "\"ready+250ms\"), not \"" +
                   std::string(at) + "\"");
+  }
+  EXPECT_EQ(error_of(with_basics("[[events]]\nat = 'fired:rest.request'\nsignal = 1\n"
+                                 "[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:3:6: 'events[0].at' waits for 'rest.request' to fire, "
+            "but [failpoints] does not arm it");
+  const Scenario fired = load_scenario_text(
+      with_basics("[failpoints]\n'rest.request' = 'pause'\n[[events]]\n"
+                  "at = 'fired:rest.request+50ms'\nsignal = 'SIGTERM'\n[expect]\nexit_code = 3\n"),
+      kFile);
+  EXPECT_EQ(fired.events[0].at, Event::Anchor::Fired);
+  EXPECT_EQ(fired.events[0].fired_site, "rest.request");
+  EXPECT_EQ(fired.events[0].delay, Millis{50});
+  for (const auto& [text, anchor] :
+       {std::pair{"spawn", Event::Anchor::Spawn}, std::pair{"start+1s", Event::Anchor::Start},
+        std::pair{"ready", Event::Anchor::Ready}}) {
+    const Scenario s = load_scenario_text(with_basics(std::string("[[events]]\nat = '") + text +
+                                                      "'\nsignal = 15\n[expect]\nexit_code = 3\n"),
+                                          kFile);
+    EXPECT_EQ(s.events[0].at, anchor) << text;
   }
   const Scenario raw = load_scenario_text(
       with_basics("[[events]]\nrequest = 'raw/api/v0/x'\n[expect]\nexit_code = 0\n"), kFile);

@@ -197,10 +197,10 @@ void check_within(const Scenario& scenario, const RunResult& result, Verdict& ve
     expected += "ready (no failpoint fired)";
     elapsed = Nanos{result.exit_mono_ns - (result.spawn_mono_ns + result.ready_at->count())};
   } else {
-    verdict.failures.push_back({expected + "the first firing or ready",
-                                "no failpoint fired and the target never became ready",
-                                std::nullopt, ""});
-    return;
+    // An outside fault (a taken port) journals nothing and may stop the target before it is
+    // ready: the only moment left to measure from is the spawn.
+    expected += "spawn (no failpoint fired, never ready)";
+    elapsed = Nanos{result.exit_mono_ns - result.spawn_mono_ns};
   }
   if (elapsed <= limit) return;
   verdict.failures.push_back(

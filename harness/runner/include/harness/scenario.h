@@ -35,9 +35,15 @@ struct Setup {
 
 // [[events]]: something done to the running target.
 struct Event {
-  enum class Anchor { Start, Ready };
+  // What the event waits for before its delay starts:
+  //   Spawn  the process exists (posix_spawn returned): the target may not run its own code yet;
+  //   Start  the target wrote its first line of output: it runs its own code;
+  //   Ready  the target wrote its ready file;
+  //   Fired  the failpoint `fired_site` fired (its first line in the fault journal).
+  enum class Anchor { Spawn, Start, Ready, Fired };
   Anchor at = Anchor::Ready;
-  Millis delay{0};  // "ready+250ms"
+  std::string fired_site;  // with Anchor::Fired
+  Millis delay{0};         // "ready+250ms"
 
   // Exactly one of these two.
   std::optional<std::string> request;  // Fleet API route: "create-node", "ping", ...
