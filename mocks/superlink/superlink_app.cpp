@@ -215,6 +215,7 @@ class App {
           const std::string line =
               "Critical background thread '" + event.thread + "' stopped: " + event.cause;
           spdlog::error("{}", line);
+          supervisor_.join(event.thread);
           flwr_exit(exit_code::kThreadCrash, line, mode());
         }
         case SupervisorEvent::Kind::kSignal:

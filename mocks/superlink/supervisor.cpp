@@ -55,6 +55,17 @@ SupervisorEvent Supervisor::wait() {
   return event;
 }
 
+void Supervisor::join(const std::string& name) {
+  std::thread* thread = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    for (std::size_t i = 0; i < names_.size(); ++i) {
+      if (names_[i] == name) thread = &threads_[i];
+    }
+  }
+  if (thread != nullptr && thread->joinable()) thread->join();
+}
+
 std::vector<std::string> Supervisor::thread_names() const {
   std::lock_guard lock(mutex_);
   return names_;

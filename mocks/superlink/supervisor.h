@@ -45,6 +45,10 @@ class Supervisor {
   // Blocks until an event is queued and returns the oldest one.
   SupervisorEvent wait();
 
+  // Joins the thread `name` after its kThreadStopped event (it posts that event last, so this
+  // returns at once). Keeps a stopped thread from outliving the exit block as a zombie thread.
+  void join(const std::string& name);
+
   // Names of the threads started so far, in start order.
   std::vector<std::string> thread_names() const;
 

@@ -33,6 +33,8 @@ TEST(Supervisor, ReturningThreadStoppedWithoutAnError) {
   EXPECT_EQ(event.kind, SupervisorEvent::Kind::kThreadStopped);
   EXPECT_EQ(event.thread, "rest");
   EXPECT_EQ(event.cause, "stopped without an error");
+  supervisor.join("rest");
+  supervisor.join("no-such-thread");  // ignored
 }
 
 TEST(Supervisor, ReadyComesBeforeStopAndThreadIsNamed) {
