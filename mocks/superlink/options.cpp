@@ -62,6 +62,24 @@ void add_options(CLI::App& app, Options& o, std::string& exit_status, bool& vers
   app.add_flag("--version", version, "Print the version and exit");
 }
 
+// Looks for `--exit-status flower` or `--exit-status=flower` without parsing anything else.
+ExitStatusMode exit_status_in(int argc, const char* const* argv) {
+  ExitStatusMode mode = ExitStatusMode::kDocumented;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    std::string_view value;
+    if (arg == "--exit-status" && i + 1 < argc) {
+      value = argv[++i];
+    } else if (arg.starts_with("--exit-status=")) {
+      value = arg.substr(std::string_view("--exit-status=").size());
+    } else {
+      continue;
+    }
+    mode = value == "flower" ? ExitStatusMode::kFlower : ExitStatusMode::kDocumented;
+  }
+  return mode;
+}
+
 }  // namespace
 
 ParseResult parse_options(int argc, const char* const* argv) {
@@ -83,6 +101,9 @@ ParseResult parse_options(int argc, const char* const* argv) {
   } catch (const CLI::ParseError& e) {
     result.kind = ParseResult::Kind::kError;
     result.text = e.what();
+    // The exit status of a bad command line still follows --exit-status when it was given:
+    // flower mode must exit 1 here too, even though the rest of the line did not parse.
+    o.exit_status = exit_status_in(argc, argv);
     return result;
   }
   if (version) {

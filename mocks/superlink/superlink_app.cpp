@@ -212,8 +212,10 @@ class App {
           if (expected_ready_.empty()) write_ready_file_if_asked();
           break;
         case SupervisorEvent::Kind::kThreadStopped: {
-          const std::string line =
-              "Critical background thread '" + event.thread + "' stopped: " + event.cause;
+          // A quiet end has no cause to quote: "stopped without an error" reads as one phrase.
+          const std::string line = "Critical background thread '" + event.thread + "' " +
+                                   (event.cause == kStoppedQuietly ? "" : "stopped: ") +
+                                   event.cause;
           spdlog::error("{}", line);
           supervisor_.join(event.thread);
           flwr_exit(exit_code::kThreadCrash, line, mode());

@@ -97,8 +97,8 @@ TEST_F(SuperlinkProcess, RestPortTakenPrintsUvicornsLineAndExits100) {
                         "('127.0.0.1', " +
                         port + "): address already in use\n"));
   EXPECT_THAT(process->stderr_text(),
-              HasSubstr("Exit Code: 100\nCritical background thread 'rest' stopped: stopped "
-                        "without an error\n" +
+              HasSubstr("Exit Code: 100\nCritical background thread 'rest' stopped without an "
+                        "error\n" +
                         kCrashBlockTail));
 }
 
@@ -125,8 +125,8 @@ TEST_F(SuperlinkProcess, ReturnAtAThreadSiteStopsWithoutAnError) {
   const ExitInfo exit = process->wait_exit(kSafety);
   EXPECT_EQ(exit.status, 100);
   EXPECT_THAT(process->stderr_text(),
-              HasSubstr("ERROR :     Critical background thread 'scheduler' stopped: stopped "
-                        "without an error\n"));
+              HasSubstr("ERROR :     Critical background thread 'scheduler' stopped without an "
+                        "error\n"));
 }
 
 TEST_F(SuperlinkProcess, NoCriticalThreadsStaysUpUntilSigterm) {
@@ -184,6 +184,13 @@ TEST_F(SuperlinkProcess, FlowerModeExitsOneForACrashAndZeroForASignal) {
   ASSERT_TRUE(graceful->wait_for_file(ready_path(), kSafety));
   ::kill(graceful->pid(), SIGINT);
   EXPECT_EQ(graceful->wait_exit(kSafety).status, 0);
+}
+
+TEST_F(SuperlinkProcess, FlowerModeExitsOneForBadArgumentsToo) {
+  // --exit-status is honoured even when the rest of the command line does not parse.
+  auto process = start({"--exit-status", "flower", "--no-such-flag"});
+  EXPECT_EQ(process->wait_exit(kSafety).status, 1);
+  EXPECT_THAT(process->stderr_text(), HasSubstr("Exit Code: 104\n"));
 }
 
 TEST_F(SuperlinkProcess, BadFailpointExits104BeforeStarting) {
