@@ -37,6 +37,18 @@ void EventsRunner::ready(std::map<std::string, std::string> addresses) {
   changed_.notify_all();
 }
 
+void EventsRunner::started() {
+  std::lock_guard lock(mutex_);
+  if (!started_at_) started_at_ = Clock::now();
+  changed_.notify_all();
+}
+
+void EventsRunner::fired(const std::string& site, Clock::time_point when) {
+  std::lock_guard lock(mutex_);
+  fired_at_.emplace(site, when);
+  changed_.notify_all();
+}
+
 void EventsRunner::target_exited() {
   std::lock_guard lock(mutex_);
   exited_ = true;
@@ -62,10 +74,28 @@ EventsRunner::Wait EventsRunner::wait_until(std::unique_lock<std::mutex>& lock,
   return Wait::Reached;
 }
 
-EventsRunner::Wait EventsRunner::wait_ready(std::unique_lock<std::mutex>& lock) {
-  changed_.wait(lock, [&] { return ready_at_.has_value() || exited_ || stopped_; });
-  if (ready_at_) return Wait::Reached;
-  return exited_ ? Wait::Exited : Wait::Stopped;
+std::optional<EventsRunner::Clock::time_point> EventsRunner::wait_anchor(
+    std::unique_lock<std::mutex>& lock, const Event& event, Wait& why_not) {
+  const auto anchor = [&]() -> std::optional<Clock::time_point> {
+    switch (event.at) {
+      case Event::Anchor::Spawn:
+        return spawned_;
+      case Event::Anchor::Start:
+        return started_at_;
+      case Event::Anchor::Ready:
+        return ready_at_;
+      case Event::Anchor::Fired: {
+        const auto it = fired_at_.find(event.fired_site);
+        if (it == fired_at_.end()) return std::nullopt;
+        return it->second;
+      }
+    }
+    return std::nullopt;
+  };
+  changed_.wait(lock, [&] { return anchor().has_value() || exited_ || stopped_; });
+  if (const auto when = anchor()) return when;
+  why_not = exited_ ? Wait::Exited : Wait::Stopped;
+  return std::nullopt;
 }
 
 void EventsRunner::record_rest(std::size_t from_event, int from_repetition,
@@ -85,16 +115,13 @@ void EventsRunner::run() {
   };
   for (std::size_t i = 0; i < events_.size(); ++i) {
     const Event& event = events_[i];
-    Clock::time_point anchor = spawned_;
-    if (event.at == Event::Anchor::Ready) {
-      const Wait wait = wait_ready(lock);
-      if (wait != Wait::Reached) {
-        record_rest(i, 0, error_for(wait));
-        break;
-      }
-      anchor = *ready_at_;
+    Wait why_not = Wait::Reached;
+    const std::optional<Clock::time_point> anchor = wait_anchor(lock, event, why_not);
+    if (!anchor) {
+      record_rest(i, 0, error_for(why_not));
+      break;
     }
-    const Wait wait = wait_until(lock, anchor + event.delay);
+    const Wait wait = wait_until(lock, *anchor + event.delay);
     if (wait != Wait::Reached) {
       record_rest(i, 0, error_for(wait));
       break;

@@ -30,8 +30,12 @@ class EventsRunner {
   EventsRunner& operator=(const EventsRunner&) = delete;
 
   void start();
+  // The target wrote its first line of output (anchor "start").
+  void started();
   // The target is ready; requests go to addresses["fleet"].
   void ready(std::map<std::string, std::string> addresses);
+  // `site` fired first at `when` (anchor "fired:SITE").
+  void fired(const std::string& site, Clock::time_point when);
   // The target has exited: events not done yet get the error "target had exited".
   void target_exited();
   // Ends the thread (events not done: "the run ended first") and returns every outcome.
@@ -40,7 +44,9 @@ class EventsRunner {
  private:
   enum class Wait { Reached, Exited, Stopped };
   Wait wait_until(std::unique_lock<std::mutex>& lock, Clock::time_point when);
-  Wait wait_ready(std::unique_lock<std::mutex>& lock);
+  // Waits for the event's anchor; the anchor's time when it came first.
+  std::optional<Clock::time_point> wait_anchor(std::unique_lock<std::mutex>& lock,
+                                               const Event& event, Wait& why_not);
   void run();
   EventOutcome perform(const Event& event, std::size_t index, int repetition,
                        const std::map<std::string, std::string>& addresses);
@@ -56,6 +62,8 @@ class EventsRunner {
   std::condition_variable changed_;
   std::optional<std::map<std::string, std::string>> addresses_;  // set when ready
   std::optional<Clock::time_point> ready_at_;
+  std::optional<Clock::time_point> started_at_;
+  std::map<std::string, Clock::time_point> fired_at_;
   bool exited_ = false;
   bool stopped_ = false;
   std::vector<EventOutcome> outcomes_;

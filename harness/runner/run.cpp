@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <set>
 
 #include "events_runner.h"
 #include "journal_reader.h"
@@ -85,7 +86,11 @@ class Run {
         result_(result),
         ready_path_(work_dir + "/ready.json"),
         work_dir_(work_dir),
-        capture_(options.log_budget_bytes, options.on_line),
+        capture_(options.log_budget_bytes,
+                 [this](const LogLine& line) {
+                   if (events_) events_->started();
+                   if (options_.on_line) options_.on_line(line);
+                 }),
         deadline_(io_),
         grace_(io_),
         hold_(io_),
@@ -140,12 +145,22 @@ class Run {
  private:
   Nanos since_spawn() const { return std::chrono::duration_cast<Nanos>(Clock::now() - spawned_); }
 
+  bool watches_journal() const {
+    for (const Event& event : scenario_.events) {
+      if (event.at == Event::Anchor::Fired) return true;
+    }
+    return false;
+  }
+
+  // inotify on the work dir: the ready file's rename, and appends to the journal when an event
+  // waits for a firing.
   void watch_ready_file() {
-    if (!scenario_.superlink.ready_file) return;
+    if (!scenario_.superlink.ready_file && !watches_journal()) return;
     const int fd = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
     if (fd < 0) throw std::runtime_error(std::string("inotify: ") + std::strerror(errno));
     inotify_.assign(fd);
-    if (::inotify_add_watch(fd, work_dir_.c_str(), IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
+    const std::uint32_t mask = IN_MOVED_TO | IN_CLOSE_WRITE | (watches_journal() ? IN_MODIFY : 0);
+    if (::inotify_add_watch(fd, work_dir_.c_str(), mask) < 0) {
       throw std::runtime_error("cannot watch " + work_dir_ + ": " + std::strerror(errno));
     }
     read_inotify();
@@ -153,15 +168,26 @@ class Run {
 
   void read_inotify() {
     inotify_.async_read_some(asio::buffer(inotify_buffer_), [this](auto error, std::size_t) {
-      if (error || result_.ready) return;
-      // Any change in the directory: look at the file itself (the events name it, but the
-      // file is what counts, and it is small).
-      if (auto addresses = read_ready_file(ready_path_)) {
-        on_ready(std::move(*addresses), since_spawn());
-        return;
+      if (error) return;
+      // Any change in the directory: look at the files themselves (small, and what counts).
+      if (!result_.ready && scenario_.superlink.ready_file) {
+        if (auto addresses = read_ready_file(ready_path_)) {
+          on_ready(std::move(*addresses), since_spawn());
+        }
       }
-      read_inotify();
+      if (watches_journal()) notify_firings();
+      if (watches_journal() || !result_.ready) read_inotify();
     });
+  }
+
+  void notify_firings() {
+    for (const JournalEntry& entry : read_journal(work_dir_ + "/journal.jsonl")) {
+      if (!notified_sites_.insert(entry.site).second) continue;
+      // mono_ns is CLOCK_MONOTONIC, steady_clock's epoch on Linux.
+      events_->fired(
+          entry.site,
+          Clock::time_point(std::chrono::duration_cast<Clock::duration>(Nanos(entry.mono_ns))));
+    }
   }
 
   void on_ready(std::map<std::string, std::string> addresses, Nanos at) {
@@ -169,7 +195,6 @@ class Run {
     result_.ready = true;
     result_.ready_at = at;
     result_.addresses = addresses;
-    inotify_.close();
     events_->ready(std::move(addresses));
     if (scenario_.events.empty()) start_hold();
   }
@@ -288,6 +313,7 @@ class Run {
   std::array<char, 64 * 1024> err_buffer_{};
   std::array<char, 4096> inotify_buffer_{};
   std::unique_ptr<EventsRunner> events_;
+  std::set<std::string> notified_sites_;
 
   Clock::time_point spawned_;
   pid_t pid_ = 0;

@@ -11,6 +11,7 @@
 //   partial TEXT        TEXT on stderr without a newline
 //   children N          N grandchildren (`sleep`) that stay in the process group
 //   setsid-children N   N grandchildren (`sleep`) in sessions of their own
+//   pid                 print "pid <own pid>" on stdout
 //   ready               write {"pid":..., "fleet_api_address": "127.0.0.1:1"} to the ready file
 //   journal TEXT        append TEXT verbatim to $SUPERLINK_FAULT_JOURNAL
 #include <fcntl.h>
@@ -138,6 +139,9 @@ int main(int argc, char** argv) {
     } else if (step == "children" || step == "setsid-children") {
       start_children(std::atoi(arg(1)), step == "setsid-children");
       i += 1;
+    } else if (step == "pid") {
+      std::printf("pid %d\n", static_cast<int>(::getpid()));
+      std::fflush(stdout);
     } else if (step == "ready") {
       const std::string json =
           "{\"pid\": " + std::to_string(::getpid()) + ", \"fleet_api_address\": \"127.0.0.1:1\"}";

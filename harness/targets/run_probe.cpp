@@ -1,0 +1,24 @@
+// run-probe COMMAND...: runs COMMAND through run_scenario, echoing its lines, so a test can
+// signal a harness in the middle of a run. Its first line is "probe <pid>".
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "harness/run.h"
+
+int main(int argc, char** argv) {
+  std::printf("probe %d\n", static_cast<int>(::getpid()));
+  std::fflush(stdout);
+  harness::Scenario scenario;
+  scenario.superlink.command.assign(argv + 1, argv + argc);
+  scenario.superlink.ready_file = false;
+  scenario.timeout = std::chrono::seconds(60);
+  harness::RunOptions options;
+  options.on_line = [](const harness::LogLine& line) {
+    std::printf("%s\n", line.text.c_str());
+    std::fflush(stdout);
+  };
+  harness::run_scenario(scenario, options);
+  return 0;
+}
