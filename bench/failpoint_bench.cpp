@@ -11,9 +11,15 @@ constexpr const char* kTypicalSpec =
     "rest.request=20%return(503)->sleep(10);"
     "rest.listen=1*pause";
 
-void Disarm(const benchmark::State&) { failpoint::teardown(); }
-void ArmAnother(const benchmark::State&) { failpoint::configure("rest.request=off"); }
-void ArmOff(const benchmark::State&) { failpoint::configure("scheduler.tick=off"); }
+void Disarm(const benchmark::State&) {
+  failpoint::teardown();
+}
+void ArmAnother(const benchmark::State&) {
+  failpoint::configure("rest.request=off");
+}
+void ArmOff(const benchmark::State&) {
+  failpoint::configure("scheduler.tick=off");
+}
 
 // Nothing armed: the one relaxed load of the fast path.
 void BM_UnarmedSite(benchmark::State& state) {

@@ -98,13 +98,6 @@ void release(const std::vector<std::shared_ptr<Site>>& gone) {
   r.pause_cv.notify_all();
 }
 
-std::string trimmed(std::string_view s) {
-  constexpr std::string_view kSpace = " \t\r\n\v\f";
-  const auto first = s.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  return std::string(s.substr(first, s.find_last_not_of(kSpace) - first + 1));
-}
-
 // Throws SpecError when sites are declared and `name` is not one of them. Caller holds r.mu.
 void check_declared(const Registry& r, const std::string& name) {
   if (r.declared.empty()) return;
@@ -120,7 +113,7 @@ void check_declared(const Registry& r, const std::string& name) {
 }
 
 std::string checked_site_name(std::string_view site) {
-  auto name = trimmed(site);
+  std::string name(internal::trim(site));
   if (name.empty()) throw SpecError("failpoint '': empty site name");
   return name;
 }
@@ -251,7 +244,7 @@ void configure(std::string_view spec) {
 void configure_one(std::string_view site, std::string_view actions) {
   auto name = checked_site_name(site);
   auto parsed = internal::parse_actions(name, actions);
-  arm(std::move(name), trimmed(actions), std::move(parsed), /*check=*/true);
+  arm(std::move(name), std::string(internal::trim(actions)), std::move(parsed), /*check=*/true);
 }
 
 void check_actions(std::string_view site, std::string_view actions) {
@@ -318,11 +311,17 @@ void set_seed(std::uint64_t seed) {
   r.seed.store(seed, std::memory_order_relaxed);
 }
 
-std::uint64_t seed() { return registry().seed.load(std::memory_order_relaxed); }
+std::uint64_t seed() {
+  return registry().seed.load(std::memory_order_relaxed);
+}
 
-void set_print_handler(PrintHandler handler) { registry().print_handler.store(handler); }
+void set_print_handler(PrintHandler handler) {
+  registry().print_handler.store(handler);
+}
 
-void set_exit_handler(ExitHandler handler) { registry().exit_handler.store(handler); }
+void set_exit_handler(ExitHandler handler) {
+  registry().exit_handler.store(handler);
+}
 
 ScopedArm::ScopedArm(std::string_view site, std::string_view actions)
     : site_(checked_site_name(site)), previous_(armed_actions(site_)) {

@@ -19,13 +19,15 @@
 namespace failpoint {
 namespace {
 
+using std::chrono::milliseconds;
 using ::testing::ElementsAre;
 using ::testing::Optional;
-using std::chrono::milliseconds;
 
 class FailpointEvalTest : public testing::FailpointTest {};
 
-std::optional<std::string> Hit() { return FAILPOINT("x"); }
+std::optional<std::string> Hit() {
+  return FAILPOINT("x");
+}
 
 TEST_F(FailpointEvalTest, NothingHappensWhileNothingIsArmed) {
   EXPECT_FALSE(internal::any_armed());
@@ -172,9 +174,9 @@ TEST_F(FailpointEvalTest, PrintCallsThePrintHandler) {
   configure_one("x", "1*print(hello)->print");
   EXPECT_EQ(Hit(), std::nullopt);
   EXPECT_EQ(Hit(), std::nullopt);
-  EXPECT_THAT(g_printed, ElementsAre(std::pair<std::string, std::string>("x", "hello"),
-                                     std::pair<std::string, std::string>(
-                                         "x", "failpoint x executed")));
+  EXPECT_THAT(g_printed,
+              ElementsAre(std::pair<std::string, std::string>("x", "hello"),
+                          std::pair<std::string, std::string>("x", "failpoint x executed")));
 }
 
 TEST_F(FailpointEvalTest, SleepTakesAtLeastItsTime) {
@@ -248,7 +250,9 @@ TEST_F(FailpointEvalTest, PauseIsReleasedWhenAScopedArmEnds) {
 struct ExitCalled {
   int code;
 };
-void ThrowingExitHandler(int code) { throw ExitCalled{code}; }
+void ThrowingExitHandler(int code) {
+  throw ExitCalled{code};
+}
 
 TEST_F(FailpointEvalTest, ExitCallsTheExitHandler) {
   set_exit_handler(ThrowingExitHandler);

@@ -2,8 +2,8 @@
 // before a task that ends the process runs.
 #include "journal.h"
 
-#include <gmock/gmock.h>
 #include <fcntl.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <pthread.h>
 #include <signal.h>
@@ -52,8 +52,8 @@ class JournalTest : public testing::FailpointTest {
 };
 
 TEST(JournalLineTest, ExactFormat) {
-  EXPECT_EQ(internal::journal_line(3, "scheduler.tick", "panic", "boom", "scheduler", 42,
-                                   123456789, 4242),
+  EXPECT_EQ(internal::journal_line(3, "scheduler.tick", "panic", "boom", "scheduler", 42, 123456789,
+                                   4242),
             "{\"hit\":3,\"site\":\"scheduler.tick\",\"task\":\"panic\",\"arg\":\"boom\","
             "\"thread\":\"scheduler\",\"seed\":42,\"mono_ns\":123456789,\"pid\":4242}\n");
 }
@@ -106,8 +106,7 @@ TEST_F(JournalTest, FiringsAreRecordedWithEveryField) {
 
 TEST_F(JournalTest, EveryNonOffTaskIsRecordedAndArgIsEmptyWithoutOne) {
   set_print_handler([](std::string_view, std::string_view) {});
-  configure(
-      "a=return;b=sleep(1);c=print(p);d=yield;e=delay(1);f=panic;g=off;h=1*pause->off");
+  configure("a=return;b=sleep(1);c=print(p);d=yield;e=delay(1);f=panic;g=off;h=1*pause->off");
   for (const char* site : {"a", "b", "c", "d", "e", "f", "g"}) {
     try {
       FAILPOINT(site);
@@ -120,8 +119,8 @@ TEST_F(JournalTest, EveryNonOffTaskIsRecordedAndArgIsEmptyWithoutOne) {
   paused.join();
   std::vector<std::string> seen;
   for (const auto& r : Records()) seen.push_back(r.site + ":" + r.task + ":" + r.arg);
-  EXPECT_THAT(seen, ::testing::ElementsAre("a:return:", "b:sleep:1", "c:print:p", "d:yield:",
-                                           "e:delay:1", "f:panic:", "h:pause:"));
+  EXPECT_THAT(seen, ::testing::ElementsAre("a:return:", "b:sleep:1", "c:print:p",
+                                           "d:yield:", "e:delay:1", "f:panic:", "h:pause:"));
 }
 
 TEST_F(JournalTest, HitNumbersCountFromArming) {
@@ -206,8 +205,8 @@ int RunHelper(const std::string& journal, const std::string& spec, const std::st
   argv.push_back(nullptr);
 
   pid_t pid = 0;
-  const int rc = posix_spawn(&pid, FAILPOINT_CRASH_HELPER, &actions, nullptr, argv.data(),
-                             envp.data());
+  const int rc =
+      posix_spawn(&pid, FAILPOINT_CRASH_HELPER, &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::system_error(rc, std::generic_category(), "posix_spawn");
   int status = 0;
@@ -268,8 +267,8 @@ INSTANTIATE_TEST_SUITE_P(ProcessEndingTasks, JournalChildTest,
 TEST(JournalChildSanityTest, HelperSurvivesAnUnarmedSite) {
   const auto dir = testing::TempDir();
   pid_t pid = 0;
-  const int status = RunHelper(dir + "journal.jsonl", "other=panic", "rest.request",
-                               dir + "stdout.txt", &pid);
+  const int status =
+      RunHelper(dir + "journal.jsonl", "other=panic", "rest.request", dir + "stdout.txt", &pid);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
   EXPECT_EQ(testing::ReadFile(dir + "stdout.txt"), "armed\nsurvived\n");

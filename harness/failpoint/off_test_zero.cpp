@@ -3,4 +3,6 @@
 #define FAILPOINTS_ENABLED 0
 #include "failpoint/failpoint.h"
 
-std::optional<std::string> SiteBuiltWithZero() { return FAILPOINT("y"); }
+std::optional<std::string> SiteBuiltWithZero() {
+  return FAILPOINT("y");
+}

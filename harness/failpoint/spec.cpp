@@ -30,14 +30,6 @@ constexpr std::array<TaskSpelling, 11> kTasks{{
     {"exit", Task::kExit},
 }};
 
-std::string_view trim(std::string_view s) {
-  constexpr std::string_view kSpace = " \t\r\n\v\f";
-  const auto first = s.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  const auto last = s.find_last_not_of(kSpace);
-  return s.substr(first, last - first + 1);
-}
-
 std::string quoted(std::string_view s) {
   std::string out;
   out.reserve(s.size() + 2);
@@ -90,7 +82,8 @@ Action parse_action(std::string_view site, std::string_view text) {
   if (const auto pct = rest.find('%'); pct != std::string_view::npos) {
     const auto p = trim(rest.substr(0, pct));
     const std::string shown = quoted(std::string(p) + "%");
-    if (!plain_decimal(p)) fail(site, "probability " + shown + " is not a number from 0 to 100" + in_action);
+    if (!plain_decimal(p))
+      fail(site, "probability " + shown + " is not a number from 0 to 100" + in_action);
     double value = 0;
     const auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), value);
     if (ec != std::errc() || end != p.data() + p.size()) {
@@ -148,8 +141,8 @@ Action parse_action(std::string_view site, std::string_view text) {
       const auto status = trim(*action.arg);
       const auto value = all_digits(status) ? to_u64(status) : std::nullopt;
       if (!value || *value > 255) {
-        fail(site, "exit status " + quoted(status) + " is not a whole number from 0 to 255" +
-                       in_action);
+        fail(site,
+             "exit status " + quoted(status) + " is not a whole number from 0 to 255" + in_action);
       }
       action.number = *value;
       break;
@@ -166,6 +159,14 @@ Action parse_action(std::string_view site, std::string_view text) {
 }
 
 }  // namespace
+
+std::string_view trim(std::string_view s) {
+  constexpr std::string_view kSpace = " \t\r\n\v\f";
+  const auto first = s.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(kSpace);
+  return s.substr(first, last - first + 1);
+}
 
 std::string_view task_name(Task task) {
   for (const auto& t : kTasks) {

@@ -14,7 +14,22 @@
 
 namespace failpoint::internal {
 
-enum class Task { kOff, kReturn, kSleep, kPanic, kPrint, kPause, kYield, kDelay, kAbort, kSegv, kExit };
+enum class Task {
+  kOff,
+  kReturn,
+  kSleep,
+  kPanic,
+  kPrint,
+  kPause,
+  kYield,
+  kDelay,
+  kAbort,
+  kSegv,
+  kExit
+};
+
+// `s` without the whitespace around it.
+std::string_view trim(std::string_view s);
 
 // The name a task has in the grammar and in the journal ("off", "return", ...).
 std::string_view task_name(Task task);

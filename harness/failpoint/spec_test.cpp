@@ -157,7 +157,8 @@ TEST_F(SpecTest, ErrorMessagesNameTheBadPiece) {
             "failpoint 'x': probability '150%' is over 100% in action '150%return'");
   EXPECT_EQ(ErrorOf("100.5%return"),
             "failpoint 'x': probability '100.5%' is over 100% in action '100.5%return'");
-  EXPECT_EQ(ErrorOf("q*panic"), "failpoint 'x': count 'q' is not a whole number in action 'q*panic'");
+  EXPECT_EQ(ErrorOf("q*panic"),
+            "failpoint 'x': count 'q' is not a whole number in action 'q*panic'");
   EXPECT_EQ(ErrorOf("-1*panic"),
             "failpoint 'x': count '-1' is not a whole number in action '-1*panic'");
   EXPECT_EQ(ErrorOf("1.5*panic"),
@@ -178,7 +179,8 @@ TEST_F(SpecTest, ErrorMessagesNameTheBadPiece) {
   EXPECT_EQ(ErrorOf("sleep(86400001)"),
             "failpoint 'x': duration '86400001' is over one day (86400000 ms) in action "
             "'sleep(86400001)'");
-  EXPECT_EQ(ErrorOf("exit"), "failpoint 'x': task 'exit' needs a status from 0 to 255, as in exit(3)");
+  EXPECT_EQ(ErrorOf("exit"),
+            "failpoint 'x': task 'exit' needs a status from 0 to 255, as in exit(3)");
   EXPECT_EQ(ErrorOf("exit(256)"),
             "failpoint 'x': exit status '256' is not a whole number from 0 to 255 in action "
             "'exit(256)'");
@@ -206,7 +208,8 @@ TEST_F(SpecTest, ErrorMessagesNameTheBadPiece) {
   EXPECT_EQ(ErrorOf("%return"),
             "failpoint 'x': probability '%' is not a number from 0 to 100 in action '%return'");
   EXPECT_EQ(ErrorOf("off(1)"), "failpoint 'x': task 'off' takes no argument in action 'off(1)'");
-  EXPECT_EQ(ErrorOf("pause()"), "failpoint 'x': task 'pause' takes no argument in action 'pause()'");
+  EXPECT_EQ(ErrorOf("pause()"),
+            "failpoint 'x': task 'pause' takes no argument in action 'pause()'");
   EXPECT_EQ(ErrorOf("segv(now)"),
             "failpoint 'x': task 'segv' takes no argument in action 'segv(now)'");
   EXPECT_EQ(ErrorOf("off->panik"),
@@ -276,8 +279,8 @@ TEST_F(SpecTest, CheckActionsValidatesGrammarOnlyWithTheSameMessages) {
   declare_sites({{"a", ""}});
   EXPECT_NO_THROW(check_actions("not.declared", "3*off->20%panic(boom)"));
   EXPECT_TRUE(armed_sites().empty());
-  for (const auto* bad : {"panik(a)", "150%return", "q*panic", "sleep", "panic(boom", "off->",
-                          "exit(300)", ""}) {
+  for (const auto* bad :
+       {"panik(a)", "150%return", "q*panic", "sleep", "panic(boom", "off->", "exit(300)", ""}) {
     std::string message;
     try {
       check_actions("x", bad);

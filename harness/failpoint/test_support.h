@@ -76,14 +76,30 @@ inline JournalRecord ParseJournalLine(const std::string& line) {
         if (i >= line.size()) throw fail("dangling escape");
         const char e = line[i++];
         switch (e) {
-          case '"': c = '"'; break;
-          case '\\': c = '\\'; break;
-          case '/': c = '/'; break;
-          case 'n': c = '\n'; break;
-          case 'r': c = '\r'; break;
-          case 't': c = '\t'; break;
-          case 'b': c = '\b'; break;
-          case 'f': c = '\f'; break;
+          case '"':
+            c = '"';
+            break;
+          case '\\':
+            c = '\\';
+            break;
+          case '/':
+            c = '/';
+            break;
+          case 'n':
+            c = '\n';
+            break;
+          case 'r':
+            c = '\r';
+            break;
+          case 't':
+            c = '\t';
+            break;
+          case 'b':
+            c = '\b';
+            break;
+          case 'f':
+            c = '\f';
+            break;
           case 'u': {
             if (i + 4 > line.size()) throw fail("short \\u escape");
             const unsigned long code = std::stoul(line.substr(i, 4), nullptr, 16);
@@ -92,7 +108,8 @@ inline JournalRecord ParseJournalLine(const std::string& line) {
             i += 4;
             break;
           }
-          default: throw fail("unknown escape");
+          default:
+            throw fail("unknown escape");
         }
       } else if (static_cast<unsigned char>(c) < 0x20) {
         throw fail("raw control character");
