@@ -49,12 +49,25 @@ function(superlink_add_scenarios)
     add_test(NAME "${test_name}"
       COMMAND $<TARGET_FILE:${ARG_HARNESS}> run "${ARG_ROOT}/${rel}"
               --target $<TARGET_FILE:${ARG_MOCK}> --color never)
-    set_tests_properties("${test_name}" PROPERTIES LABELS "${labels}" TIMEOUT ${timeout})
+    set_tests_properties("${test_name}" PROPERTIES LABELS "${labels}" TIMEOUT ${timeout}
+      FIXTURES_REQUIRED no_leftovers)
   endforeach()
 
   if(NOT scenario_files)
     message(FATAL_ERROR "no scenario files under ${ARG_ROOT}")
   endif()
+  # Fault coverage: every site the mock lists is fired by some scenario (names the ones that
+  # are not). The second test proves the check bites: one folder alone leaves sites uncovered.
+  add_test(NAME catalogue/fault_coverage
+    COMMAND $<TARGET_FILE:${ARG_HARNESS}> coverage "${ARG_ROOT}" --target $<TARGET_FILE:${ARG_MOCK}>)
+  add_test(NAME catalogue/fault_coverage_names_uncovered_sites
+    COMMAND $<TARGET_FILE:${ARG_HARNESS}> coverage "${ARG_ROOT}/config" --target $<TARGET_FILE:${ARG_MOCK}>)
+  set_tests_properties(catalogue/fault_coverage_names_uncovered_sites PROPERTIES
+    PASS_REGULAR_EXPRESSION
+    "uncovered failpoint sites: scheduler.start, scheduler.launch, rest.start, rest.listen, rest.request\n")
+  set_tests_properties(catalogue/fault_coverage catalogue/fault_coverage_names_uncovered_sites
+    PROPERTIES LABELS "catalogue" TIMEOUT 60 FIXTURES_REQUIRED no_leftovers)
+
   set(stamp "${CMAKE_CURRENT_BINARY_DIR}/scenarios.checked")
   add_custom_command(OUTPUT "${stamp}"
     COMMAND $<TARGET_FILE:${ARG_HARNESS}> check "${ARG_ROOT}"

@@ -19,5 +19,15 @@ function(superlink_unit_test name)
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gmock GTest::gtest_main)
   gtest_discover_tests(${name}
     DISCOVERY_TIMEOUT 60
-    PROPERTIES LABELS unit TIMEOUT 120)
+    PROPERTIES LABELS unit TIMEOUT 120 FIXTURES_REQUIRED no_leftovers)
+endfunction()
+
+# superlink_leftover_check(): one last test, after every test that requires the fixture
+# `no_leftovers`, failing if a process started from <build>/bin outlived its test.
+function(superlink_leftover_check)
+  add_test(NAME suite/no_leftover_processes
+    COMMAND ${CMAKE_COMMAND} -DBIN_DIR=${CMAKE_BINARY_DIR}/bin
+            -P ${PROJECT_SOURCE_DIR}/cmake/CheckNoLeftovers.cmake)
+  set_tests_properties(suite/no_leftover_processes PROPERTIES
+    FIXTURES_CLEANUP no_leftovers LABELS "unit;scenario")
 endfunction()

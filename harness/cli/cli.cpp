@@ -36,6 +36,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       return list_command(request, backend, streams);
     case Command::Check:
       return check_command(request, backend, streams);
+    case Command::Coverage:
+      return coverage_command(request, backend, streams);
   }
   return kExitError;
 }

@@ -19,5 +19,6 @@ int run_command(const Request& request, const Backend& backend, const Environmen
 int repro_command(const Request& request, const Backend& backend, Streams streams);
 int list_command(const Request& request, const Backend& backend, Streams streams);
 int check_command(const Request& request, const Backend& backend, Streams streams);
+int coverage_command(const Request& request, const Backend& backend, Streams streams);
 
 }  // namespace harness::cli

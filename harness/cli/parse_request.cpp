@@ -39,6 +39,9 @@ ParsedRequest parse_request(int argc, const char* const* argv, std::ostream& out
   list->add_option("paths", request.paths, "Files or folders (default: ./scenarios)");
   auto* check = app.add_subcommand("check", "Parse scenario files; run nothing");
   check->add_option("paths", request.paths, "Scenario files or folders")->required();
+  auto* coverage = app.add_subcommand(
+      "coverage", "Check that scenarios fire every failpoint site the target lists");
+  coverage->add_option("paths", request.paths, "Files or folders (default: ./scenarios)");
   auto* repro = app.add_subcommand("repro", "Run one scenario with live output");
   std::string repro_file;
   repro->add_option("file", repro_file, "Scenario file")->required();
@@ -56,11 +59,15 @@ ParsedRequest parse_request(int argc, const char* const* argv, std::ostream& out
   if (run->parsed()) request.command = Command::Run;
   if (list->parsed()) request.command = Command::List;
   if (check->parsed()) request.command = Command::Check;
+  if (coverage->parsed()) request.command = Command::Coverage;
   if (repro->parsed()) {
     request.command = Command::Repro;
     request.paths = {repro_file};
   }
-  if (request.command == Command::List && request.paths.empty()) request.paths = {"scenarios"};
+  if ((request.command == Command::List || request.command == Command::Coverage) &&
+      request.paths.empty()) {
+    request.paths = {"scenarios"};
+  }
   request.filters = split_filters(filters);
   if (seed_option->count() > 0) request.seed = seed;
   if (request.until_fail && repeat_option->count() == 0) request.repeat = 0;  // no cap

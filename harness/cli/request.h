@@ -8,7 +8,7 @@
 
 namespace harness::cli {
 
-enum class Command { Run, List, Check, Repro };
+enum class Command { Run, List, Check, Repro, Coverage };
 enum class ColorMode { Auto, Always, Never };
 
 struct Request {
