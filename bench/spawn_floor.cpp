@@ -1,0 +1,246 @@
+// spawn_floor: what any process-level test of the mock pays before the harness does anything.
+// Each iteration runs every case once, in turn, so that the machine's noise lands on all of them
+// alike; the table gives the median and p99 per case.
+//
+//   spawn_floor --mock build/bin/mock-superlink [--iterations 200]
+//
+// Cases (stdin, stdout and stderr on /dev/null; nothing is read back but the exit status):
+//   true              posix_spawn + waitpid of /bin/true
+//   mock --version    the mock's own process start-up and exit (dynamic linking, static init)
+//   mock to ready     spawn until the ready file appears (inotify), no faults; then SIGKILL
+//   mock start panic  spawn until exit 100 with scheduler.start=panic, no checks of the log
+//   mock listen panic spawn until exit 100 with rest.listen=panic, no checks of the log
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/inotify.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+[[noreturn]] void die(const std::string& message) {
+  std::fprintf(stderr, "spawn_floor: %s\n", message.c_str());
+  std::exit(2);
+}
+
+std::string errno_text() {
+  return std::strerror(errno);
+}
+
+// Environment of this process plus `extra` ("NAME=value" entries).
+std::vector<std::string> environment_with(const std::vector<std::string>& extra) {
+  std::vector<std::string> entries;
+  for (char** entry = environ; *entry != nullptr; ++entry) entries.emplace_back(*entry);
+  entries.insert(entries.end(), extra.begin(), extra.end());
+  return entries;
+}
+
+std::vector<char*> pointers(std::vector<std::string>& strings) {
+  std::vector<char*> result;
+  for (std::string& s : strings) result.push_back(s.data());
+  result.push_back(nullptr);
+  return result;
+}
+
+// posix_spawn with the three standard streams on /dev/null, as the harness would with pipes.
+pid_t spawn(std::vector<std::string> argv, std::vector<std::string> env) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  std::vector<char*> argv_pointers = pointers(argv);
+  std::vector<char*> env_pointers = pointers(env);
+  pid_t pid = 0;
+  const int error = ::posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, argv_pointers.data(),
+                                  env_pointers.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (error != 0) die("cannot start " + argv[0] + ": " + std::strerror(error));
+  return pid;
+}
+
+int wait_status(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) die("waitpid: " + errno_text());
+  }
+  return status;
+}
+
+void expect_exit(int status, int code, const std::string& what) {
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != code) {
+    die(what + ": expected exit status " + std::to_string(code) + ", got raw status " +
+        std::to_string(status));
+  }
+}
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// A fresh directory for one mock run's ready file, removed afterwards.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "spawn-floor-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) die("mkdtemp: " + errno_text());
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::vector<std::string> mock_argv(const std::string& mock, const std::string& isolation,
+                                   const std::string& fleet_api_type) {
+  return {mock,
+          "--insecure",
+          "--isolation",
+          isolation,
+          "--fleet-api-type",
+          fleet_api_type,
+          "--fleet-api-address",
+          "127.0.0.1:0",
+          "--serverappio-api-address",
+          "127.0.0.1:0",
+          "--exec-api-address",
+          "127.0.0.1:0"};
+}
+
+// Spawn to the ready file's rename (the mock writes a temp file and renames it), watched
+// through inotify as the harness does; the mock is then killed and reaped (not timed).
+double mock_to_ready(const std::string& mock) {
+  TempDir dir;
+  const int inotify = ::inotify_init1(IN_CLOEXEC);
+  if (inotify < 0) die("inotify_init1: " + errno_text());
+  if (::inotify_add_watch(inotify, dir.path().c_str(), IN_MOVED_TO) < 0)
+    die("inotify_add_watch: " + errno_text());
+  std::vector<std::string> argv = mock_argv(mock, "subprocess", "rest");
+  argv.insert(argv.end(), {"--ready-file", dir.path() + "/ready.json"});
+  const Clock::time_point start = Clock::now();
+  const pid_t pid = spawn(argv, environment_with({"NO_COLOR=1"}));
+  pollfd watch{inotify, POLLIN, 0};
+  const int polled = ::poll(&watch, 1, 10'000);  // safety net only
+  const double elapsed = ms_since(start);
+  ::kill(pid, SIGKILL);
+  wait_status(pid);
+  ::close(inotify);
+  if (polled != 1 || !std::filesystem::exists(dir.path() + "/ready.json"))
+    die("the mock did not write its ready file within 10 s");
+  return elapsed;
+}
+
+// Spawn to exit 100 with one failpoint armed; the log goes to /dev/null, unchecked.
+double mock_crash(const std::string& mock, const std::string& isolation,
+                  const std::string& fleet_api_type, const std::string& failpoints) {
+  const Clock::time_point start = Clock::now();
+  const pid_t pid = spawn(mock_argv(mock, isolation, fleet_api_type),
+                          environment_with({"NO_COLOR=1", "FAILPOINTS=" + failpoints}));
+  const int status = wait_status(pid);
+  const double elapsed = ms_since(start);
+  expect_exit(status, 100, failpoints);
+  return elapsed;
+}
+
+double spawn_and_wait(std::vector<std::string> argv, int code) {
+  const Clock::time_point start = Clock::now();
+  const int status = wait_status(spawn(argv, environment_with({})));
+  const double elapsed = ms_since(start);
+  expect_exit(status, code, argv[0]);
+  return elapsed;
+}
+
+struct Case {
+  std::string name;
+  std::function<double()> once;
+  std::vector<double> samples;
+};
+
+double percentile(std::vector<double> values, double fraction) {
+  std::sort(values.begin(), values.end());
+  // Nearest rank: the smallest value with at least `fraction` of the samples at or below it.
+  const auto rank =
+      static_cast<std::size_t>(fraction * static_cast<double>(values.size()) + 0.999999);
+  return values[std::clamp<std::size_t>(rank, 1, values.size()) - 1];
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string mock;
+  int iterations = 200;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--mock" && i + 1 < argc) {
+      mock = argv[++i];
+    } else if (arg == "--iterations" && i + 1 < argc) {
+      iterations = std::atoi(argv[++i]);
+      if (iterations < 1)
+        die("--iterations: must be a whole number >= 1, got '" + std::string(argv[i]) + "'");
+    } else {
+      die("unknown argument '" + arg + "'. Usage: spawn_floor --mock BIN [--iterations N]");
+    }
+  }
+  if (mock.empty()) die("--mock BIN is required (the mock-superlink binary)");
+  if (::access(mock.c_str(), X_OK) != 0) die("--mock " + mock + ": " + errno_text());
+
+  std::vector<Case> cases = {
+      {"posix_spawn + wait: /bin/true", [] { return spawn_and_wait({"/bin/true"}, 0); }, {}},
+      {"posix_spawn + wait: mock-superlink --version",
+       [&] {
+         return spawn_and_wait({mock, "--version"}, 0);
+       },
+       {}},
+      {"mock start-up to ready file (subprocess, rest; no faults)",
+       [&] { return mock_to_ready(mock); },
+       {}},
+      {"bare mock, scheduler.start=panic: spawn to exit 100",
+       [&] { return mock_crash(mock, "subprocess", "grpc-rere", "scheduler.start=panic(boom)"); },
+       {}},
+      {"bare mock, rest.listen=panic: spawn to exit 100",
+       [&] { return mock_crash(mock, "process", "rest", "rest.listen=panic(boom)"); },
+       {}},
+  };
+  for (Case& c : cases) c.once();  // warm the page cache; not counted
+  for (int i = 0; i < iterations; ++i) {
+    for (Case& c : cases) c.samples.push_back(c.once());
+  }
+  std::printf("| case | runs | median ms | p99 ms |\n| --- | ---: | ---: | ---: |\n");
+  for (const Case& c : cases) {
+    std::printf("| %s | %zu | %.3f | %.3f |\n", c.name.c_str(), c.samples.size(), median(c.samples),
+                percentile(c.samples, 0.99));
+  }
+  return 0;
+}
