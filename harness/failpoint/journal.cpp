@@ -12,6 +12,7 @@
 #include <system_error>
 
 #include "failpoint/failpoint.h"
+#include "failpoint/json_string.h"
 
 namespace failpoint {
 namespace {
@@ -24,44 +25,6 @@ struct Journal {
 Journal& journal() {
   static auto* j = new Journal;  // never destroyed: threads may fire while the process exits
   return *j;
-}
-
-void append_escaped(std::string& out, std::string_view s) {
-  out += '"';
-  for (const char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
 }
 
 }  // namespace
@@ -93,13 +56,13 @@ std::string journal_line(std::uint64_t hit, std::string_view site, std::string_v
   line.reserve(160 + site.size() + arg.size());
   line += "{\"hit\":" + std::to_string(hit);
   line += ",\"site\":";
-  append_escaped(line, site);
+  append_json_string(line, site);
   line += ",\"task\":";
-  append_escaped(line, task);
+  append_json_string(line, task);
   line += ",\"arg\":";
-  append_escaped(line, arg);
+  append_json_string(line, arg);
   line += ",\"thread\":";
-  append_escaped(line, thread);
+  append_json_string(line, thread);
   line += ",\"seed\":" + std::to_string(seed);
   line += ",\"mono_ns\":" + std::to_string(mono_ns);
   line += ",\"pid\":" + std::to_string(pid);

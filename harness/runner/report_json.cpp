@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <optional>
 
+#include "failpoint/json_string.h"
 #include "harness/repro_command.h"
 #include "internal/utf8_repair.h"
 
@@ -82,43 +83,9 @@ std::string run_object(const ScenarioOutcome& o) {
 }  // namespace
 
 std::string json_quote(std::string_view text) {
-  const std::string valid = internal::repair_utf8(text);
-  std::string out = "\"";
-  out.reserve(valid.size() + 2);
-  for (char c : valid) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
+  std::string out;
+  failpoint::append_json_string(out, internal::repair_utf8(text));
+  return out;
 }
 
 std::string json_report(const std::vector<ScenarioOutcome>& outcomes) {

@@ -39,26 +39,6 @@ std::string plural(std::size_t count, const char* word) {
   return std::to_string(count) + " " + word + (count == 1 ? "" : "s");
 }
 
-std::string describe_ending(const Scenario& scenario, const RunResult& result) {
-  const Termination& end = result.end;
-  switch (end.kind) {
-    case Termination::Kind::Exited:
-      return "exited with status " + std::to_string(end.code);
-    case Termination::Kind::Signaled:
-      return "killed by signal " + signal_name(end.signal) +
-             (end.core_dumped ? " (core dumped)" : "");
-    case Termination::Kind::StillRunning:
-      return "still running after " + std::to_string(scenario.expect.hold.count()) +
-             " ms (stopped by the harness)";
-    case Termination::Kind::TimedOut:
-      return "timed out after " + std::to_string(scenario.timeout.count()) + " ms" +
-             (end.ignored_sigterm ? " (SIGTERM ignored, killed)" : " (stopped with SIGTERM)");
-    case Termination::Kind::NotStarted:
-      return "did not start: " + result.harness_error.value_or("no reason given");
-  }
-  return "ended in an unknown way";
-}
-
 std::string describe_expected_ending(const Expect& expect) {
   if (expect.exit_code) return "exit status " + std::to_string(*expect.exit_code);
   if (expect.signal) return "killed by " + signal_name(*expect.signal);
@@ -255,7 +235,7 @@ void check_events(const Scenario& scenario, const RunResult& result, Verdict& ve
 
 Verdict judge_as_written(const Scenario& scenario, const RunResult& result) {
   Verdict verdict;
-  verdict.ending = describe_ending(scenario, result);
+  verdict.ending = describe_ending(result, &scenario);
   verdict.expected_ending = describe_expected_ending(scenario.expect);
   for (const JournalEntry& entry : result.journal) {
     if (entry.task == "off") continue;
@@ -296,6 +276,30 @@ std::string Failure::text() const {
 std::string Verdict::headline() const {
   if (failures.empty()) return passed ? "PASS" : "FAIL";
   return failures.front().text();
+}
+
+std::string describe_ending(const RunResult& result, const Scenario* scenario) {
+  const Termination& end = result.end;
+  switch (end.kind) {
+    case Termination::Kind::Exited:
+      return "exited with status " + std::to_string(end.code);
+    case Termination::Kind::Signaled:
+      return "killed by signal " + signal_name(end.signal) +
+             (end.core_dumped ? " (core dumped)" : "");
+    case Termination::Kind::StillRunning:
+      return "still running" +
+             (scenario ? " after " + std::to_string(scenario->expect.hold.count()) + " ms"
+                       : std::string()) +
+             " (stopped by the harness)";
+    case Termination::Kind::TimedOut:
+      return "timed out" +
+             (scenario ? " after " + std::to_string(scenario->timeout.count()) + " ms"
+                       : std::string()) +
+             (end.ignored_sigterm ? " (SIGTERM ignored, killed)" : " (stopped with SIGTERM)");
+    case Termination::Kind::NotStarted:
+      return "did not start: " + result.harness_error.value_or("no reason given");
+  }
+  return "ended in an unknown way";
 }
 
 Verdict judge(const Scenario& scenario, const RunResult& result) {

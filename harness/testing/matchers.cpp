@@ -8,6 +8,7 @@
 
 #include "harness/line_match.h"
 #include "harness/signal_name.h"
+#include "harness/verdict.h"
 
 namespace harness::testing {
 
@@ -43,7 +44,7 @@ class EndingMatcher : public ::testing::MatcherInterface<const RunResult&> {
         predicate_(std::move(predicate)) {}
 
   bool MatchAndExplain(const RunResult& result, MatchResultListener* listener) const override {
-    *listener << "which " << DescribeEnding(result);
+    *listener << "which ended: " << DescribeEnding(result);
     return predicate_(result.end);
   }
   void DescribeTo(std::ostream* os) const override { *os << phrase_; }
@@ -185,22 +186,7 @@ class FiredExactlyMatcher : public ::testing::MatcherInterface<const RunResult&>
 }  // namespace
 
 std::string DescribeEnding(const RunResult& result) {
-  const Termination& end = result.end;
-  switch (end.kind) {
-    case Termination::Kind::Exited:
-      return "exited with status " + std::to_string(end.code);
-    case Termination::Kind::Signaled:
-      return "killed by signal " + signal_name(end.signal) +
-             (end.core_dumped ? " (core dumped)" : "");
-    case Termination::Kind::StillRunning:
-      return "was still running (stopped by the harness)";
-    case Termination::Kind::TimedOut:
-      return std::string("timed out") +
-             (end.ignored_sigterm ? " (SIGTERM ignored, killed)" : " (stopped with SIGTERM)");
-    case Termination::Kind::NotStarted:
-      return "did not start: " + result.harness_error.value_or("no reason given");
-  }
-  return "ended in an unknown way";
+  return describe_ending(result);
 }
 
 RunMatcher ExitsWith(int code) {

@@ -48,13 +48,14 @@ TEST(ExitsWith, DescribesAndExplainsTheEnding) {
   EXPECT_EQ(DescribeMatcher<const RunResult&>(ExitsWith(100), true),
             "does not exit with status 100");
   EXPECT_EQ(explain(ExitsWith(100), ended(Termination::Kind::Exited, 100)),
-            std::make_pair(true, std::string("which exited with status 100")));
+            std::make_pair(true, std::string("which ended: exited with status 100")));
   EXPECT_EQ(explain(ExitsWith(100), ended(Termination::Kind::Exited, 1)),
-            std::make_pair(false, std::string("which exited with status 1")));
+            std::make_pair(false, std::string("which ended: exited with status 1")));
   RunResult aborted = ended(Termination::Kind::Signaled, 0, SIGABRT);
   aborted.end.core_dumped = true;
-  EXPECT_EQ(explain(ExitsWith(134), aborted),
-            std::make_pair(false, std::string("which killed by signal SIGABRT (core dumped)")));
+  EXPECT_EQ(
+      explain(ExitsWith(134), aborted),
+      std::make_pair(false, std::string("which ended: killed by signal SIGABRT (core dumped)")));
 }
 
 TEST(KilledBy, MatchesOnlyThatSignal) {
@@ -66,18 +67,19 @@ TEST(KilledBy, MatchesOnlyThatSignal) {
   RunResult timed_out = ended(Termination::Kind::TimedOut);
   timed_out.end.ignored_sigterm = true;
   EXPECT_EQ(explain(KilledBy(SIGKILL), timed_out),
-            std::make_pair(false, std::string("which timed out (SIGTERM ignored, killed)")));
+            std::make_pair(false, std::string("which ended: timed out (SIGTERM ignored, killed)")));
 }
 
 TEST(StillRunning, MatchesARunTheHarnessStopped) {
   EXPECT_EQ(DescribeMatcher<const RunResult&>(StillRunning()),
             "is still running at the end of the run");
-  EXPECT_EQ(explain(StillRunning(), ended(Termination::Kind::StillRunning)),
-            std::make_pair(true, std::string("which was still running (stopped by the harness)")));
+  EXPECT_EQ(
+      explain(StillRunning(), ended(Termination::Kind::StillRunning)),
+      std::make_pair(true, std::string("which ended: still running (stopped by the harness)")));
   RunResult not_started = ended(Termination::Kind::NotStarted);
   not_started.harness_error = "cannot spawn /nope";
   EXPECT_EQ(explain(StillRunning(), not_started),
-            std::make_pair(false, std::string("which did not start: cannot spawn /nope")));
+            std::make_pair(false, std::string("which ended: did not start: cannot spawn /nope")));
 }
 
 TEST(StderrHasLinesInOrder, ExplainsWhereItMatched) {

@@ -7,24 +7,15 @@
 #include <cstdio>
 #include <system_error>
 
+#include "failpoint/json_string.h"
+
 namespace superlink {
 namespace {
 
 std::string quoted(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-      out += escaped;
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
+  std::string out;
+  failpoint::append_json_string(out, text);
+  return out;
 }
 
 }  // namespace

@@ -49,4 +49,9 @@ struct Verdict {
 
 Verdict judge(const Scenario& scenario, const RunResult& result);
 
+// How a run ended, in words: "exited with status 100", "killed by signal SIGABRT (core
+// dumped)", "timed out after 10000 ms (SIGTERM ignored, killed)". With the scenario, the hold and
+// the deadline are named in the text.
+std::string describe_ending(const RunResult& result, const Scenario* scenario = nullptr);
+
 }  // namespace harness
