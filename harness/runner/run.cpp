@@ -18,7 +18,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <set>
+#include <vector>
 
 #include "events_runner.h"
 #include "journal_reader.h"
@@ -40,6 +42,42 @@ std::int64_t mono_ns() {
   timespec now{};
   ::clock_gettime(CLOCK_MONOTONIC, &now);
   return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+}
+
+// Closing an inotify descriptor waits for a kernel SRCU grace period (fsnotify_destroy_group):
+// 5-15 ms on a busy machine, between the target's exit and the end of the run. So descriptors
+// are kept for the next run: a run takes one, removes its watch at the end and gives it back.
+std::mutex& inotify_pool_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+std::vector<int>& inotify_pool() {
+  static std::vector<int> fds;  // at most one per concurrent run, open until the process ends
+  return fds;
+}
+
+int take_inotify() {
+  {
+    std::lock_guard lock(inotify_pool_mutex());
+    if (!inotify_pool().empty()) {
+      const int fd = inotify_pool().back();
+      inotify_pool().pop_back();
+      return fd;
+    }
+  }
+  return ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+}
+
+void give_back_inotify(int fd, int watch) {
+  ::inotify_rm_watch(fd, watch);
+  // Drop what is queued (the removal queues IN_IGNORED): the next run starts with nothing
+  // pending. A stale event would only cost that run one extra look at its files.
+  std::array<char, 4096> buffer{};
+  while (::read(fd, buffer.data(), buffer.size()) > 0) {
+  }
+  std::lock_guard lock(inotify_pool_mutex());
+  inotify_pool().push_back(fd);
 }
 
 // The run's directory: the given one, or a fresh temp dir removed at the end.
@@ -156,14 +194,25 @@ class Run {
   // waits for a firing.
   void watch_ready_file() {
     if (!scenario_.superlink.ready_file && !watches_journal()) return;
-    const int fd = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+    const int fd = take_inotify();
     if (fd < 0) throw std::runtime_error(std::string("inotify: ") + std::strerror(errno));
     inotify_.assign(fd);
     const std::uint32_t mask = IN_MOVED_TO | IN_CLOSE_WRITE | (watches_journal() ? IN_MODIFY : 0);
-    if (::inotify_add_watch(fd, work_dir_.c_str(), mask) < 0) {
+    inotify_watch_ = ::inotify_add_watch(fd, work_dir_.c_str(), mask);
+    if (inotify_watch_ < 0) {
       throw std::runtime_error("cannot watch " + work_dir_ + ": " + std::strerror(errno));
     }
     read_inotify();
+  }
+
+  // Not close(): see take_inotify. release() cancels the pending read.
+  void stop_watching() {
+    if (!inotify_.is_open()) return;
+    if (inotify_watch_ < 0) {
+      inotify_.close();
+      return;
+    }
+    give_back_inotify(inotify_.release(), inotify_watch_);
   }
 
   void read_inotify() {
@@ -238,7 +287,7 @@ class Run {
       if (auto addresses = read_ready_file(ready_path_))
         on_ready(std::move(*addresses), since_spawn());
     }
-    inotify_.close();
+    stop_watching();
     // Before reaping, while the group id cannot be reused.
     result_.leftovers = kill_leftovers(pid_);
     int status = 0;
@@ -309,6 +358,7 @@ class Run {
   stream_descriptor out_;
   stream_descriptor err_;
   stream_descriptor inotify_;
+  int inotify_watch_ = -1;
   std::array<char, 64 * 1024> out_buffer_{};
   std::array<char, 64 * 1024> err_buffer_{};
   std::array<char, 4096> inotify_buffer_{};
