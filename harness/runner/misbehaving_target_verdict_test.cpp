@@ -1,0 +1,141 @@
+// Tests of the tester: scenario files around targets that misbehave on purpose, run for real and
+// judged. Each asserts the exact verdict a user would read, so a change that blurs a message or
+// lets a misbehaviour pass fails here.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "harness/run.h"
+#include "harness/scenario_loader.h"
+#include "harness/verdict.h"
+#include "process_survivors.h"
+
+namespace harness {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::MatchesRegex;
+using ::testing::SizeIs;
+
+struct Judged {
+  RunResult result;
+  Verdict verdict;
+};
+
+class MisbehavingTarget : public ::testing::Test {
+ protected:
+  void TearDown() override { EXPECT_THAT(process_survivors({}), IsEmpty()); }
+
+  // `steps` are fake-target's arguments; `rest` is the scenario after [superlink].
+  Judged run(const std::string& steps, const std::string& rest, Millis grace = Millis{2000},
+             int timeout_ms = 400) {
+    const std::string toml =
+        "description = 'misbehaving target'\n"
+        "timeout_ms = " +
+        std::to_string(timeout_ms) +
+        "\n"
+        "[superlink]\n"
+        "command = ['" FAKE_TARGET "', " +
+        steps + "]\nready_file = false\n" + rest;
+    const Scenario scenario = load_scenario_text(toml, "tester/misbehaving.toml");
+    RunOptions options;
+    options.grace = grace;
+    Judged judged{run_scenario(scenario, options), {}};
+    judged.verdict = judge(scenario, judged.result);
+    return judged;
+  }
+};
+
+TEST_F(MisbehavingTarget, WrongExitCode) {
+  const Judged j = run("'exit', '3'", "[expect]\nexit_code = 100\n");
+  EXPECT_FALSE(j.verdict.passed);
+  EXPECT_EQ(j.verdict.headline(), "expected exit status 100, got exited with status 3");
+}
+
+TEST_F(MisbehavingTarget, DiesBySignalInsteadOfExiting) {
+  const Judged j = run("'signal', '11'", "[expect]\nexit_code = 100\n");
+  EXPECT_EQ(j.verdict.headline(), "expected exit status 100, got killed by signal SIGSEGV");
+}
+
+TEST_F(MisbehavingTarget, ExitsInsteadOfDyingBySignal) {
+  const Judged j = run("'exit', '100'", "[expect]\nsignal = 'SIGABRT'\n");
+  EXPECT_EQ(j.verdict.headline(), "expected killed by SIGABRT, got exited with status 100");
+}
+
+TEST_F(MisbehavingTarget, HangsUntilTheDeadline) {
+  const Judged j = run("'hang'", "[expect]\nexit_code = 100\n");
+  EXPECT_EQ(j.verdict.headline(),
+            "expected exit status 100, got timed out after 400 ms (stopped with SIGTERM)");
+}
+
+TEST_F(MisbehavingTarget, IgnoresSigtermAndIsKilled) {
+  const Judged j = run("'ignore-term', 'hang'", "[expect]\nexit_code = 100\n", Millis{100});
+  EXPECT_EQ(j.verdict.headline(),
+            "expected exit status 100, got timed out after 400 ms (SIGTERM ignored, killed)");
+}
+
+TEST_F(MisbehavingTarget, ExitsWhileItShouldStayUp) {
+  const Judged j = run("'exit', '100'", "[expect]\nstill_running = true\n");
+  EXPECT_EQ(j.verdict.headline(), "expected still running, got exited with status 100");
+}
+
+TEST_F(MisbehavingTarget, PrintsTheExpectedLinesInTheWrongOrder) {
+  const Judged j =
+      run("'print', 'err', 'Exit Code: 100', 'print', 'err', 'thread crashed', 'exit', '100'",
+          "[expect]\nexit_code = 100\nstderr = ['thread crashed', 'Exit Code: 100']\n");
+  EXPECT_EQ(j.verdict.headline(),
+            "expected stderr line matching /Exit Code: 100/ after line 2, got no such line among "
+            "0 lines of stderr after it");
+  ASSERT_THAT(j.verdict.failures, SizeIs(1));
+  EXPECT_EQ(j.verdict.failures[0].nearest_text, "Exit Code: 100");
+}
+
+TEST_F(MisbehavingTarget, PrintsTheExpectedLineOnTheWrongStream) {
+  const Judged j = run("'print', 'out', 'Exit Code: 100', 'exit', '100'",
+                       "[expect]\nexit_code = 100\nstderr = ['Exit Code: 100']\n");
+  EXPECT_EQ(j.verdict.headline(),
+            "expected stderr line matching /Exit Code: 100/, got no such line among 0 lines of "
+            "stderr");
+}
+
+TEST_F(MisbehavingTarget, PrintsAForbiddenLine) {
+  const Judged j = run("'print', 'err', 'SuperLink terminated gracefully.', 'exit', '100'",
+                       "[expect]\nexit_code = 100\nstderr_not = ['terminated gracefully']\n");
+  EXPECT_THAT(j.verdict.headline(),
+              MatchesRegex("expected no stderr line matching /terminated gracefully/, got .*"));
+}
+
+TEST_F(MisbehavingTarget, NeverBecomesReady) {
+  const std::string toml =
+      "description = 'never ready'\ntimeout_ms = 400\n[superlink]\n"
+      "command = ['" FAKE_TARGET
+      "', 'hang']\n"
+      "[[events]]\nat = 'ready'\nsignal = 'SIGTERM'\n"
+      "[expect]\nexit_code = 3\n";
+  const Scenario scenario = load_scenario_text(toml, "tester/never_ready.toml");
+  const RunResult result = run_scenario(scenario, RunOptions{});
+  EXPECT_FALSE(result.ready);
+  ASSERT_THAT(result.events, SizeIs(1));
+  EXPECT_EQ(result.events[0].error, "target had exited");
+  EXPECT_EQ(judge(scenario, result).headline(),
+            "expected exit status 3, got timed out after 400 ms (stopped with SIGTERM)");
+}
+
+TEST_F(MisbehavingTarget, ForksGrandchildrenThatWouldOutliveIt) {
+  const Judged j = run("'children', '2', 'exit', '100'", "[expect]\nexit_code = 100\n");
+  EXPECT_TRUE(j.verdict.passed) << j.verdict.headline();
+  EXPECT_THAT(j.result.leftovers, ElementsAre(MatchesRegex("pid [0-9]+ \\(sleep\\)"),
+                                              MatchesRegex("pid [0-9]+ \\(sleep\\)")));
+}
+
+TEST_F(MisbehavingTarget, FloodsItsOutputAndTheVerdictStaysRight) {
+  // 16 MiB of noise (four times the log budget), then the line that matters: kept in the tail, found, the rest counted.
+  const Judged j =
+      run("'flood', 'err', '16777216', 'print', 'err', 'Exit Code: 100', 'exit', '100'",
+          "[expect]\nexit_code = 100\nstderr = ['Exit Code: 100']\n", Millis{2000}, 60000);
+  EXPECT_TRUE(j.verdict.passed) << j.verdict.headline();
+  EXPECT_GT(j.result.log.dropped_bytes, 0u);
+}
+
+}  // namespace
+}  // namespace harness
