@@ -2,8 +2,10 @@
 // Each iteration runs every case once, in turn, so that the machine's noise lands on all of them
 // alike; the table gives the median and p99 per case.
 //
-//   spawn_floor --mock build/bin/mock-superlink [--iterations 200]
+//   spawn_floor --mock build/bin/mock-superlink [--iterations 200] [--samples FILE]
 //
+// --samples appends every timing to FILE as "case<TAB>ms" lines, so that bench/run-all can pool
+// several rounds interleaved with the harness's own runs.
 // Cases (stdin, stdout and stderr on /dev/null; nothing is read back but the exit status):
 //   true              posix_spawn + waitpid of /bin/true
 //   mock --version    the mock's own process start-up and exit (dynamic linking, static init)
@@ -200,17 +202,21 @@ double median(std::vector<double> values) {
 
 int main(int argc, char** argv) {
   std::string mock;
+  std::string samples_file;
   int iterations = 200;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--mock" && i + 1 < argc) {
       mock = argv[++i];
+    } else if (arg == "--samples" && i + 1 < argc) {
+      samples_file = argv[++i];
     } else if (arg == "--iterations" && i + 1 < argc) {
       iterations = std::atoi(argv[++i]);
       if (iterations < 1)
         die("--iterations: must be a whole number >= 1, got '" + std::string(argv[i]) + "'");
     } else {
-      die("unknown argument '" + arg + "'. Usage: spawn_floor --mock BIN [--iterations N]");
+      die("unknown argument '" + arg +
+          "'. Usage: spawn_floor --mock BIN [--iterations N] [--samples FILE]");
     }
   }
   if (mock.empty()) die("--mock BIN is required (the mock-superlink binary)");
@@ -236,6 +242,14 @@ int main(int argc, char** argv) {
   for (Case& c : cases) c.once();  // warm the page cache; not counted
   for (int i = 0; i < iterations; ++i) {
     for (Case& c : cases) c.samples.push_back(c.once());
+  }
+  if (!samples_file.empty()) {
+    std::FILE* out = std::fopen(samples_file.c_str(), "a");
+    if (out == nullptr) die("--samples " + samples_file + ": " + errno_text());
+    for (const Case& c : cases) {
+      for (const double ms : c.samples) std::fprintf(out, "%s\t%.6f\n", c.name.c_str(), ms);
+    }
+    std::fclose(out);
   }
   std::printf("| case | runs | median ms | p99 ms |\n| --- | ---: | ---: | ---: |\n");
   for (const Case& c : cases) {
