@@ -1,0 +1,145 @@
+// libFuzzer target for the mock's REST request handling. Each input is
+//   - decoded as a body by each of the seven Fleet API decoders: the only failure allowed is
+//     wire::DecodeError with a message;
+//   - sent verbatim over loopback to a RestServer serving in this process (its own thread, as
+//     in the mock); the server must answer it or close the connection.
+// No failpoint is armed, so the REST thread must survive every input: after each one the
+// server thread must still be serving. Built with -DSUPERLINK_FUZZ=ON by clang (see
+// docs/robustness.md).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "superlink/fleet_messages.h"
+#include "superlink/rest_server.h"
+
+namespace {
+
+[[noreturn]] void finding(const std::string& what) {
+  std::fprintf(stderr, "fleet_request_fuzz: %s\n", what.c_str());
+  std::abort();
+}
+
+void expect_only_decode_errors(const char* route,
+                               const std::function<void(std::string_view)>& decode,
+                               std::string_view body) {
+  try {
+    decode(body);
+  } catch (const superlink::wire::DecodeError& e) {
+    if (std::string_view(e.what()).empty()) finding(std::string(route) + ": empty DecodeError");
+  } catch (const std::exception& e) {
+    finding(std::string(route) + ": unexpected exception: " + e.what());
+  }
+}
+
+// The server under test, started once: its thread runs RestServer::run as the mock's `rest`
+// thread does and records when run() returns or throws.
+class ServedRest {
+ public:
+  ServedRest() {
+    thread_ = std::thread([this] {
+      try {
+        server_.run("127.0.0.1", 0, [this](int port) {
+          std::lock_guard lock(mutex_);
+          port_ = port;
+          bound_.notify_all();
+        });
+      } catch (const std::exception& e) {
+        finding(std::string("REST thread died: ") + e.what());
+      }
+      finding("REST thread returned");
+    });
+    thread_.detach();  // lives as long as the fuzzing process
+    std::unique_lock lock(mutex_);
+    bound_.wait(lock, [this] { return port_ != 0; });
+  }
+
+  int port() const { return port_; }
+
+ private:
+  superlink::RestServer server_;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable bound_;
+  int port_ = 0;
+};
+
+// True once `reply` holds a whole answer: the head and a Content-Length body.
+bool whole_answer(const std::string& reply) {
+  const auto head_end = reply.find("\r\n\r\n");
+  if (head_end == std::string::npos) return false;
+  const auto length_at = reply.find("Content-Length: ");
+  if (length_at == std::string::npos || length_at > head_end) return false;
+  const std::size_t length = std::strtoul(reply.c_str() + length_at + 16, nullptr, 10);
+  return reply.size() >= head_end + 4 + length;
+}
+
+// Sends `bytes` and reads until a whole answer or the server's close. httplib drops the answer
+// to a request whose connection is already half-closed, so the connection is half-closed only
+// when nothing came back for a moment (the input is then most likely an unfinished request);
+// that moment only steers coverage, never the verdict. False when the server neither answered
+// nor closed the connection within the safety timeout.
+bool exchange(int port, std::string_view bytes) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) finding("socket() failed");
+  const timeval safety{30, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &safety, sizeof safety);
+  const linger reset{1, 0};  // close with RST: millions of connections leave no TIME_WAIT
+  ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return false;
+  }
+  // The server may answer (and close) before reading everything: a failed send is fine.
+  [[maybe_unused]] const ssize_t sent = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+  pollfd answer{fd, POLLIN, 0};
+  if (::poll(&answer, 1, 10) == 0) ::shutdown(fd, SHUT_WR);
+  std::string reply;
+  char buffer[4096];
+  ssize_t n = 0;
+  while (!whole_answer(reply) && (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
+    reply.append(buffer, static_cast<std::size_t>(n));
+  }
+  const bool ended = whole_answer(reply) || n == 0 || errno == ECONNRESET;
+  ::close(fd);
+  return ended;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  namespace fleet = superlink::fleet;
+  static ServedRest& rest = *new ServedRest;  // never destroyed: its thread serves to the end
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+
+  expect_only_decode_errors("create-node", fleet::decode_create_node_request, input);
+  expect_only_decode_errors("delete-node", fleet::decode_delete_node_request, input);
+  expect_only_decode_errors("pull-messages", fleet::decode_pull_messages_request, input);
+  expect_only_decode_errors("push-messages", fleet::decode_push_messages_request, input);
+  expect_only_decode_errors("ping", fleet::decode_ping_request, input);
+  expect_only_decode_errors("get-run", fleet::decode_get_run_request, input);
+  expect_only_decode_errors("get-fab", fleet::decode_get_fab_request, input);
+
+  if (!exchange(rest.port(), input)) finding("the REST server stopped answering");
+  return 0;
+}

@@ -1,0 +1,228 @@
+// The real mock-superlink's REST server under 20,000 seeded random requests over loopback (the
+// CI counterpart of fleet_request_fuzz.cpp, which needs clang): random methods, paths, headers,
+// framing and bodies, and now and then bytes that are no HTTP at all. No failpoint is armed, so
+// the REST thread must survive them all: every connection is closed by the server, and at the
+// end a ping still gets 200 and the process still runs.
+#include <arpa/inet.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "superlink/fleet_messages.h"
+#include "superlink/testing/http_client.h"
+#include "superlink/testing/spawned_process.h"
+
+namespace superlink {
+namespace {
+
+constexpr std::uint64_t kSeed = 20240603;
+constexpr int kRequests = 20000;
+constexpr std::chrono::seconds kSafety{20};
+
+const std::vector<std::string> kMethods = {"POST",  "POST",    "POST", "GET",   "PUT",     "DELETE",
+                                           "PATCH", "OPTIONS", "HEAD", "TRACE", "P\x01ST", ""};
+const std::vector<std::string> kRoutes = {
+    "create-node", "delete-node", "pull-messages", "push-messages", "ping", "get-run", "get-fab"};
+const std::vector<std::string> kTypes = {"application/protobuf", "application/protobuf",
+                                         "application/json", "", "application/protobuf; x=1"};
+
+// One request as sent. A complete one says `Connection: close`, so the server answers and closes;
+// an incomplete one (cut, lying about its length, not HTTP) is half-closed after sending, so the
+// server meets the end of its input. (httplib drops the answer to a request whose connection is
+// already half-closed, so a complete request is never half-closed.)
+struct Request {
+  std::string bytes;
+  bool complete = true;
+};
+
+bool whole_answer(const std::string& reply) {
+  const auto head_end = reply.find("\r\n\r\n");
+  if (head_end == std::string::npos) return false;
+  const auto length_at = reply.find("Content-Length: ");
+  if (length_at == std::string::npos || length_at > head_end) return false;
+  const std::size_t length = std::strtoul(reply.c_str() + length_at + 16, nullptr, 10);
+  return reply.size() >= head_end + 4 + length;
+}
+
+// Sends the request on a fresh connection and reads the reply to its end. Returns the status (0
+// when the reply had no status line), or -1 when the server neither answered in full nor closed
+// the connection within the safety timeout.
+int exchange(int port, const Request& request) {
+  const std::string& bytes = request.bytes;
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const timeval safety{20, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &safety, sizeof safety);
+  const linger reset{1, 0};  // close with RST: 20,000 connections leave no TIME_WAIT behind
+  ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  [[maybe_unused]] const ssize_t sent = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+  if (!request.complete) ::shutdown(fd, SHUT_WR);
+  std::string reply;
+  char buffer[4096];
+  ssize_t n = 0;
+  // httplib answers 400 to a request line it cannot parse but then keeps the connection until its
+  // read timeout: a whole answer (head and Content-Length body) counts as the end too.
+  while (!whole_answer(reply) && (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
+    reply.append(buffer, n);
+  }
+  const bool ended = whole_answer(reply) || n == 0 || errno == ECONNRESET;
+  ::close(fd);
+  if (!ended) return -1;
+  if (reply.rfind("HTTP/1.1 ", 0) != 0) return 0;
+  return std::atoi(reply.c_str() + 9);
+}
+
+class FleetRequestRandom : public ::testing::Test {
+ protected:
+  std::size_t pick(std::size_t size) {
+    return std::uniform_int_distribution<std::size_t>(0, size - 1)(rng_);
+  }
+  std::string random_bytes(std::size_t max) {
+    std::string bytes(pick(max + 1), '\0');
+    for (char& c : bytes) c = static_cast<char>(std::uniform_int_distribution<int>(0, 255)(rng_));
+    return bytes;
+  }
+
+  // A valid message for some route, then perhaps mutated or cut.
+  std::string body() {
+    wire::Writer node;
+    node.varint_field(1, rng_());
+    wire::Writer message;
+    message.bytes_field(1, node.bytes());
+    switch (pick(4)) {
+      case 0:
+        message.double_field(2, 30.0);
+        break;
+      case 1:
+        message.varint_field(2, rng_());
+        break;
+      case 2:
+        message.bytes_field(2, random_bytes(16));
+        break;
+      default:
+        break;
+    }
+    std::string bytes = message.bytes();
+    switch (pick(4)) {
+      case 0:
+        return bytes;
+      case 1:
+        return bytes.substr(0, pick(bytes.size() + 1));
+      case 2:
+        bytes[pick(bytes.size())] = static_cast<char>(rng_());
+        return bytes;
+      default:
+        return random_bytes(64);
+    }
+  }
+
+  std::string path() {
+    switch (pick(6)) {
+      case 0:
+        return "/api/v0/fleet/" + random_bytes(12);
+      case 1:
+        return "/" + random_bytes(40);
+      case 2:
+        return "/api/v0/fleet/../fleet/ping%00?x=" + random_bytes(4);
+      default:
+        return "/api/v0/fleet/" + kRoutes[pick(kRoutes.size())];
+    }
+  }
+
+  Request request() {
+    if (pick(20) == 0) return {random_bytes(300), false};  // not HTTP at all
+    const std::string content = body();
+    std::string text = kMethods[pick(kMethods.size())] + " " + path() +
+                       (pick(10) == 0 ? " HTTP/9.9\r\n" : " HTTP/1.1\r\n");
+    if (pick(4) != 0) text += "Content-Type: " + kTypes[pick(kTypes.size())] + "\r\n";
+    if (pick(4) != 0) text += "Accept: " + kTypes[pick(kTypes.size())] + "\r\n";
+    if (pick(8) == 0) text += random_bytes(20) + ": " + random_bytes(20) + "\r\n";
+    text += "Connection: close\r\n";
+    if (pick(10) == 0) {
+      // Chunked framing, sometimes with a lying chunk size.
+      text += "Transfer-Encoding: chunked\r\n\r\n";
+      const bool lies = pick(4) == 0;
+      char size[32];
+      std::snprintf(size, sizeof size, "%zx\r\n", content.size() + (lies ? 1 + pick(100) : 0));
+      return {text + size + content + "\r\n0\r\n\r\n", !lies};
+    }
+    bool complete = false;
+    switch (pick(6)) {
+      case 0:
+        text += "Content-Length: " + std::to_string(content.size() + 1 + pick(1000)) + "\r\n";
+        break;
+      case 1:
+        text += "Content-Length: -1\r\n";
+        break;
+      case 2:
+        text += "Content-Length: 99999999999999999999999\r\n";
+        break;
+      default:
+        text += "Content-Length: " + std::to_string(content.size()) + "\r\n";
+        complete = true;
+        break;
+    }
+    return {text + "\r\n" + content, complete};
+  }
+
+  std::mt19937_64 rng_{kSeed};
+};
+
+TEST_F(FleetRequestRandom, TheRestThreadSurvivesEveryRequestNoFailpointAimsAt) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("fleet_request_random_test." + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string ready = (dir / "ready.json").string();
+  testing::SpawnedProcess mock(
+      {MOCK_SUPERLINK_BIN, "--insecure", "--isolation", "process", "--fleet-api-type", "rest",
+       "--serverappio-api-address", "127.0.0.1:0", "--exec-api-address", "127.0.0.1:0",
+       "--fleet-api-address", "127.0.0.1:0", "--ready-file", ready},
+      {"NO_COLOR=1"});
+  ASSERT_TRUE(mock.wait_for_file(ready, kSafety)) << mock.stderr_text();
+  const std::string json = testing::read_file(ready);
+  const std::string key = "\"fleet_api_address\":\"127.0.0.1:";
+  const auto at = json.find(key);
+  ASSERT_NE(at, std::string::npos) << json;
+  const int port = std::atoi(json.c_str() + at + key.size());
+
+  std::map<int, int> statuses;
+  for (int i = 0; i < kRequests; ++i) {
+    const Request sent = request();
+    const int status = exchange(port, sent);
+    ASSERT_GE(status, 0) << "request " << i << " was not answered:\n" << sent.bytes;
+    ++statuses[status];
+  }
+  // The generator reached every kind of answer the server gives.
+  for (const int status : {200, 400, 404, 405, 500}) {
+    EXPECT_GT(statuses[status], 0) << "no request got " << status;
+  }
+
+  const testing::HttpReply ping =
+      testing::fleet_post("127.0.0.1", port, "ping", fleet::encode(fleet::PingRequest{}));
+  EXPECT_EQ(ping.status, 200);
+  EXPECT_TRUE(fleet::decode_ping_response(ping.body).success);
+  EXPECT_EQ(::waitpid(mock.pid(), nullptr, WNOHANG), 0) << "the mock exited";
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace superlink
