@@ -185,7 +185,7 @@ void busy_wait(std::chrono::milliseconds ms) {
 // volatile, so the compiler cannot see that it is null and turn the access into a trap, and it
 // points to volatile, so the store cannot be dropped as dead. UBSan's null check would report
 // the store instead of letting it fault, so it is off here.
-__attribute__((no_sanitize("undefined"))) [[noreturn]] void segv() {
+[[noreturn]] __attribute__((no_sanitize("undefined"))) void segv() {
   volatile int* volatile target = nullptr;
   *target = 1;
   std::abort();  // only if a SIGSEGV handler returned

@@ -17,7 +17,6 @@ constexpr std::string_view kRed = "\x1b[31m";
 constexpr std::string_view kGreen = "\x1b[32m";
 constexpr std::string_view kYellow = "\x1b[33m";
 constexpr std::string_view kMagenta = "\x1b[35m";
-constexpr std::string_view kBold = "\x1b[1m";
 
 std::string paint(std::string_view text, std::string_view colour, bool enabled) {
   if (!enabled) return std::string(text);
