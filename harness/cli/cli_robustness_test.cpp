@@ -12,6 +12,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -42,7 +43,8 @@ struct Ended {
   long max_rss_kib = 0;
 };
 
-// Live processes (zombies excluded) that are this process's children or in one of `groups`.
+// Live processes (zombies and the dying excluded) that are this process's children or in one of
+// `groups`.
 std::vector<std::string> live_leftovers(const std::set<pid_t>& groups) {
   std::vector<std::string> found;
   for (const auto& entry : fs::directory_iterator("/proc")) {
@@ -58,7 +60,17 @@ std::vector<std::string> live_leftovers(const std::set<pid_t>& groups) {
     int pgrp = 0;
     if (std::sscanf(line.c_str() + close + 2, "%c %d %d", &state, &ppid, &pgrp) != 3) continue;
     if (state == 'Z') continue;
-    if (ppid == ::getpid() || groups.count(pgrp) > 0) found.push_back(line.substr(0, close + 1));
+    if (ppid != ::getpid() && groups.count(pgrp) == 0) continue;
+    // A process killed a moment ago may still be on its way out: wait for its end on a pidfd
+    // (the timeout is only a safety net); whatever is still alive then was left behind.
+    const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, std::stoi(name), 0));
+    if (pidfd >= 0) {
+      pollfd gone{pidfd, POLLIN, 0};
+      const bool died = ::poll(&gone, 1, 5000) == 1;
+      ::close(pidfd);
+      if (died) continue;
+    }
+    found.push_back(line.substr(0, close + 1));
   }
   return found;
 }
