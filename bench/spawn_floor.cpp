@@ -6,28 +6,34 @@
 //
 // --samples appends every timing to FILE as "case<TAB>ms" lines, so that bench/run-all can pool
 // several rounds interleaved with the harness's own runs.
-// Cases (stdin, stdout and stderr on /dev/null; nothing is read back but the exit status):
+// Cases (stdin, stdout and stderr on /dev/null; nothing is read back but the exit status and
+// the fault journal):
 //   true              posix_spawn + waitpid of /bin/true
 //   mock --version    the mock's own process start-up and exit (dynamic linking, static init)
 //   mock to ready     spawn until the ready file appears (inotify), no faults; then SIGKILL
 //   mock start panic  spawn until exit 100 with scheduler.start=panic, no checks of the log
 //   mock listen panic spawn until exit 100 with rest.listen=panic, no checks of the log
+// and, from the two crash cases, the time from the journal's firing to the exit seen through a
+// pidfd: the crash-detection latency without the harness.
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
 #include <sys/inotify.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -158,15 +164,44 @@ double mock_to_ready(const std::string& mock) {
   return elapsed;
 }
 
-// Spawn to exit 100 with one failpoint armed; the log goes to /dev/null, unchecked.
+std::int64_t mono_ns() {
+  timespec now{};
+  ::clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+}
+
+// The mono_ns of the first firing in a fault journal.
+std::int64_t first_firing_ns(const std::string& journal) {
+  std::ifstream in(journal);
+  std::string line;
+  std::getline(in, line);
+  const std::string key = "\"mono_ns\":";
+  const auto at = line.find(key);
+  if (at == std::string::npos) die("no firing in the fault journal " + journal);
+  return std::stoll(line.substr(at + key.size()));
+}
+
+// Spawn to exit 100 with one failpoint armed; the log goes to /dev/null, unchecked. The exit is
+// seen the harness's way (pidfd readable), so `detection` gets the journal's firing to that
+// moment: the crash-detection latency with no harness in the way.
 double mock_crash(const std::string& mock, const std::string& isolation,
-                  const std::string& fleet_api_type, const std::string& failpoints) {
+                  const std::string& fleet_api_type, const std::string& failpoints,
+                  std::vector<double>& detection) {
+  TempDir dir;
+  std::vector<std::string> argv = mock_argv(mock, isolation, fleet_api_type);
+  argv.insert(argv.end(), {"--fault-journal", dir.path() + "/journal.jsonl"});
   const Clock::time_point start = Clock::now();
-  const pid_t pid = spawn(mock_argv(mock, isolation, fleet_api_type),
-                          environment_with({"NO_COLOR=1", "FAILPOINTS=" + failpoints}));
-  const int status = wait_status(pid);
+  const pid_t pid = spawn(argv, environment_with({"NO_COLOR=1", "FAILPOINTS=" + failpoints}));
+  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  if (pidfd < 0) die("pidfd_open: " + errno_text());
+  pollfd watch{pidfd, POLLIN, 0};
+  if (::poll(&watch, 1, 10'000) != 1) die(failpoints + ": the mock did not exit within 10 s");
+  const std::int64_t seen = mono_ns();
   const double elapsed = ms_since(start);
-  expect_exit(status, 100, failpoints);
+  ::close(pidfd);
+  expect_exit(wait_status(pid), 100, failpoints);
+  detection.push_back(static_cast<double>(seen - first_firing_ns(dir.path() + "/journal.jsonl")) /
+                      1e6);
   return elapsed;
 }
 
@@ -222,6 +257,8 @@ int main(int argc, char** argv) {
   if (mock.empty()) die("--mock BIN is required (the mock-superlink binary)");
   if (::access(mock.c_str(), X_OK) != 0) die("--mock " + mock + ": " + errno_text());
 
+  std::vector<double> start_detection;
+  std::vector<double> listen_detection;
   std::vector<Case> cases = {
       {"posix_spawn + wait: /bin/true", [] { return spawn_and_wait({"/bin/true"}, 0); }, {}},
       {"posix_spawn + wait: mock-superlink --version",
@@ -233,16 +270,29 @@ int main(int argc, char** argv) {
        [&] { return mock_to_ready(mock); },
        {}},
       {"bare mock, scheduler.start=panic: spawn to exit 100",
-       [&] { return mock_crash(mock, "subprocess", "grpc-rere", "scheduler.start=panic(boom)"); },
+       [&] {
+         return mock_crash(mock, "subprocess", "grpc-rere", "scheduler.start=panic(boom)",
+                           start_detection);
+       },
        {}},
       {"bare mock, rest.listen=panic: spawn to exit 100",
-       [&] { return mock_crash(mock, "process", "rest", "rest.listen=panic(boom)"); },
+       [&] {
+         return mock_crash(mock, "process", "rest", "rest.listen=panic(boom)", listen_detection);
+       },
        {}},
   };
   for (Case& c : cases) c.once();  // warm the page cache; not counted
+  start_detection.clear();
+  listen_detection.clear();
   for (int i = 0; i < iterations; ++i) {
     for (Case& c : cases) c.samples.push_back(c.once());
   }
+  cases.push_back({"bare mock, scheduler.start=panic: fired (journal) to exit seen (pidfd)",
+                   {},
+                   std::move(start_detection)});
+  cases.push_back({"bare mock, rest.listen=panic: fired (journal) to exit seen (pidfd)",
+                   {},
+                   std::move(listen_detection)});
   if (!samples_file.empty()) {
     std::FILE* out = std::fopen(samples_file.c_str(), "a");
     if (out == nullptr) die("--samples " + samples_file + ": " + errno_text());
