@@ -171,8 +171,9 @@ EventOutcome EventsRunner::perform(const Event& event, std::size_t index, int re
   request.headers = {{"Content-Type", "application/protobuf"}, {"Accept", "application/protobuf"}};
   for (const auto& [name, value] : event.headers) {
     // Header names are case-insensitive: "accept" replaces the default "Accept".
-    std::erase_if(request.headers, [&name](const auto& header) {
-      return ::strcasecmp(header.first.c_str(), name.c_str()) == 0;
+    const std::string& header_name = name;  // a lambda may not capture a binding before C++20
+    std::erase_if(request.headers, [&header_name](const auto& header) {
+      return ::strcasecmp(header.first.c_str(), header_name.c_str()) == 0;
     });
     if (!value.empty()) request.headers[name] = value;
   }

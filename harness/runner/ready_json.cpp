@@ -84,7 +84,7 @@ class Parser {
       if (pos_ >= in_.size() || in_[pos_] != '"' || !string(key) || !eat(':')) return false;
       JsonValue value;
       if (!parse(value, depth + 1)) return false;
-      out.members.emplace_back(std::move(key), std::move(value));
+      out.members.push_back(JsonMember{std::move(key), std::move(value)});
     } while (eat(','));
     return eat('}');
   }

@@ -10,14 +10,21 @@
 
 namespace harness {
 
+struct JsonMember;
+
 struct JsonValue {
   enum class Kind { Null, Bool, Number, String, Array, Object };
   Kind kind = Kind::Null;
-  std::string text;              // the string's value, the number's digits, "true"/"false"
-  std::vector<JsonValue> items;  // Array
-  std::vector<std::pair<std::string, JsonValue>> members;  // Object
+  std::string text;                 // the string's value, the number's digits, "true"/"false"
+  std::vector<JsonValue> items;     // Array
+  std::vector<JsonMember> members;  // Object (a vector may hold a type completed later)
 
   const JsonValue* find(std::string_view key) const;  // Object member, or null
+};
+
+struct JsonMember {
+  std::string key;
+  JsonValue value;
 };
 
 // The whole of `input` as one JSON value; nullopt when it is not valid JSON (a torn line).
