@@ -14,6 +14,7 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "harness/run.h"
 #include "process_pidfd.h"
@@ -27,14 +28,38 @@ constexpr std::size_t kSlots = 1024;
 std::array<std::atomic<pid_t>, kSlots> g_groups{};
 std::atomic<bool> g_cleanup_installed{false};
 
-void kill_registered_groups(int signal_number) {
+void kill_registered_groups() {
   for (auto& slot : g_groups) {
     const pid_t pgid = slot.load();
     if (pgid > 0) ::kill(-pgid, SIGKILL);
   }
-  // Restore the default action and end the harness by the signal it got.
-  ::signal(signal_number, SIG_DFL);
-  ::raise(signal_number);
+}
+
+// The handler does only what is async-signal-safe: kill the targets' groups at once, send the
+// harness's own output to /dev/null (no verdict of a target it killed itself may be printed),
+// say why on stderr, and wake the cleanup thread, which sweeps what the groups do not hold
+// (grandchildren in sessions of their own) and ends the harness by the signal it got.
+int g_wake_cleanup = -1;
+int g_dev_null = -1;
+std::atomic<bool> g_stopping{false};
+
+// A run whose target the handler killed may end, and main() with it, before the cleanup thread
+// is done: the harness must still end by the signal, not with a status of its own.
+void wait_for_cleanup_at_exit() {
+  while (g_stopping.load()) ::pause();
+}
+
+void on_stop_signal(int signal_number) {
+  g_stopping.store(true);
+  kill_registered_groups();
+  if (g_dev_null >= 0) ::dup2(g_dev_null, STDOUT_FILENO);
+  constexpr char kNote[] = "superlink-harness: interrupted; stopping every target\n";
+  static_cast<void>(::write(STDERR_FILENO, kNote, sizeof kNote - 1));
+  const unsigned char byte = static_cast<unsigned char>(signal_number);
+  if (::write(g_wake_cleanup, &byte, 1) != 1) {
+    ::signal(signal_number, SIG_DFL);
+    ::raise(signal_number);
+  }
 }
 
 struct ProcEntry {
@@ -111,29 +136,21 @@ void become_subreaper() {
   static_cast<void>(done);
 }
 
-void install_cleanup_on_signal() {
-  if (g_cleanup_installed.exchange(true)) return;
-  struct sigaction action {};
-  action.sa_handler = kill_registered_groups;
-  sigemptyset(&action.sa_mask);
-  action.sa_flags = SA_RESETHAND;
-  ::sigaction(SIGINT, &action, nullptr);
-  ::sigaction(SIGTERM, &action, nullptr);
-}
+namespace {
 
-std::vector<std::string> kill_leftovers(pid_t pgid) {
-  std::lock_guard lock(process_registry_mutex());
+// Kills (SIGKILL) every process `pick` selects, round after round (the children of the killed
+// are orphaned to the harness and found by the next round), reaping the harness's own children
+// and waiting for the others. With process_registry_mutex() held. Returns "pid 123 (sleep)" for
+// each process that was alive.
+template <typename Pick>
+std::vector<std::string> sweep(Pick pick) {
   const pid_t self = ::getpid();
   std::vector<std::string> alive;
   std::set<pid_t> listed;
-  // Each round kills what it finds and waits for it; the children of the killed are orphaned
-  // to the harness and found by the next round.
   for (int round = 0; round < 64; ++round) {
     std::vector<ProcEntry> victims;
     for (const ProcEntry& entry : scan_proc()) {
-      const bool in_group = entry.pgrp == pgid && entry.pid != pgid;
-      const bool orphan = entry.ppid == self && !is_registered(entry.pid);
-      if (!in_group && !orphan) continue;
+      if (!pick(entry, self)) continue;
       if (entry.state == 'Z' && entry.ppid != self) continue;  // its parent reaps it
       victims.push_back(entry);
     }
@@ -157,6 +174,63 @@ std::vector<std::string> kill_leftovers(pid_t pgid) {
     }
   }
   return alive;
+}
+
+// The cleanup thread: waits for the handler's byte, then takes the registry lock for good (no
+// new target starts), kills every registered group and every child and orphan of the harness,
+// and re-raises the signal with its default action.
+void cleanup_after_signal(int wake) {
+  unsigned char byte = 0;
+  while (::read(wake, &byte, 1) != 1) {
+  }
+  process_registry_mutex().lock();  // never released: the harness is ending
+  std::set<pid_t> groups;
+  for (const auto& slot : g_groups) {
+    if (const pid_t pgid = slot.load(); pgid > 0) groups.insert(pgid);
+  }
+  // Wait for each target to be dead (not reaped: its run may still wait for it), so that its
+  // children have been handed to the harness before the sweep looks for them.
+  for (const pid_t leader : groups) {
+    const int pidfd = open_pidfd(leader);
+    if (pidfd < 0) continue;
+    send_signal(pidfd, SIGKILL);
+    pollfd watch{pidfd, POLLIN, 0};
+    ::poll(&watch, 1, 1000);
+    ::close(pidfd);
+  }
+  sweep([&groups](const ProcEntry& entry, pid_t self) {
+    if (groups.contains(entry.pid)) return false;  // a target: killed above
+    return entry.ppid == self || groups.contains(entry.pgrp);
+  });
+  ::signal(byte, SIG_DFL);
+  ::raise(byte);
+}
+
+}  // namespace
+
+std::vector<std::string> kill_leftovers(pid_t pgid) {
+  std::lock_guard lock(process_registry_mutex());
+  return sweep([pgid](const ProcEntry& entry, pid_t self) {
+    const bool in_group = entry.pgrp == pgid && entry.pid != pgid;
+    const bool orphan = entry.ppid == self && !is_registered(entry.pid);
+    return in_group || orphan;
+  });
+}
+
+void install_cleanup_on_signal() {
+  if (g_cleanup_installed.exchange(true)) return;
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return;
+  g_wake_cleanup = pipe_fds[1];
+  g_dev_null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  std::atexit(wait_for_cleanup_at_exit);
+  std::thread(cleanup_after_signal, pipe_fds[0]).detach();
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESETHAND;  // a second signal ends the harness at once
+  ::sigaction(SIGINT, &action, nullptr);
+  ::sigaction(SIGTERM, &action, nullptr);
 }
 
 }  // namespace harness

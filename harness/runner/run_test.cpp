@@ -184,9 +184,9 @@ TEST_F(RunTest, GrandchildrenAreKilledAndListed) {
   const RunResult result = run(fake({"children", "2", "setsid-children", "1", "exit", "0"}));
   EXPECT_EQ(result.end.kind, Termination::Kind::Exited);
   EXPECT_EQ(result.end.code, 0);
-  EXPECT_THAT(result.leftovers, ElementsAre(MatchesRegex("pid [0-9]+ \\(sleep\\)"),
-                                            MatchesRegex("pid [0-9]+ \\(sleep\\)"),
-                                            MatchesRegex("pid [0-9]+ \\(sleep\\)")));
+  // A grandchild caught between fork and exec still carries its parent's name.
+  const auto grandchild = MatchesRegex("pid [0-9]+ \\((sleep|fake-target)\\)");
+  EXPECT_THAT(result.leftovers, ElementsAre(grandchild, grandchild, grandchild));
 }
 
 TEST_F(RunTest, TheReadyFileMakesTheTargetReadyAndGivesItsAddresses) {

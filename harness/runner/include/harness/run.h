@@ -52,8 +52,9 @@ TargetCommand build_target_command(const Scenario& scenario, const RunOptions& o
 std::string default_mock_binary();
 
 // Makes SIGINT and SIGTERM to the harness kill (SIGKILL) every process group run_scenario has
-// started and not yet cleaned up, then end the harness by the same signal. Process-wide;
-// calling it again does nothing. run_scenario calls it itself.
+// started and not yet cleaned up, and every other descendant (grandchildren in sessions of their
+// own included, which the harness inherits as a child subreaper), then end the harness by the
+// same signal. Process-wide; calling it again does nothing. run_scenario calls it itself.
 void install_cleanup_on_signal();
 
 }  // namespace harness
