@@ -16,6 +16,7 @@
 
 #include "failpoint/failpoint.h"
 #include "harness/signal_name.h"
+#include "regex_limits.h"
 
 namespace harness {
 
@@ -225,6 +226,9 @@ class Reader {
   }
   std::string regex(const toml::node& node, const std::string& name) const {
     std::string pattern = string(node, name);
+    if (const auto refusal = regex_number_too_large(pattern)) {
+      fail(node.source(), "'" + name + "' is not a valid regex /" + pattern + "/: " + *refusal);
+    }
     try {
       std::regex compiled(pattern, std::regex::ECMAScript);
     } catch (const std::regex_error& error) {

@@ -291,6 +291,14 @@ TEST(LoadScenarioErrors, NamesBadRoutesAndAnchors) {
   EXPECT_EQ(raw.events[0].request, "raw/api/v0/x");
 }
 
+TEST(LoadScenarioErrors, RefusesRegexNumbersThatWouldOverflowTheRegexCompiler) {
+  // Found by scenario_loader_fuzz: libstdc++ overflows a long on this back-reference.
+  EXPECT_EQ(
+      error_of(with_basics("[expect]\nexit_code = 0\nstderr = ['x\\2222222222222222222222']\n")),
+      "scenarios/scheduler/crash.toml:4:11: 'expect.stderr[0]' is not a valid regex "
+      "/x\\2222222222222222222222/: the back-reference 2222222222222222222222 is over 1000");
+}
+
 TEST(LoadScenarioErrors, NamesBadRegexes) {
   EXPECT_EQ(error_of(with_basics("[expect]\nexit_code = 0\nstderr = ['ok', '(unclosed']\n")),
             "scenarios/scheduler/crash.toml:4:17: 'expect.stderr[1]' is not a valid regex "
