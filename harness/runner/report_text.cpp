@@ -93,6 +93,13 @@ void append_ending_section(std::string& out, const RunResult& result, const Verd
   out += "  ended:    " + verdict.ending + "\n";
   out += "  expected: " + verdict.expected_ending + "\n";
   if (result.harness_error) out += "  harness:  " + *result.harness_error + "\n";
+  if (!result.leftovers.empty()) {
+    // Processes the target started and left running: the harness killed them after the exit.
+    std::string list;
+    for (const std::string& process : result.leftovers)
+      list += (list.empty() ? "" : ", ") + process;
+    out += "  left:     " + list + " (outlived the target; killed by the harness)\n";
+  }
   if (verdict.inverted) {
     out +=
         "  negative: the expectations are wrong on purpose; the scenario passes when they fail\n";

@@ -164,5 +164,15 @@ TEST(FullReport, NotStartedHasNoRerunCommand) {
       << report;
 }
 
+TEST(FullReport, NamesWhatOutlivedTheTarget) {
+  auto f = tick_panic_failed();
+  f.result.leftovers = {"pid 41 (sleep)", "pid 42 (sleep)"};
+  const std::string report = full_report(f.scenario, f.result, f.verdict, {});
+  EXPECT_NE(report.find("  left:     pid 41 (sleep), pid 42 (sleep) (outlived the target; killed "
+                        "by the harness)\n"),
+            std::string::npos)
+      << report;
+}
+
 }  // namespace
 }  // namespace harness
