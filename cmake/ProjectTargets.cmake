@@ -23,7 +23,9 @@ function(superlink_unit_test name)
 endfunction()
 
 # superlink_leftover_check(): one last test, after every test that requires the fixture
-# `no_leftovers`, failing if a process started from <build>/bin outlived its test.
+# `no_leftovers`, failing if a process started from <build>/bin outlived its test. Every test
+# must require that fixture (superlink_unit_test and the scenarios do; a plain add_test must set
+# FIXTURES_REQUIRED no_leftovers itself), or the check may run while it still runs.
 function(superlink_leftover_check)
   add_test(NAME suite/no_leftover_processes
     COMMAND ${CMAKE_COMMAND} -DBIN_DIR=${CMAKE_BINARY_DIR}/bin
