@@ -33,3 +33,16 @@ function(superlink_leftover_check)
   set_tests_properties(suite/no_leftover_processes PROPERTIES
     FIXTURES_CLEANUP no_leftovers LABELS "unit;scenario")
 endfunction()
+
+# superlink_fuzz_target(<name> SOURCES ... LIBS ...): a libFuzzer executable, built only with
+# SUPERLINK_FUZZ=ON (preset `fuzz`, clang); its seed corpus sits beside it in <name>_corpus/.
+function(superlink_fuzz_target name)
+  if(NOT SUPERLINK_FUZZ)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS})
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+  superlink_strict(${name})
+endfunction()

@@ -28,6 +28,7 @@
 
 #include "superlink/fleet_messages.h"
 #include "superlink/rest_server.h"
+#include "superlink/testing/http_client.h"
 
 namespace {
 
@@ -80,16 +81,6 @@ class ServedRest {
   int port_ = 0;
 };
 
-// True once `reply` holds a whole answer: the head and a Content-Length body.
-bool whole_answer(const std::string& reply) {
-  const auto head_end = reply.find("\r\n\r\n");
-  if (head_end == std::string::npos) return false;
-  const auto length_at = reply.find("Content-Length: ");
-  if (length_at == std::string::npos || length_at > head_end) return false;
-  const std::size_t length = std::strtoul(reply.c_str() + length_at + 16, nullptr, 10);
-  return reply.size() >= head_end + 4 + length;
-}
-
 // Sends `bytes` and reads until a whole answer or the server's close. httplib drops the answer
 // to a request whose connection is already half-closed, so the connection is half-closed only
 // when nothing came back for a moment (the input is then most likely an unfinished request);
@@ -117,10 +108,11 @@ bool exchange(int port, std::string_view bytes) {
   std::string reply;
   char buffer[4096];
   ssize_t n = 0;
-  while (!whole_answer(reply) && (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
+  while (!superlink::testing::whole_http_answer(reply) &&
+         (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
     reply.append(buffer, static_cast<std::size_t>(n));
   }
-  const bool ended = whole_answer(reply) || n == 0 || errno == ECONNRESET;
+  const bool ended = superlink::testing::whole_http_answer(reply) || n == 0 || errno == ECONNRESET;
   ::close(fd);
   return ended;
 }

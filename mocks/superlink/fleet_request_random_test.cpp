@@ -46,15 +46,6 @@ struct Request {
   bool complete = true;
 };
 
-bool whole_answer(const std::string& reply) {
-  const auto head_end = reply.find("\r\n\r\n");
-  if (head_end == std::string::npos) return false;
-  const auto length_at = reply.find("Content-Length: ");
-  if (length_at == std::string::npos || length_at > head_end) return false;
-  const std::size_t length = std::strtoul(reply.c_str() + length_at + 16, nullptr, 10);
-  return reply.size() >= head_end + 4 + length;
-}
-
 // Sends the request on a fresh connection and reads the reply to its end. Returns the status (0
 // when the reply had no status line), or -1 when the server neither answered in full nor closed
 // the connection within the safety timeout.
@@ -80,10 +71,10 @@ int exchange(int port, const Request& request) {
   ssize_t n = 0;
   // httplib answers 400 to a request line it cannot parse but then keeps the connection until its
   // read timeout: a whole answer (head and Content-Length body) counts as the end too.
-  while (!whole_answer(reply) && (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
+  while (!testing::whole_http_answer(reply) && (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
     reply.append(buffer, n);
   }
-  const bool ended = whole_answer(reply) || n == 0 || errno == ECONNRESET;
+  const bool ended = testing::whole_http_answer(reply) || n == 0 || errno == ECONNRESET;
   ::close(fd);
   if (!ended) return -1;
   if (reply.rfind("HTTP/1.1 ", 0) != 0) return 0;

@@ -47,4 +47,13 @@ HttpReply fleet_post(const std::string& host, int port, const std::string& route
       {{"Content-Type", "application/protobuf"}, {"Accept", "application/protobuf"}}, body);
 }
 
+bool whole_http_answer(const std::string& reply) {
+  const auto head_end = reply.find("\r\n\r\n");
+  if (head_end == std::string::npos) return false;
+  const auto length_at = reply.find("Content-Length: ");
+  if (length_at == std::string::npos || length_at > head_end) return false;
+  const std::size_t length = std::strtoul(reply.c_str() + length_at + 16, nullptr, 10);
+  return reply.size() >= head_end + 4 + length;
+}
+
 }  // namespace superlink::testing

@@ -18,6 +18,10 @@ HttpReply http_request(const std::string& host, int port, const std::string& met
                        const std::vector<std::pair<std::string, std::string>>& headers,
                        const std::string& body);
 
+// True once `reply` holds a whole answer: the head and as many body bytes as its
+// Content-Length says (for readers that must not wait for the server to close).
+bool whole_http_answer(const std::string& reply);
+
 // POST with both Fleet API headers set to application/protobuf.
 HttpReply fleet_post(const std::string& host, int port, const std::string& route,
                      const std::string& body);
