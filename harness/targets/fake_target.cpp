@@ -2,9 +2,9 @@
 // run in order; after the last one the process exits 0.
 //   exit N              exit with status N
 //   signal N            die by signal N (core dumps off)
-//   hang                wait forever
+//   hang                wait forever (or until a signal held by on-signal arrives)
 //   ignore-term         ignore SIGTERM from now on
-//   on-signal N CODE    when signal N arrives, exit with CODE
+//   on-signal N CODE    hold signal N from now on; a later `hang` exits with CODE when it comes
 //   print out|err TEXT  one line on stdout or stderr
 //   flood out|err BYTES BYTES/100 lines of 100 bytes, as fast as the pipe takes them
 //   long-line BYTES     one line of BYTES bytes on stderr
@@ -29,10 +29,27 @@
 
 namespace {
 
-volatile std::sig_atomic_t g_exit_code = 0;
+// Signals that on-signal holds, each with its exit code. They are blocked and taken with
+// sigwaitinfo rather than caught by a handler: ThreadSanitizer defers a handler for a signal that
+// lands between two intercepted calls, and one that lands just before pause() can be lost.
+sigset_t g_held;
+int g_exit_code_for[NSIG] = {};
 
-void exit_on_signal(int) {
-  _exit(g_exit_code);
+[[noreturn]] void hang() {
+  if (::sigisemptyset(&g_held)) {
+    for (;;) ::pause();
+  }
+  for (;;) {
+    const int sig = ::sigwaitinfo(&g_held, nullptr);
+    if (sig > 0) _exit(g_exit_code_for[sig]);
+  }
+}
+
+void hold_signal(int sig, int exit_code) {
+  if (sig <= 0 || sig >= NSIG) std::exit(2);
+  g_exit_code_for[sig] = exit_code;
+  ::sigaddset(&g_held, sig);
+  ::sigprocmask(SIG_BLOCK, &g_held, nullptr);
 }
 
 void write_all(int fd, const char* data, std::size_t size) {
@@ -96,6 +113,7 @@ void append_journal(std::string_view text) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  ::sigemptyset(&g_held);
   for (int i = 1; i < argc; ++i) {
     const std::string_view step = argv[i];
     const auto arg = [&](int k) -> const char* {
@@ -115,12 +133,11 @@ int main(int argc, char** argv) {
       ::raise(sig);
       std::exit(126);
     } else if (step == "hang") {
-      for (;;) ::pause();
+      hang();
     } else if (step == "ignore-term") {
       std::signal(SIGTERM, SIG_IGN);
     } else if (step == "on-signal") {
-      g_exit_code = std::atoi(arg(2));
-      std::signal(std::atoi(arg(1)), exit_on_signal);
+      hold_signal(std::atoi(arg(1)), std::atoi(arg(2)));
       i += 2;
     } else if (step == "print") {
       const std::string line = std::string(arg(2)) + '\n';
