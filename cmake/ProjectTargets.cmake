@@ -10,22 +10,42 @@ function(superlink_strict target)
   endif()
 endfunction()
 
-# superlink_unit_test(<name> SOURCES ... LIBS ...): a GoogleTest binary registered with ctest.
-# Tests are labelled "unit" so `ctest -L unit` runs them alone.
+# superlink_unit_test(<name> SOURCES ... LIBS ... [PROGRAMS MACRO=target ...]): a GoogleTest
+# binary registered with ctest, labelled "unit" so `ctest -L unit` runs them alone. Each PROGRAMS
+# entry builds <target> before the test and gives the test its path as the string macro MACRO.
 function(superlink_unit_test name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;PROGRAMS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   superlink_strict(${name})
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gmock GTest::gtest_main)
+  foreach(program IN LISTS ARG_PROGRAMS)
+    if(NOT program MATCHES "^([A-Z_][A-Z0-9_]*)=(.+)$")
+      message(FATAL_ERROR "superlink_unit_test(${name}): PROGRAMS entry '${program}' is not "
+                          "MACRO=target")
+    endif()
+    target_compile_definitions(${name} PRIVATE
+      ${CMAKE_MATCH_1}="$<TARGET_FILE:${CMAKE_MATCH_2}>")
+    add_dependencies(${name} ${CMAKE_MATCH_2})
+  endforeach()
   gtest_discover_tests(${name}
     DISCOVERY_TIMEOUT 60
     PROPERTIES LABELS unit TIMEOUT 120 FIXTURES_REQUIRED no_leftovers)
 endfunction()
 
+# superlink_slow_test(<ctest name> <test binary> <Suite.DISABLED_Case>): a GoogleTest case kept
+# disabled in the binary (so discovery skips it) and run on its own under label "slow".
+function(superlink_slow_test name binary test_case)
+  add_test(NAME ${name}
+    COMMAND ${binary} --gtest_also_run_disabled_tests --gtest_filter=${test_case})
+  set_tests_properties(${name} PROPERTIES LABELS slow TIMEOUT 900
+    FIXTURES_REQUIRED no_leftovers)
+endfunction()
+
 # superlink_leftover_check(): one last test, after every test that requires the fixture
 # `no_leftovers`, failing if a process started from <build>/bin outlived its test. Every test
-# must require that fixture (superlink_unit_test and the scenarios do; a plain add_test must set
-# FIXTURES_REQUIRED no_leftovers itself), or the check may run while it still runs.
+# must require that fixture (superlink_unit_test, superlink_slow_test and the scenarios do; a
+# plain add_test must set FIXTURES_REQUIRED no_leftovers itself), or the check may run while it
+# still runs.
 function(superlink_leftover_check)
   add_test(NAME suite/no_leftover_processes
     COMMAND ${CMAKE_COMMAND} -DBIN_DIR=${CMAKE_BINARY_DIR}/bin
