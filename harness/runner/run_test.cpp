@@ -41,6 +41,15 @@ class RunTest : public ::testing::Test {
     return scenario;
   }
 
+  // An event that sends SIGUSR1 once the anchor is reached, `delay` later.
+  static Event sigusr1_at(Event::Anchor at, Millis delay = Millis{0}) {
+    Event event;
+    event.at = at;
+    event.delay = delay;
+    event.signal = SIGUSR1;
+    return event;
+  }
+
   RunResult run(const Scenario& scenario, RunOptions options = {}) {
     RunResult result = run_scenario(scenario, options);
     if (result.pid > 0) groups_.insert(static_cast<pid_t>(result.pid));
@@ -217,11 +226,7 @@ TEST_F(RunTest, ATargetWithoutAReadyFileIsReadyAtSpawn) {
 
 TEST_F(RunTest, ASignalEventReachesTheTarget) {
   Scenario scenario = fake({"on-signal", std::to_string(SIGUSR1), "42", "ready", "hang"});
-  Event event;
-  event.at = Event::Anchor::Ready;
-  event.delay = 10ms;
-  event.signal = SIGUSR1;
-  scenario.events = {event};
+  scenario.events = {sigusr1_at(Event::Anchor::Ready, 10ms)};
   const RunResult result = run(scenario);
   EXPECT_EQ(result.end.kind, Termination::Kind::Exited);
   EXPECT_EQ(result.end.code, 42);
@@ -233,10 +238,7 @@ TEST_F(RunTest, ASignalEventReachesTheTarget) {
 TEST_F(RunTest, AStartEventWaitsForTheFirstLine) {
   Scenario scenario =
       fake({"on-signal", std::to_string(SIGUSR1), "43", "print", "out", "up", "hang"});
-  Event event;
-  event.at = Event::Anchor::Start;
-  event.signal = SIGUSR1;
-  scenario.events = {event};
+  scenario.events = {sigusr1_at(Event::Anchor::Start)};
   const RunResult result = run(scenario);
   EXPECT_EQ(result.end.kind, Termination::Kind::Exited);
   EXPECT_EQ(result.end.code, 43);
@@ -246,10 +248,8 @@ TEST_F(RunTest, AFiredEventWaitsForTheSiteInTheJournal) {
   Scenario scenario = fake({"on-signal", std::to_string(SIGUSR1), "44", "journal",
                             "{\"hit\":1,\"site\":\"other\",\"mono_ns\":0}\n", "journal",
                             "{\"hit\":1,\"site\":\"rest.start\",\"mono_ns\":0}\n", "hang"});
-  Event event;
-  event.at = Event::Anchor::Fired;
+  Event event = sigusr1_at(Event::Anchor::Fired);
   event.fired_site = "rest.start";
-  event.signal = SIGUSR1;
   scenario.events = {event};
   const RunResult result = run(scenario);
   EXPECT_EQ(result.end.kind, Termination::Kind::Exited);
@@ -259,10 +259,8 @@ TEST_F(RunTest, AFiredEventWaitsForTheSiteInTheJournal) {
 
 TEST_F(RunTest, AFiredEventWhoseSiteNeverFiresIsNotDone) {
   Scenario scenario = fake({"exit", "0"});
-  Event event;
-  event.at = Event::Anchor::Fired;
+  Event event = sigusr1_at(Event::Anchor::Fired);
   event.fired_site = "rest.start";
-  event.signal = SIGUSR1;
   scenario.events = {event};
   const RunResult result = run(scenario);
   EXPECT_THAT(result.events, ElementsAre(Field(&EventOutcome::error, "target had exited")));
@@ -270,9 +268,7 @@ TEST_F(RunTest, AFiredEventWhoseSiteNeverFiresIsNotDone) {
 
 TEST_F(RunTest, EventsAfterTheExitAreRecordedAsNotDone) {
   Scenario scenario = fake({"ready", "exit", "0"});
-  Event event;
-  event.delay = 60s;
-  event.signal = SIGUSR1;
+  Event event = sigusr1_at(Event::Anchor::Ready, 60s);
   event.count = 2;
   scenario.events = {event};
   const RunResult result = run(scenario);

@@ -45,8 +45,12 @@ int g_exit_code_for[NSIG] = {};
   }
 }
 
-void hold_signal(int sig, int exit_code) {
-  if (sig <= 0 || sig >= NSIG) std::exit(2);
+void hold_signal(const char* number, int exit_code) {
+  const int sig = std::atoi(number);
+  if (sig <= 0 || sig >= NSIG || sig == SIGKILL || sig == SIGSTOP) {
+    std::fprintf(stderr, "fake-target: on-signal: '%s' is not a signal that can be held\n", number);
+    std::exit(2);
+  }
   g_exit_code_for[sig] = exit_code;
   ::sigaddset(&g_held, sig);
   ::sigprocmask(SIG_BLOCK, &g_held, nullptr);
@@ -137,7 +141,7 @@ int main(int argc, char** argv) {
     } else if (step == "ignore-term") {
       std::signal(SIGTERM, SIG_IGN);
     } else if (step == "on-signal") {
-      hold_signal(std::atoi(arg(1)), std::atoi(arg(2)));
+      hold_signal(arg(1), std::atoi(arg(2)));
       i += 2;
     } else if (step == "print") {
       const std::string line = std::string(arg(2)) + '\n';
