@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "catalogue.h"
+#include "catalogue_json.h"
 #include "cli.h"
 #include "commands.h"
 #include "harness/scenario_set.h"
@@ -12,6 +13,10 @@ int list_command(const Request& request, const Backend& backend, Streams streams
   auto scenarios = load_catalogue(request.paths, backend, streams.err);
   if (!scenarios) return kExitError;
   const auto selected = select_scenarios(std::move(*scenarios), request.filters, std::nullopt);
+  if (request.list_format == ListFormat::Json) {
+    streams.out << catalogue_json(selected);
+    return kExitPass;
+  }
   std::size_t name_width = 4;
   std::size_t group_width = 5;
   for (const Scenario& s : selected) {

@@ -37,6 +37,10 @@ ParsedRequest parse_request(int argc, const char* const* argv, std::ostream& out
   run->add_option("paths", request.paths, "Scenario files or folders")->required();
   auto* list = app.add_subcommand("list", "List scenarios: name, group, description");
   list->add_option("paths", request.paths, "Files or folders (default: ./scenarios)");
+  std::string list_format = "text";
+  list->add_option("--format", list_format,
+                   "text (a table) or json (name, group, file, labels, timeout_ms, description)")
+      ->check(CLI::IsMember({"text", "json"}));
   auto* check = app.add_subcommand("check", "Parse scenario files; run nothing");
   check->add_option("paths", request.paths, "Scenario files or folders")->required();
   auto* coverage = app.add_subcommand(
@@ -71,6 +75,7 @@ ParsedRequest parse_request(int argc, const char* const* argv, std::ostream& out
   request.filters = split_filters(filters);
   if (seed_option->count() > 0) request.seed = seed;
   if (request.until_fail && repeat_option->count() == 0) request.repeat = 0;  // no cap
+  if (list_format == "json") request.list_format = ListFormat::Json;
   request.color = color == "always"  ? ColorMode::Always
                   : color == "never" ? ColorMode::Never
                                      : ColorMode::Auto;

@@ -10,6 +10,7 @@ namespace harness::cli {
 
 enum class Command { Run, List, Check, Repro, Coverage };
 enum class ColorMode { Auto, Always, Never };
+enum class ListFormat { Text, Json };
 
 struct Request {
   Command command = Command::Run;
@@ -24,6 +25,7 @@ struct Request {
   std::string json_file;
   bool verbose = false;
   ColorMode color = ColorMode::Auto;
+  ListFormat list_format = ListFormat::Text;  // list --format
 };
 
 }  // namespace harness::cli
