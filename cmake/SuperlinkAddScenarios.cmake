@@ -21,10 +21,10 @@
 # Configure fails on a <dir> that does not exist or holds no scenario, and on a file under it that
 # would never run: one that is not a .toml scenario (CMakeLists.txt and README.md at the top are
 # allowed), or a scenario outside a subject folder (the folder is the group and a label).
-set(_SUPERLINK_SCENARIO_SCRIPT "${CMAKE_CURRENT_LIST_DIR}/SuperlinkScenarioTests.cmake")
-
 function(superlink_add_scenarios dir)
   cmake_parse_arguments(ARG "" "TARGET;PREFIX;HARNESS;CHECK_TARGET" "LABELS;PROPERTIES" ${ARGN})
+  # Beside this file, wherever it was included from (a subproject's variables stay in its scope).
+  set(script "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/SuperlinkScenarioTests.cmake")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "superlink_add_scenarios: unknown arguments: ${ARG_UNPARSED_ARGUMENTS}")
   endif()
@@ -107,8 +107,8 @@ function(superlink_add_scenarios dir)
   if(built_here)
     add_custom_command(OUTPUT "${base}_tests.cmake"
       COMMAND "${CMAKE_COMMAND}" "-DHARNESS=${harness_file}" "-DPARAMS=${base}_params.cmake"
-              "-DOUTPUT=${base}_tests.cmake" -P "${_SUPERLINK_SCENARIO_SCRIPT}"
-      DEPENDS ${ARG_HARNESS} ${scenario_files} "${base}_params.cmake" "${_SUPERLINK_SCENARIO_SCRIPT}"
+              "-DOUTPUT=${base}_tests.cmake" -P "${script}"
+      DEPENDS ${ARG_HARNESS} ${scenario_files} "${base}_params.cmake" "${script}"
       COMMENT "Listing the scenarios under ${dir}"
       VERBATIM)
     if(NOT ARG_CHECK_TARGET)
@@ -119,7 +119,7 @@ function(superlink_add_scenarios dir)
   else()
     execute_process(
       COMMAND "${CMAKE_COMMAND}" "-DHARNESS=${harness_file}" "-DPARAMS=${base}_params.cmake"
-              "-DOUTPUT=${base}_tests.cmake" -P "${_SUPERLINK_SCENARIO_SCRIPT}"
+              "-DOUTPUT=${base}_tests.cmake" -P "${script}"
       RESULT_VARIABLE status ERROR_VARIABLE error)
     if(NOT status EQUAL 0)
       string(STRIP "${error}" error)
