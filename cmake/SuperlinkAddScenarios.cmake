@@ -7,7 +7,8 @@
 # labels and timeouts come from the harness itself (`superlink-harness list --format json`), never
 # from parsing TOML here. Labels: `scenario`, the group (the scenario's folder), the file's own
 # `labels`, then LABELS. Timeout: (timeout_ms / 1000 + 1) * 3 + 30 seconds, room for spawn, the
-# grace period and sanitizer builds. PROPERTIES are added to every test.
+# grace period and sanitizer builds. PROPERTIES (generator expressions allowed) are added to every
+# test.
 #
 # Which harness lists the folder, and when:
 #   - an installed one (find_package(SuperlinkHarness) gives superlink::superlink-harness, or
@@ -99,7 +100,7 @@ function(superlink_add_scenarios dir)
 
   # What the script needs besides the harness; lists survive in a file, not on a command line.
   set(params "")
-  foreach(var IN ITEMS dir ARG_PREFIX ARG_LABELS ARG_PROPERTIES)
+  foreach(var IN ITEMS dir ARG_PREFIX ARG_LABELS)
     string(APPEND params "set(${var} [==[${${var}}]==])\n")
   endforeach()
   file(WRITE "${base}_params.cmake" "${params}")
@@ -129,14 +130,24 @@ function(superlink_add_scenarios dir)
       ${scenario_files} "${harness_file}")
   endif()
 
-  # Read by ctest: where the harness and the target are (generator expressions resolved), then
-  # the list, or one failing test when the list was never built.
+  # Read by ctest: where the harness and the target are, then the list and the caller's
+  # PROPERTIES (generator expressions resolved, quoting kept), or one failing test when the list
+  # was never built.
+  set(properties "")
+  if(ARG_PROPERTIES)
+    set(properties "  set_tests_properties(\${_superlink_tests} PROPERTIES")
+    foreach(piece IN LISTS ARG_PROPERTIES)
+      string(APPEND properties " [==[${piece}]==]")
+    endforeach()
+    string(APPEND properties ")\n")
+  endif()
   file(GENERATE OUTPUT "${base}_include.cmake" CONTENT
 "set(_superlink_harness [==[${harness_file}]==])
 set(_superlink_target [==[${target_file}]==])
+set(_superlink_tests \"\")
 if(EXISTS [==[${base}_tests.cmake]==])
   include([==[${base}_tests.cmake]==])
-else()
+${properties}else()
   add_test([==[${ARG_PREFIX}scenarios_NOT_BUILT]==] [==[${ARG_PREFIX}scenarios_NOT_BUILT]==])
 endif()
 ")

@@ -1,10 +1,12 @@
 # cmake -DHARNESS=<superlink-harness> -DPARAMS=<params.cmake> -DOUTPUT=<tests.cmake>
 #       -P SuperlinkScenarioTests.cmake
 #
-# Asks the harness for the scenarios under `dir` (set in PARAMS, with ARG_PREFIX, ARG_LABELS and
-# ARG_PROPERTIES; see SuperlinkAddScenarios.cmake) and writes the ctest lines that register them.
-# The lines run "${_superlink_harness}" against "${_superlink_target}", which the include file
-# that reads them sets. Fails, with the harness's own message, when a file does not parse.
+# Asks the harness for the scenarios under `dir` (set in PARAMS, with ARG_PREFIX and ARG_LABELS;
+# see SuperlinkAddScenarios.cmake) and writes the ctest lines that register them, with their
+# labels and timeouts, and append their names to _superlink_tests. The lines run
+# "${_superlink_harness}" against "${_superlink_target}", which the include file that reads them
+# sets (it also adds the caller's PROPERTIES). Fails, with the harness's own message, when a file
+# does not parse.
 foreach(var IN ITEMS HARNESS PARAMS OUTPUT)
   if(NOT ${var})
     message(FATAL_ERROR "SuperlinkScenarioTests.cmake: ${var} is not set")
@@ -51,16 +53,11 @@ if(count GREATER 0)
     _superlink_quote(test "${ARG_PREFIX}${group}/${name}")
     _superlink_quote(quoted_file "${file}")
     _superlink_quote(quoted_labels "${labels}")
-    set(properties "")
-    foreach(piece IN LISTS ARG_PROPERTIES)
-      _superlink_quote(piece "${piece}")
-      string(APPEND properties " ${piece}")
-    endforeach()
     string(APPEND lines
       "add_test(${test} \"\${_superlink_harness}\" run ${quoted_file} --color never"
       " \${_superlink_target_args})\n"
-      "set_tests_properties(${test} PROPERTIES LABELS ${quoted_labels} TIMEOUT ${timeout}"
-      "${properties})\n")
+      "set_tests_properties(${test} PROPERTIES LABELS ${quoted_labels} TIMEOUT ${timeout})\n"
+      "list(APPEND _superlink_tests ${test})\n")
   endforeach()
 endif()
 file(WRITE "${OUTPUT}"
