@@ -46,14 +46,14 @@ if(TARGET harness_testing)
   set(SUPERLINK_HAS_TESTING ON)
 endif()
 configure_package_config_file(cmake/SuperlinkHarnessConfig.cmake.in
-  "${PROJECT_BINARY_DIR}/package/SuperlinkHarnessConfig.cmake"
+  "${PROJECT_BINARY_DIR}/package-config/SuperlinkHarnessConfig.cmake"
   INSTALL_DESTINATION "${SUPERLINK_CMAKE_DIR}"
   PATH_VARS CMAKE_INSTALL_BINDIR SUPERLINK_PERSONA_DIR)
-write_basic_package_version_file("${PROJECT_BINARY_DIR}/package/SuperlinkHarnessConfigVersion.cmake"
+write_basic_package_version_file("${PROJECT_BINARY_DIR}/package-config/SuperlinkHarnessConfigVersion.cmake"
   COMPATIBILITY SameMajorVersion)
 install(FILES
-  "${PROJECT_BINARY_DIR}/package/SuperlinkHarnessConfig.cmake"
-  "${PROJECT_BINARY_DIR}/package/SuperlinkHarnessConfigVersion.cmake"
+  "${PROJECT_BINARY_DIR}/package-config/SuperlinkHarnessConfig.cmake"
+  "${PROJECT_BINARY_DIR}/package-config/SuperlinkHarnessConfigVersion.cmake"
   cmake/SuperlinkAddScenarios.cmake
   cmake/SuperlinkScenarioTests.cmake
   DESTINATION "${SUPERLINK_CMAKE_DIR}")
@@ -62,8 +62,8 @@ install(FILES
 file(RELATIVE_PATH SUPERLINK_PC_TO_PREFIX "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")
 string(REGEX REPLACE "/$" "" SUPERLINK_PC_TO_PREFIX "${SUPERLINK_PC_TO_PREFIX}")
 configure_file(cmake/superlink-failpoint.pc.in
-  "${PROJECT_BINARY_DIR}/package/superlink-failpoint.pc" @ONLY)
-install(FILES "${PROJECT_BINARY_DIR}/package/superlink-failpoint.pc"
+  "${PROJECT_BINARY_DIR}/package-config/superlink-failpoint.pc" @ONLY)
+install(FILES "${PROJECT_BINARY_DIR}/package-config/superlink-failpoint.pc"
   DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig")
 
 install(FILES README.md DESTINATION "${CMAKE_INSTALL_DOCDIR}")

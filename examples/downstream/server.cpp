@@ -90,13 +90,11 @@ int main() {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   Outcome outcome;
-  std::thread(
-      [&] {
-        int signo = 0;
-        sigwait(&stop_signals, &signo);
-        outcome.finish(0, signo == SIGTERM ? "stopped by SIGTERM" : "stopped by SIGINT");
-      })
-      .detach();
+  std::thread([&] {
+    int signo = 0;
+    sigwait(&stop_signals, &signo);
+    outcome.finish(0, signo == SIGTERM ? "stopped by SIGTERM" : "stopped by SIGINT");
+  }).detach();
   std::thread work(worker, std::ref(outcome));
 
   std::unique_lock lock(outcome.mutex);

@@ -14,7 +14,8 @@ TEST(DownstreamServer, WorkerPanicStopsTheServerWithExit70) {
   const ScenarioRun run = RunScenarioFile(SCENARIOS_DIR "/crash/tick_panic.toml");
   EXPECT_THAT(run.result, ExitsWith(70));
   EXPECT_THAT(run.result, FiredExactly({"worker.tick"}));
-  EXPECT_THAT(run.result, StderrHasLinesInOrder({"worker running", "worker thread died: disk full"}));
+  EXPECT_THAT(run.result,
+              StderrHasLinesInOrder({"worker running", "worker thread died: disk full"}));
 }
 
 }  // namespace
