@@ -23,6 +23,8 @@ if(CASE STREQUAL "listing")
     "description = \"long\"\ntimeout_ms = 60_000\nlabels = [\n  \"nightly\",\n  \"db\",\n]\n"
     "[superlink]\ncommand = [\"true\"]\nready_file = false\n[expect]\nexit_code = 0\n")
   file(WRITE "${src}/scenarios/fast/plain.toml" "${scenario_text}")
+  set(call "superlink_add_scenarios(scenarios PREFIX ds/ LABELS mine "
+           "TARGET \${SUPERLINK_MOCK_EXECUTABLE})")
   set(expected_error "")
 elseif(CASE STREQUAL "missing_folder")
   set(call "superlink_add_scenarios(nope)")
@@ -65,6 +67,7 @@ else()
   message(FATAL_ERROR "ConsumerCase.cmake: unknown CASE '${CASE}'")
 endif()
 string(JOIN "" expected_error ${expected_error})
+string(JOIN "" call ${call})
 if(NOT find)
   set(find "find_package(SuperlinkHarness ${version} REQUIRED)\n")
 endif()
@@ -124,13 +127,18 @@ foreach(i RANGE ${last})
     endif()
   endforeach()
   string(REPLACE " " "" labels "${labels}")
-  string(APPEND seen "${name} ${labels} ${timeout}\n")
+  string(JSON command GET "${json}" tests ${i} command)
+  string(REGEX REPLACE "[\n ]" "" command "${command}")
+  string(APPEND seen "${name} ${labels} ${timeout} ${command}\n")
 endforeach()
-# ctest lists labels sorted; 60_000 ms gives (60 + 1) * 3 + 30 = 213 s, 10 s (default) 63 s.
-set(expected "ds/fast/plain [\"fast\",\"mine\",\"scenario\"] 63.0
-ds/slow/long_one [\"db\",\"mine\",\"nightly\",\"scenario\",\"slow\"] 213.0
+# ctest lists labels sorted; 60_000 ms gives (60 + 1) * 3 + 30 = 213 s, 10 s (default) 63 s;
+# every test runs the installed harness against TARGET.
+set(run "[\"${PREFIX}/bin/superlink-harness\",\"run\",\"${src}/scenarios")
+set(against "\"--color\",\"never\",\"--target\",\"${PREFIX}/bin/mock-superlink\"]")
+set(expected "ds/fast/plain [\"fast\",\"mine\",\"scenario\"] 63.0 ${run}/fast/plain.toml\",${against}
+ds/slow/long_one [\"db\",\"mine\",\"nightly\",\"scenario\",\"slow\"] 213.0 ${run}/slow/long_one.toml\",${against}
 ")
 if(NOT seen STREQUAL expected)
   message(FATAL_ERROR "case listing: ctest got\n${seen}instead of\n${expected}")
 endif()
-message(STATUS "case listing: names, labels and timeouts as the harness read them")
+message(STATUS "case listing: names, labels, timeouts and commands as the harness read them")
