@@ -275,7 +275,21 @@ TEST_P(FlowerOutput, UnknownLogLevelIsAnErrorRecordAndStartUpGoesOn) {
                 kInfo + "SuperLink terminated gracefully.\n");
 }
 
+TEST_P(FlowerOutput, NumWorkersIsWarnedAboutForAGrpcFleetTooBeforeItsLine) {
+  auto process = start({"--isolation", "process", "--fleet-api-num-workers", "3"});
+  ASSERT_TRUE(process->wait_for_file(ready_path(), kSafety)) << process->stderr_text();
+  ::kill(process->pid(), SIGTERM);
+  EXPECT_EQ(process->wait_exit(kSafety).status, 0);
+  EXPECT_EQ(normalised(process->stderr_text()),
+            kFirst + kInsecure + kExecAndServerAppIo + kWarning +
+                "The Fleet API currently supports only 1 worker. You have specified 3 workers. "
+                "Support for multiple workers will be added in future releases. Proceeding with "
+                "a single worker.\n" +
+                kFleetGrpc + kInfo + "SuperLink terminated gracefully.\n");
+}
+
 // The persona alone: what only it refuses.
+
 using Persona = FlowerOutput;
 INSTANTIATE_TEST_SUITE_P(, Persona, ::testing::Values(Target::kPersona),
                          [](const auto&) { return "Persona"; });
@@ -298,6 +312,18 @@ TEST_P(Persona, AMockOnlyFlagIsAnUnrecognizedArgument) {
   EXPECT_TRUE(text.ends_with("\nflower-superlink: error: unrecognized arguments: --ready-file x\n"))
       << text;
   EXPECT_EQ(text.find("Starting Flower SuperLink"), std::string::npos);
+}
+
+TEST_P(Persona, FlwrDirIsAcceptedAndWarnedAboutAsUnused) {
+  auto process = start({"--isolation", "process", "--flwr-dir", "/tmp/flwr"});
+  ASSERT_TRUE(process->wait_for_file(ready_path(), kSafety)) << process->stderr_text();
+  ::kill(process->pid(), SIGTERM);
+  EXPECT_EQ(process->wait_exit(kSafety).status, 0);
+  EXPECT_EQ(normalised(process->stderr_text()),
+            kFirst + kWarning +
+                "The `--flwr-dir` option is currently not in use and will be ignored.\n" +
+                kInsecure + kExecAndServerAppIo + kFleetGrpc + kInfo +
+                "SuperLink terminated gracefully.\n");
 }
 
 }  // namespace

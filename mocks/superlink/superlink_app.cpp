@@ -142,6 +142,9 @@ class App {
       supervisor_.set_poll_interval(kFlowerPollInterval);
     }
     spdlog::info("Starting Flower SuperLink");
+    if (!options_.flwr_dir.empty()) {
+      spdlog::warn("The `--flwr-dir` option is currently not in use and will be ignored.");
+    }
     if (failpoint::any_probabilistic()) spdlog::info("Failpoint seed: {}", failpoint::seed());
     const Address serverappio = parse_or_exit(options_.serverappio_api_address, options_);
     const Address exec = parse_or_exit(options_.exec_api_address, options_);
@@ -173,14 +176,15 @@ class App {
   bool flower_mode() const { return mode() == ExitStatusMode::kFlower; }
 
   void start_fleet(const Address& fleet) {
+    // Flower warns before it looks at the Fleet API type: gRPC types are warned about too.
+    if (options_.fleet_api_num_workers != 1) {
+      spdlog::warn(
+          "The Fleet API currently supports only 1 worker. You have specified {} workers. "
+          "Support for multiple workers will be added in future releases. Proceeding with a "
+          "single worker.",
+          options_.fleet_api_num_workers);
+    }
     if (options_.fleet_api_type == "rest") {
-      if (options_.fleet_api_num_workers != 1) {
-        spdlog::warn(
-            "The Fleet API currently supports only 1 worker. You have specified {} workers. "
-            "Support for multiple workers will be added in future releases. Proceeding with a "
-            "single worker.",
-            options_.fleet_api_num_workers);
-      }
       expected_ready_.insert("rest");
       supervisor_.start("rest", [this, fleet] {
         run_reporting_uncaught("rest", [this, fleet] {
