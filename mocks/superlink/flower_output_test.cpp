@@ -288,6 +288,16 @@ TEST_P(FlowerOutput, NumWorkersIsWarnedAboutForAGrpcFleetTooBeforeItsLine) {
                 kFleetGrpc + kInfo + "SuperLink terminated gracefully.\n");
 }
 
+// The REST thread's own lines (uvicorn's) are the REST server's; the start-up adds none.
+TEST_P(FlowerOutput, RestFleetApiHasNoStartingFleetApiLine) {
+  auto process = start({"--isolation", "process", "--fleet-api-type", "rest"});
+  ASSERT_TRUE(process->wait_for_file(ready_path(), kSafety)) << process->stderr_text();
+  ::kill(process->pid(), SIGTERM);
+  EXPECT_EQ(process->wait_exit(kSafety).status, 0);
+  EXPECT_THAT(process->stderr_text(), ::testing::HasSubstr("Starting Flower REST server\n"));
+  EXPECT_THAT(process->stderr_text(), ::testing::Not(::testing::HasSubstr("Starting Fleet API")));
+}
+
 // The persona alone: what only it refuses.
 
 using Persona = FlowerOutput;

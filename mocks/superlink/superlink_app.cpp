@@ -195,7 +195,8 @@ class App {
               std::lock_guard lock(mutex_);
               ready_.fleet = format_address(bound);
             }
-            spdlog::info("Flower ECE: Starting Fleet API (REST) on {}", format_address(bound));
+            // No Flower version prints a "Starting Fleet API (REST)" line: the REST thread's own
+            // lines (uvicorn's) say where it listens.
             supervisor_.mark_ready("rest");
           });
         });
