@@ -11,6 +11,9 @@ const std::vector<failpoint::SiteInfo>& superlink_sites() {
       {"rest.listen", "rest thread, after the bind, before serving"},
       {"rest.request",
        "rest server, each Fleet API request before routing (return(STATUS) answers STATUS)"},
+      {"superlink.startup",
+       "main thread, once every server and critical thread started, before the signal "
+       "handlers are installed (pause or sleep: a signal here meets no handler)"},
   };
   return kSites;
 }

@@ -98,11 +98,11 @@ class FdSink final : public spdlog::sinks::base_sink<std::mutex> {
 
 }  // namespace
 
-LogSettingsResult log_settings_from_env() {
+LogSettingsResult log_settings_from_env(bool flower) {
   LogSettingsResult result;
-  result.settings.colour = std::getenv("NO_COLOR") == nullptr;
+  result.settings.colour = flower || std::getenv("NO_COLOR") == nullptr;
   const char* raw = std::getenv("FLWR_LOG_LEVEL");
-  std::string level = raw ? raw : "INFO";
+  std::string level = raw != nullptr && *raw != '\0' ? raw : "INFO";  // empty: unset, as in Flower
   for (char& c : level) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (level == "DEBUG") {
     result.settings.level = spdlog::level::debug;
@@ -115,6 +115,8 @@ LogSettingsResult log_settings_from_env() {
     result.settings.level = spdlog::level::err;
   } else if (level == "CRITICAL") {
     result.settings.level = spdlog::level::critical;
+  } else if (flower) {
+    result.error = "Failed to set logging level " + level + ". Using default level: INFO";
   } else {
     result.error = "FLWR_LOG_LEVEL: unknown level '" + std::string(raw) +
                    "' (known: DEBUG, INFO, WARNING, ERROR, CRITICAL)";

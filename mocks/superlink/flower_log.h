@@ -18,13 +18,15 @@ struct LogSettings {
   bool timestamps = false;  // on at DEBUG, as in Flower
 };
 
-// Reads FLWR_LOG_LEVEL (default INFO) and NO_COLOR (set to anything: no colours). Returns an
-// error text naming the bad value for an unknown level.
+// Reads FLWR_LOG_LEVEL (default INFO) and NO_COLOR (set to anything: no colours). An unknown
+// level leaves INFO and an error text: the mock's own, naming the bad value, or, with
+// `flower`, the real SuperLink's ERROR record. `flower` also colours always, whatever NO_COLOR
+// says, as the real one does.
 struct LogSettingsResult {
   LogSettings settings;
   std::optional<std::string> error;
 };
-LogSettingsResult log_settings_from_env();
+LogSettingsResult log_settings_from_env(bool flower = false);
 
 // Formats one record the way Flower's ConsoleHandler does. Continuation lines of a multi-line
 // message carry no prefix.

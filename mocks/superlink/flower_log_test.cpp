@@ -65,5 +65,19 @@ TEST(FlowerLog, EnvironmentPicksLevelAndColour) {
   EXPECT_TRUE(result.settings.colour);
 }
 
+TEST(FlowerLog, FlowerModeColoursAlwaysAndWordsABadLevelAsFlowerDoes) {
+  ::setenv("FLWR_LOG_LEVEL", "loud", 1);
+  ::setenv("NO_COLOR", "1", 1);
+  const auto result = log_settings_from_env(/*flower=*/true);
+  EXPECT_TRUE(result.settings.colour);
+  EXPECT_EQ(result.settings.level, spdlog::level::info);
+  ASSERT_TRUE(result.error);
+  EXPECT_EQ(*result.error, "Failed to set logging level LOUD. Using default level: INFO");
+  ::setenv("FLWR_LOG_LEVEL", "", 1);  // empty is unset, as for Flower's `if log_level :=`
+  EXPECT_FALSE(log_settings_from_env(true).error);
+  ::unsetenv("FLWR_LOG_LEVEL");
+  ::unsetenv("NO_COLOR");
+}
+
 }  // namespace
 }  // namespace superlink

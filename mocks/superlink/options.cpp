@@ -1,7 +1,9 @@
 #include "superlink/options.h"
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 
+#include "superlink/persona_options.h"
 #include "superlink/version.h"
 
 namespace superlink {
@@ -62,8 +64,10 @@ void add_options(CLI::App& app, Options& o, std::string& exit_status, bool& vers
   app.add_flag("--version", version, "Print the version and exit");
 }
 
-// Looks for `--exit-status flower` or `--exit-status=flower` without parsing anything else.
-ExitStatusMode exit_status_in(int argc, const char* const* argv) {
+}  // namespace
+
+ExitStatusMode exit_status_mode_in(int argc, const char* const* argv) {
+  if (argc > 0 && started_as_persona(argv[0])) return ExitStatusMode::kFlower;
   ExitStatusMode mode = ExitStatusMode::kDocumented;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
@@ -80,9 +84,21 @@ ExitStatusMode exit_status_in(int argc, const char* const* argv) {
   return mode;
 }
 
-}  // namespace
+void apply_environment(Options& options) {
+  const auto fill = [](std::string& value, const char* name) {
+    const char* env = std::getenv(name);
+    if (value.empty() && env != nullptr) value = env;
+  };
+  fill(options.ready_file, "SUPERLINK_READY_FILE");
+  fill(options.fault_journal, "SUPERLINK_FAULT_JOURNAL");
+}
 
 ParseResult parse_options(int argc, const char* const* argv) {
+  if (argc > 0 && started_as_persona(argv[0])) {
+    ParseResult persona = parse_persona_options(argc, argv);
+    apply_environment(persona.options);
+    return persona;
+  }
   ParseResult result;
   Options& o = result.options;
   std::string exit_status = "documented";
@@ -103,7 +119,7 @@ ParseResult parse_options(int argc, const char* const* argv) {
     result.text = e.what();
     // The exit status of a bad command line still follows --exit-status when it was given:
     // flower mode must exit 1 here too, even though the rest of the line did not parse.
-    o.exit_status = exit_status_in(argc, argv);
+    o.exit_status = exit_status_mode_in(argc, argv);
     return result;
   }
   if (version) {
@@ -117,6 +133,7 @@ ParseResult parse_options(int argc, const char* const* argv) {
     o.fleet_api_address =
         o.fleet_api_type == "rest" ? kDefaultFleetRestAddress : kDefaultFleetGrpcAddress;
   }
+  apply_environment(o);
   return result;
 }
 

@@ -25,6 +25,7 @@ struct Options {
   int fleet_api_num_workers = 1;
   std::string exec_api_address = "0.0.0.0:9093";
   std::string simulationio_api_address = "0.0.0.0:9096";
+  std::string flwr_dir;  // accepted, unused (the real one warns so)
 
   // Mock-only flags.
   std::vector<std::string> failpoints;  // NAME=ACTIONS, after FAILPOINTS from the environment
@@ -34,13 +35,17 @@ struct Options {
   bool list_failpoints = false;
   ExitStatusMode exit_status = ExitStatusMode::kDocumented;
   int pending_runs = 0;
+
+  // Started as `flower-superlink`: Flower's flags only, Flower's statuses, port 0 refused.
+  bool persona = false;
 };
 
 struct ParseResult {
   enum class Kind {
-    kRun,    // start the SuperLink with `options`
-    kPrint,  // print `text` on stdout and exit 0 (--help, --version)
-    kError,  // `text` says what is wrong: exit 104
+    kRun,         // start the SuperLink with `options`
+    kPrint,       // print `text` on stdout and exit 0 (--help, --version)
+    kError,       // `text` says what is wrong: exit 104
+    kUsageError,  // the persona: `text` is argparse's usage and error lines, exit 2
   };
   Kind kind = Kind::kRun;
   Options options;
@@ -50,6 +55,16 @@ struct ParseResult {
 inline constexpr const char* kDefaultFleetGrpcAddress = "0.0.0.0:9092";
 inline constexpr const char* kDefaultFleetRestAddress = "0.0.0.0:9095";
 
+// The mock's flags, or the persona's when argv[0] is flower-superlink; then the environment
+// (apply_environment).
 ParseResult parse_options(int argc, const char* const* argv);
+
+// SUPERLINK_READY_FILE and SUPERLINK_FAULT_JOURNAL fill what no flag set: the persona has no
+// flag for them. (SUPERLINK_FAILPOINT_CONTROL belongs here too, beside its flag.)
+void apply_environment(Options& options);
+
+// The exit status mode before anything is parsed: flower for the persona and for
+// `--exit-status flower` / `--exit-status=flower`, documented otherwise.
+ExitStatusMode exit_status_mode_in(int argc, const char* const* argv);
 
 }  // namespace superlink

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <vector>
 
 namespace superlink {
@@ -74,6 +75,31 @@ TEST(Options, HelpAndVersionArePrinted) {
   EXPECT_EQ(help.kind, ParseResult::Kind::kPrint);
   EXPECT_NE(help.text.find("--fleet-api-type"), std::string::npos);
   EXPECT_EQ(parse({"--version"}).text, "mock-superlink 0.1.0 (Flower SuperLink 1.18 interface)\n");
+}
+
+TEST(Options, EnvironmentFillsWhatNoFlagSet) {
+  ::setenv("SUPERLINK_READY_FILE", "/tmp/env-ready.json", 1);
+  ::setenv("SUPERLINK_FAULT_JOURNAL", "/tmp/env-journal.jsonl", 1);
+  const ParseResult from_env = parse({});
+  EXPECT_EQ(from_env.options.ready_file, "/tmp/env-ready.json");
+  EXPECT_EQ(from_env.options.fault_journal, "/tmp/env-journal.jsonl");
+  const ParseResult flag_wins = parse({"--ready-file", "/tmp/flag.json"});
+  EXPECT_EQ(flag_wins.options.ready_file, "/tmp/flag.json");
+  std::vector<const char*> persona{"/x/flower-superlink", "--insecure"};
+  const ParseResult as_persona = parse_options(2, persona.data());
+  EXPECT_TRUE(as_persona.options.persona);
+  EXPECT_EQ(as_persona.options.ready_file, "/tmp/env-ready.json");
+  ::unsetenv("SUPERLINK_READY_FILE");
+  ::unsetenv("SUPERLINK_FAULT_JOURNAL");
+}
+
+TEST(Options, ExitStatusModeIsKnownBeforeParsing) {
+  std::vector<const char*> flower{"mock-superlink", "--bogus", "--exit-status=flower"};
+  EXPECT_EQ(exit_status_mode_in(3, flower.data()), ExitStatusMode::kFlower);
+  std::vector<const char*> persona{"/usr/bin/flower-superlink"};
+  EXPECT_EQ(exit_status_mode_in(1, persona.data()), ExitStatusMode::kFlower);
+  std::vector<const char*> plain{"mock-superlink", "--insecure"};
+  EXPECT_EQ(exit_status_mode_in(2, plain.data()), ExitStatusMode::kDocumented);
 }
 
 }  // namespace

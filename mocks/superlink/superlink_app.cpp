@@ -8,7 +8,6 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <iostream>
 #include <mutex>
 #include <random>
@@ -16,6 +15,7 @@
 
 #include "failpoint/failpoint.h"
 #include "superlink/address.h"
+#include "superlink/crash_report.h"
 #include "superlink/exit_codes.h"
 #include "superlink/failpoint_sites.h"
 #include "superlink/fatal_signal.h"
@@ -36,6 +36,8 @@ namespace {
 // The real SuperLink dies of an uncaught exception (status 1, in either mode) when a gRPC server
 // cannot bind or certificates are missing; these are not documented exit codes.
 constexpr int kUncaughtErrorStatus = 1;
+// argparse's status for a command line it refuses (the persona).
+constexpr int kArgparseErrorStatus = 2;
 
 [[noreturn]] void fail_uncaught(const std::string& message) {
   spdlog::error("{}", message);
@@ -71,19 +73,25 @@ void arm_failpoints(const Options& options) {
   failpoint::set_exit_handler(on_failpoint_exit);
 }
 
-Address parse_or_exit(const std::string& text, ExitStatusMode mode) {
+// Port 0 ("any free port") is the mock's extension; the persona refuses it as 1.18 does.
+Address parse_or_exit(const std::string& text, const Options& options) {
   auto address = parse_address(text);
-  if (!address)
-    flwr_exit(exit_code::kAddressInvalid, "Address (" + text + ") cannot be parsed.", mode);
+  if (!address || (options.persona && address->port == 0)) {
+    flwr_exit(exit_code::kAddressInvalid, "Address (" + text + ") cannot be parsed.",
+              options.exit_status);
+  }
   return *address;
 }
 
-Address bind_or_exit(const Address& address, const std::string& api, const std::string& thread) {
+// Every mode prints the real SuperLink's line: its sys.exit(message) before the gRPC server
+// binds, bare on stderr, status 1. Any bind failure reads so, as its test bind reports any
+// OSError as a port in use.
+Address bind_or_exit(const Address& address, const std::string& thread) {
   try {
     return bind_grpc_listener(address, thread);
-  } catch (const BindFailure& failure) {
-    fail_uncaught("Failed to start the " + api + " on " + format_address(address) + ": " +
-                  std::strerror(failure.error));
+  } catch (const BindFailure&) {
+    write_raw_stderr("Port in server address " + format_address(address) + " is already in use.\n");
+    ::_exit(kUncaughtErrorStatus);
   }
 }
 
@@ -107,6 +115,12 @@ void check_certificates(const Options& options) {
   }
 }
 
+// A quiet end has no cause to quote: "stopped without an error" reads as one phrase.
+std::string stopped_thread_line(const SupervisorEvent& event) {
+  return "Critical background thread '" + event.thread + "' " +
+         (event.cause == kStoppedQuietly ? "" : "stopped: ") + event.cause;
+}
+
 // Waits for every started ServerApp, so none is left behind by a graceful exit.
 void reap_children() {
   while (::waitpid(-1, nullptr, 0) > 0 || errno == EINTR) {
@@ -117,57 +131,80 @@ class App {
  public:
   explicit App(const Options& options) : options_(options) {}
 
+  // Flower's order: the Fleet address is parsed only after the Exec and ServerAppIo APIs
+  // started, so a bad one exits 600 after their lines; the others fail before the WARNING.
   [[noreturn]] void run() {
+    // The real SuperLink installs its handlers last: until then a signal takes its default
+    // action. Documented mode holds the signals until start-up is done, then exits gracefully.
+    if (flower_mode()) {
+      start_signal_thread(supervisor_, SignalsUntilHandled::kDefaultAction);
+      supervisor_.set_poll_interval(kFlowerPollInterval);
+    }
     spdlog::info("Starting Flower SuperLink");
+    if (!options_.flwr_dir.empty()) {
+      spdlog::warn("The `--flwr-dir` option is currently not in use and will be ignored.");
+    }
     if (failpoint::any_probabilistic()) spdlog::info("Failpoint seed: {}", failpoint::seed());
-    const Address serverappio = parse_or_exit(options_.serverappio_api_address, mode());
-    const Address exec = parse_or_exit(options_.exec_api_address, mode());
-    parse_or_exit(options_.simulationio_api_address, mode());
-    const Address fleet = parse_or_exit(options_.fleet_api_address, mode());
+    const Address serverappio = parse_or_exit(options_.serverappio_api_address, options_);
+    const Address exec = parse_or_exit(options_.exec_api_address, options_);
+    parse_or_exit(options_.simulationio_api_address, options_);
     check_certificates(options_);
 
-    ready_.exec = format_address(bind_or_exit(exec, "Exec API", "grpc-exec"));
+    ready_.exec = format_address(bind_or_exit(exec, "grpc-exec"));
     spdlog::info("Flower Deployment Engine: Starting Exec API on {}", ready_.exec);
-    const Address serverappio_bound =
-        bind_or_exit(serverappio, "ServerAppIo API", "grpc-serverappio");
+    const Address serverappio_bound = bind_or_exit(serverappio, "grpc-serverappio");
     ready_.serverappio = format_address(serverappio_bound);
     spdlog::info("Flower ECE: Starting ServerAppIo API (gRPC-rere) on {}", ready_.serverappio);
-    start_fleet(fleet);
+    start_fleet(parse_or_exit(options_.fleet_api_address, options_));
     if (options_.isolation == "subprocess") start_scheduler(serverappio_bound);
-    start_signal_thread(supervisor_);
+    FAILPOINT("superlink.startup");
+    if (flower_mode()) {
+      enable_graceful_exit();
+    } else {
+      start_signal_thread(supervisor_, SignalsUntilHandled::kGraceful);
+    }
     if (expected_ready_.empty()) write_ready_file_if_asked();
     supervise();
   }
 
  private:
+  // The real SuperLink's main thread: while all(is_alive()): sleep(0.1).
+  static constexpr std::chrono::milliseconds kFlowerPollInterval{100};
+
   ExitStatusMode mode() const { return options_.exit_status; }
+  bool flower_mode() const { return mode() == ExitStatusMode::kFlower; }
 
   void start_fleet(const Address& fleet) {
+    // Flower warns before it looks at the Fleet API type: gRPC types are warned about too.
+    if (options_.fleet_api_num_workers != 1) {
+      spdlog::warn(
+          "The Fleet API currently supports only 1 worker. You have specified {} workers. "
+          "Support for multiple workers will be added in future releases. Proceeding with a "
+          "single worker.",
+          options_.fleet_api_num_workers);
+    }
     if (options_.fleet_api_type == "rest") {
-      if (options_.fleet_api_num_workers != 1) {
-        spdlog::warn(
-            "The Fleet API currently supports only 1 worker. You have specified {} workers. "
-            "Support for multiple workers will be added in future releases. Proceeding with a "
-            "single worker.",
-            options_.fleet_api_num_workers);
-      }
       expected_ready_.insert("rest");
       supervisor_.start("rest", [this, fleet] {
-        rest_server_.run(fleet.host, fleet.port, [this, fleet](int port) {
-          Address bound = fleet;
-          bound.port = port;
-          {
-            std::lock_guard lock(mutex_);
-            ready_.fleet = format_address(bound);
-          }
-          spdlog::info("Flower ECE: Starting Fleet API (REST) on {}", format_address(bound));
-          supervisor_.mark_ready("rest");
+        run_reporting_uncaught("rest", [this, fleet] {
+          rest_server_.run(fleet.host, fleet.port, [this, fleet](int port) {
+            Address bound = fleet;
+            bound.port = port;
+            {
+              std::lock_guard lock(mutex_);
+              ready_.fleet = format_address(bound);
+            }
+            // No Flower version prints a "Starting Fleet API (REST)" line: the REST thread's own
+            // lines (uvicorn's) say where it listens.
+            supervisor_.mark_ready("rest");
+          });
         });
       });
       return;
     }
     const bool adapter = options_.fleet_api_type == "grpc-adapter";
-    ready_.fleet = format_address(bind_or_exit(fleet, "Fleet API", "grpc-fleet"));
+    if (!adapter) spdlog::debug("Automatic node authentication enabled");
+    ready_.fleet = format_address(bind_or_exit(fleet, "grpc-fleet"));
     spdlog::info("Flower ECE: Starting Fleet API ({}) on {}", adapter ? "GrpcAdapter" : "gRPC-rere",
                  ready_.fleet);
   }
@@ -179,8 +216,13 @@ class App {
                            std::chrono::milliseconds(100)};
     expected_ready_.insert("scheduler");
     supervisor_.start("scheduler", [this, config = std::move(config)] {
-      Scheduler scheduler(state_, config);
-      scheduler.run([this] { supervisor_.mark_ready("scheduler"); });
+      run_reporting_uncaught("scheduler", [this, &config] {
+        spdlog::debug("Started flwr-serverapp scheduler thread.");
+        spdlog::debug(options_.database == ":flwr-in-memory-state:" ? "Using InMemoryState"
+                                                                    : "Using SqliteState");
+        Scheduler scheduler(state_, config);
+        scheduler.run([this] { supervisor_.mark_ready("scheduler"); });
+      });
     });
   }
 
@@ -211,15 +253,12 @@ class App {
           expected_ready_.erase(event.thread);
           if (expected_ready_.empty()) write_ready_file_if_asked();
           break;
-        case SupervisorEvent::Kind::kThreadStopped: {
-          // A quiet end has no cause to quote: "stopped without an error" reads as one phrase.
-          const std::string line = "Critical background thread '" + event.thread + "' " +
-                                   (event.cause == kStoppedQuietly ? "" : "stopped: ") +
-                                   event.cause;
-          spdlog::error("{}", line);
+        case SupervisorEvent::Kind::kThreadStopped:
+          // The exit block is the real one's (no message line). Documented mode names the
+          // thread and the cause in a record of its own; the real SuperLink never does.
+          if (!flower_mode()) spdlog::error("{}", stopped_thread_line(event));
           supervisor_.join(event.thread);
-          flwr_exit(exit_code::kThreadCrash, line, mode());
-        }
+          flwr_exit(exit_code::kThreadCrash, "", mode());
         case SupervisorEvent::Kind::kSignal:
           spdlog::info("SuperLink terminated gracefully.");
           reap_children();
@@ -243,16 +282,36 @@ class App {
 }  // namespace
 
 int superlink_main(int argc, const char* const* argv) {
-  const LogSettingsResult log = log_settings_from_env();
-  install_flower_logger(log.settings);
+  const ExitStatusMode early_mode = exit_status_mode_in(argc, argv);
+  const LogSettingsResult log = log_settings_from_env(early_mode == ExitStatusMode::kFlower);
+  // Like Flower's logger at import time: the DEBUG warning is printed before timestamps are
+  // switched on, and before the command line is even read.
+  LogSettings without_timestamps = log.settings;
+  without_timestamps.timestamps = false;
+  install_flower_logger(without_timestamps);
   install_fatal_signal_handlers(log.settings.colour);
-  if (log.error) flwr_exit(exit_code::kInvalidArgs, *log.error, ExitStatusMode::kDocumented);
+  if (log.settings.level <= spdlog::level::debug) {
+    spdlog::warn(
+        "DEBUG logs enabled. Do not use this in production, as it may expose sensitive "
+        "details.");
+    install_flower_logger(log.settings);
+  }
+  if (log.error) {
+    if (early_mode == ExitStatusMode::kDocumented) {
+      flwr_exit(exit_code::kInvalidArgs, *log.error, early_mode);
+    }
+    spdlog::error("{}", *log.error);  // Flower carries on at its default level
+  }
 
   ParseResult parsed = parse_options(argc, argv);
   const Options& options = parsed.options;
   if (parsed.kind == ParseResult::Kind::kPrint) {
     std::cout << parsed.text << std::flush;
     return 0;
+  }
+  if (parsed.kind == ParseResult::Kind::kUsageError) {
+    write_raw_stderr(parsed.text);
+    ::_exit(kArgparseErrorStatus);
   }
   if (parsed.kind == ParseResult::Kind::kError) {
     flwr_exit(exit_code::kInvalidArgs, parsed.text, options.exit_status);
@@ -269,11 +328,6 @@ int superlink_main(int argc, const char* const* argv) {
   } catch (const std::system_error& e) {
     flwr_exit(exit_code::kInvalidArgs, std::string("--fault-journal: ") + e.what(),
               options.exit_status);
-  }
-  if (log.settings.level <= spdlog::level::debug) {
-    spdlog::warn(
-        "DEBUG logs enabled. Do not use this in production, as it may expose sensitive "
-        "details.");
   }
   block_termination_signals();
   std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up must not end the process

@@ -69,9 +69,9 @@ TEST_F(SuperlinkProcess, SchedulerPanicExits100WithTheBlock) {
   EXPECT_TRUE(exit.exited);
   EXPECT_EQ(exit.status, 100);
   EXPECT_THAT(process->stderr_text(),
-              HasSubstr("ERROR :     Critical background thread 'scheduler' stopped: database is "
-                        "locked\nERROR :     Exit Code: 100\nCritical background thread "
-                        "'scheduler' stopped: database is locked\n" +
+              HasSubstr("\nRuntimeError: database is locked\n"
+                        "ERROR :     Critical background thread 'scheduler' stopped: database is "
+                        "locked\nERROR :     Exit Code: 100\n\n" +
                         kCrashBlockTail));
   EXPECT_THAT(process->stderr_text(), HasSubstr("INFO :      Starting Flower SuperLink\n"));
 }
@@ -97,9 +97,10 @@ TEST_F(SuperlinkProcess, RestPortTakenPrintsUvicornsLineAndExits100) {
                         "('127.0.0.1', " +
                         port + "): address already in use\n"));
   EXPECT_THAT(process->stderr_text(),
-              HasSubstr("Exit Code: 100\nCritical background thread 'rest' stopped without an "
-                        "error\n" +
+              HasSubstr("ERROR :     Critical background thread 'rest' stopped without an "
+                        "error\nERROR :     Exit Code: 100\n\n" +
                         kCrashBlockTail));
+  EXPECT_THAT(process->stderr_text(), Not(HasSubstr("Traceback")));  // a quiet end
 }
 
 TEST_F(SuperlinkProcess, RestRequestPanicOnTheThirdRequest) {
@@ -152,6 +153,19 @@ TEST_F(SuperlinkProcess, EachSignalHasItsCode) {
     EXPECT_EQ(exit.status, code) << strsignal(signo);
     EXPECT_THAT(process->stderr_text(), HasSubstr("SuperLink terminated gracefully."));
   }
+}
+
+// Documented mode holds a signal that comes during start-up and exits gracefully once it is
+// done, whichever moment of the held start-up the signal meets.
+TEST_F(SuperlinkProcess, SignalDuringStartupIsGracefulInDocumentedMode) {
+  auto process = start({"--failpoint", "superlink.startup=sleep(300)"});
+  ASSERT_TRUE(process->wait_for_stderr("Starting Fleet API (gRPC-rere)", 1, kSafety))
+      << process->stderr_text();
+  ::kill(process->pid(), SIGTERM);
+  const ExitInfo exit = process->wait_exit(kSafety);
+  EXPECT_TRUE(exit.exited);
+  EXPECT_EQ(exit.status, 3);
+  EXPECT_THAT(process->stderr_text(), HasSubstr("INFO :      SuperLink terminated gracefully.\n"));
 }
 
 TEST_F(SuperlinkProcess, ScheduledRunsStartTheServerApp) {

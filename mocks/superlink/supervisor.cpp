@@ -2,6 +2,8 @@
 
 #include <pthread.h>
 
+#include <algorithm>
+
 #include "failpoint/failpoint.h"
 
 namespace superlink {
@@ -47,12 +49,36 @@ void Supervisor::notify_signal(int signo) {
   post({SupervisorEvent::Kind::kSignal, "", "", signo});
 }
 
+void Supervisor::set_poll_interval(std::chrono::milliseconds interval) {
+  std::lock_guard lock(mutex_);
+  poll_interval_ = interval;
+}
+
 SupervisorEvent Supervisor::wait() {
   std::unique_lock lock(mutex_);
-  changed_.wait(lock, [this] { return !events_.empty(); });
-  SupervisorEvent event = std::move(events_.front());
-  events_.pop_front();
-  return event;
+  if (poll_interval_.count() == 0) {
+    changed_.wait(lock, [this] { return !events_.empty(); });
+    SupervisorEvent event = std::move(events_.front());
+    events_.pop_front();
+    return event;
+  }
+  using Clock = std::chrono::steady_clock;
+  if (next_poll_ == Clock::time_point{}) next_poll_ = Clock::now() + poll_interval_;
+  for (;;) {
+    auto due = std::find_if(events_.begin(), events_.end(), [](const SupervisorEvent& e) {
+      return e.kind != SupervisorEvent::Kind::kThreadStopped;
+    });
+    if (due == events_.end() && Clock::now() >= next_poll_) {
+      next_poll_ += poll_interval_;
+      due = events_.begin();  // the poll sees every thread that stopped before it
+    }
+    if (due != events_.end()) {
+      SupervisorEvent event = std::move(*due);
+      events_.erase(due);
+      return event;
+    }
+    changed_.wait_until(lock, next_poll_);
+  }
 }
 
 void Supervisor::join(const std::string& name) {

@@ -3,6 +3,7 @@
 // a single condition: no polling interval stands between a crash and the exit.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -42,7 +43,12 @@ class Supervisor {
   // Called by the signal thread.
   void notify_signal(int signo);
 
-  // Blocks until an event is queued and returns the oldest one.
+  // With an interval, a stopped thread is reported only at the next tick of a fixed schedule
+  // (interval, 2 * interval, ... after the first wait()), as a loop of sleep(interval) and
+  // is_alive() checks sees it; ready and signal events still come at once. Call before wait().
+  void set_poll_interval(std::chrono::milliseconds interval);
+
+  // Blocks until an event is due and returns the oldest one.
   SupervisorEvent wait();
 
   // Joins the thread `name` after its kThreadStopped event (it posts that event last, so this
@@ -58,6 +64,8 @@ class Supervisor {
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<SupervisorEvent> events_;
+  std::chrono::milliseconds poll_interval_{0};  // 0: no polling
+  std::chrono::steady_clock::time_point next_poll_{};
   std::vector<std::string> names_;
   std::vector<std::thread> threads_;
 };

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <pthread.h>
 
+#include <chrono>
 #include <csignal>
 #include <stdexcept>
 
@@ -59,6 +60,21 @@ TEST(Supervisor, SignalWakesTheWaiter) {
   const SupervisorEvent event = supervisor.wait();
   EXPECT_EQ(event.kind, SupervisorEvent::Kind::kSignal);
   EXPECT_EQ(event.signal, SIGTERM);
+}
+
+TEST(Supervisor, WithAPollIntervalAStoppedThreadWaitsForTheTick) {
+  Supervisor supervisor;
+  supervisor.set_poll_interval(std::chrono::milliseconds(100));
+  supervisor.start("scheduler", [] { throw std::runtime_error("boom"); });
+  supervisor.join("scheduler");  // its stop event is queued now
+  supervisor.notify_signal(SIGTERM);
+  const auto first_wait = std::chrono::steady_clock::now();
+  EXPECT_EQ(supervisor.wait().kind, SupervisorEvent::Kind::kSignal);  // a signal comes at once
+  const SupervisorEvent stopped = supervisor.wait();
+  EXPECT_EQ(stopped.kind, SupervisorEvent::Kind::kThreadStopped);
+  EXPECT_EQ(stopped.cause, "boom");
+  // Not before the first tick: the real SuperLink's loop sleeps 0.1 s before it looks.
+  EXPECT_GE(std::chrono::steady_clock::now() - first_wait, std::chrono::milliseconds(100));
 }
 
 }  // namespace
