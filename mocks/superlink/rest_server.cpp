@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <cctype>
 #include <cerrno>
@@ -10,28 +11,24 @@
 #include <thread>
 
 #include "failpoint/failpoint.h"
-#include "superlink/fleet_messages.h"
 #include "superlink/flower_log.h"
 
 namespace superlink {
 namespace {
 
-constexpr const char* kProtobuf = "application/protobuf";
-constexpr const char* kPrefix = "/api/v0/fleet/";
+std::optional<std::string> header(const httplib::Request& request, const char* name) {
+  if (!request.has_header(name)) return std::nullopt;
+  return request.get_header_value(name);
+}
 
-// The seven routes; each decodes its request (a bad body throws) and answers the response.
-struct Route {
-  const char* name;
-  std::function<std::string(RestServer&, const std::string&)> answer;
-};
-
-// Flower's header checks, in Flower's order; empty when the request may go on.
-std::string header_error(const httplib::Request& request) {
-  if (!request.has_header("Content-Type")) return "Missing header `Content-Type`";
-  if (request.get_header_value("Content-Type") != kProtobuf) return "Unsupported `Content-Type`";
-  if (!request.has_header("Accept")) return "Missing header `Accept`";
-  if (request.get_header_value("Accept") != kProtobuf) return "Unsupported `Accept`";
-  return {};
+// uvicorn's access log goes to stdout; one write(2) per line, like the other records.
+void write_stdout(std::string_view text) {
+  while (!text.empty()) {
+    const ssize_t n = ::write(STDOUT_FILENO, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
 }
 
 std::optional<int> parse_status(const std::string& text) {
@@ -54,19 +51,12 @@ std::string uvicorn_bind_error(const std::string& host, int port, int error) {
          "): " + reason + "\n";
 }
 
-RestServer::RestServer()
-    : server_(std::make_unique<httplib::Server>()), node_ids_(std::random_device{}()) {
+RestServer::RestServer(StateFactory& states)
+    : routes_(states), server_(std::make_unique<httplib::Server>()) {
   add_routes();
 }
 
 RestServer::~RestServer() = default;
-
-std::uint64_t RestServer::fresh_node_id() {
-  std::lock_guard lock(mutex_);
-  std::uint64_t id = 0;
-  while (id == 0) id = node_ids_();
-  return id;
-}
 
 void RestServer::stop_from_handler(std::exception_ptr cause) {
   {
@@ -110,45 +100,10 @@ bool RestServer::before_routing(const std::string& path, int& status) {
   return true;
 }
 
+// Every request meets the failpoint before routing (with its body still unread), then goes to
+// FleetRoutes, which routes as starlette does: httplib's own router knows neither 307 nor
+// `allow`, so one catch-all handler per method hands everything over.
 void RestServer::add_routes() {
-  static const Route kRoutes[] = {
-      {"create-node",
-       [](RestServer& self, const std::string& body) {
-         fleet::decode_create_node_request(body);
-         return fleet::encode(fleet::CreateNodeResponse{{self.fresh_node_id()}});
-       }},
-      {"delete-node",
-       [](RestServer&, const std::string& body) {
-         fleet::decode_delete_node_request(body);
-         return std::string();  // DeleteNodeResponse{}
-       }},
-      {"pull-messages",
-       [](RestServer&, const std::string& body) {
-         fleet::decode_pull_messages_request(body);
-         return std::string();  // PullMessagesResponse{}: no reconnect, no messages
-       }},
-      {"push-messages",
-       [](RestServer&, const std::string& body) {
-         fleet::decode_push_messages_request(body);
-         return std::string();  // PushMessagesResponse{}
-       }},
-      {"ping",
-       [](RestServer&, const std::string& body) {
-         fleet::decode_ping_request(body);
-         return fleet::encode(fleet::PingResponse{true});
-       }},
-      {"get-run",
-       [](RestServer&, const std::string& body) {
-         const auto request = fleet::decode_get_run_request(body);
-         return fleet::encode(fleet::GetRunResponse{request.run_id});
-       }},
-      {"get-fab",
-       [](RestServer&, const std::string& body) {
-         const auto request = fleet::decode_get_fab_request(body);
-         return fleet::encode(fleet::GetFabResponse{request.hash_str, {}});
-       }},
-  };
-
   server_->set_pre_routing_handler(
       [this](const httplib::Request& request, httplib::Response& response) {
         int status = 0;
@@ -157,39 +112,46 @@ void RestServer::add_routes() {
         response.status = status;
         return httplib::Server::HandlerResponse::Handled;
       });
-
-  const auto method_not_allowed = [](const httplib::Request&, httplib::Response& response) {
-    response.status = 405;
-    response.set_content("Method Not Allowed", "text/plain");
+  const auto handle = [this](const httplib::Request& request, httplib::Response& response) {
+    const FleetAnswer answer =
+        routes_.answer({request.method, request.target, header(request, "Content-Type"),
+                        header(request, "Accept"), header(request, "Host"), request.body});
+    if (!answer.traceback.empty()) write_raw_stderr(answer.traceback);
+    response.status = answer.status;
+    std::string content_type;
+    for (const auto& [name, value] : answer.headers) {
+      if (name == "content-type") {
+        content_type = value;
+      } else {
+        response.set_header(name, value);
+      }
+    }
+    if (content_type.empty()) {
+      response.body = answer.body;
+    } else {
+      response.set_content(answer.body, content_type);
+    }
   };
-  for (const Route& route : kRoutes) {
-    const std::string path = std::string(kPrefix) + route.name;
-    server_->Post(
-        path, [this, &route](const httplib::Request& request, httplib::Response& response) {
-          if (std::string error = header_error(request); !error.empty()) {
-            response.status = 400;
-            response.set_content(error, "text/plain");
-            return;
-          }
-          try {
-            response.set_content(route.answer(*this, request.body), kProtobuf);
-          } catch (const std::exception& e) {
-            // Flower answers 500 for a body that does not decode; the server goes on.
-            response.status = 500;
-            response.set_content(std::string("Internal Server Error: ") + e.what(), "text/plain");
-          }
-        });
-    server_->Get(path, method_not_allowed);
-    server_->Put(path, method_not_allowed);
-    server_->Patch(path, method_not_allowed);
-    server_->Delete(path, method_not_allowed);
-    server_->Options(path, method_not_allowed);
-  }
+  server_->Post(".*", handle);
+  server_->Get(".*", handle);
+  server_->Put(".*", handle);
+  server_->Patch(".*", handle);
+  server_->Delete(".*", handle);
+  server_->Options(".*", handle);
+  server_->set_logger([](const httplib::Request& request, const httplib::Response& response) {
+    const std::string version =
+        request.version.rfind("HTTP/", 0) == 0 ? request.version.substr(5) : request.version;
+    write_stdout(uvicorn_access_line(request.remote_addr, request.remote_port, request.method,
+                                     request.target, version, response.status));
+  });
 }
 
 void RestServer::run(const std::string& host, int port, const std::function<void(int)>& on_bound) {
   if (FAILPOINT("rest.start")) return;
   spdlog::info("Starting Flower REST server");
+  write_raw_stderr("INFO:     Started server process [" + std::to_string(::getpid()) +
+                   "]\nINFO:     Waiting for application startup.\n"
+                   "INFO:     Application startup complete.\n");
   errno = 0;
   int bound = port;
   if (port == 0) {
@@ -199,10 +161,14 @@ void RestServer::run(const std::string& host, int port, const std::function<void
   }
   if (bound < 0) {
     // errno is still bind(2)'s: httplib only closes the socket after the failed bind.
-    write_raw_stderr(uvicorn_bind_error(host, port, errno));
+    write_raw_stderr(uvicorn_bind_error(host, port, errno) +
+                     "INFO:     Waiting for application shutdown.\n"
+                     "INFO:     Application shutdown complete.\n");
     return;
   }
   if (FAILPOINT("rest.listen")) return;
+  write_raw_stderr("INFO:     Uvicorn running on http://" + host + ":" + std::to_string(bound) +
+                   " (Press CTRL+C to quit)\n");
   on_bound(bound);
   server_->listen_after_bind();
   std::lock_guard lock(mutex_);

@@ -21,10 +21,10 @@
 #include "superlink/fatal_signal.h"
 #include "superlink/flower_log.h"
 #include "superlink/grpc_listener.h"
+#include "superlink/link_state.h"
 #include "superlink/options.h"
 #include "superlink/ready_file.h"
 #include "superlink/rest_server.h"
-#include "superlink/run_state.h"
 #include "superlink/scheduler.h"
 #include "superlink/serverapp_launcher.h"
 #include "superlink/supervisor.h"
@@ -115,7 +115,8 @@ void reap_children() {
 
 class App {
  public:
-  explicit App(const Options& options) : options_(options) {}
+  explicit App(const Options& options)
+      : options_(options), states_(options.database), rest_server_(states_) {}
 
   [[noreturn]] void run() {
     spdlog::info("Starting Flower SuperLink");
@@ -160,7 +161,6 @@ class App {
             std::lock_guard lock(mutex_);
             ready_.fleet = format_address(bound);
           }
-          spdlog::info("Flower ECE: Starting Fleet API (REST) on {}", format_address(bound));
           supervisor_.mark_ready("rest");
         });
       });
@@ -173,13 +173,12 @@ class App {
   }
 
   void start_scheduler(const Address& serverappio_bound) {
-    state_.add_pending_runs(options_.pending_runs);
     SchedulerConfig config{sibling_executable("mock-serverapp"),
                            format_address(connectable(serverappio_bound)),
-                           std::chrono::milliseconds(100)};
+                           std::chrono::milliseconds(100), options_.pending_runs};
     expected_ready_.insert("scheduler");
     supervisor_.start("scheduler", [this, config = std::move(config)] {
-      Scheduler scheduler(state_, config);
+      Scheduler scheduler(states_, config);
       scheduler.run([this] { supervisor_.mark_ready("scheduler"); });
     });
   }
@@ -231,7 +230,7 @@ class App {
 
   const Options& options_;
   Supervisor supervisor_;
-  RunState state_;
+  StateFactory states_;  // --database: shared by the scheduler and the REST handlers
   RestServer rest_server_;
   std::set<std::string> expected_ready_;
   std::mutex mutex_;  // guards ready_.fleet, written by the rest thread

@@ -36,7 +36,10 @@ HttpReply http_request(const std::string& host, int port, const std::string& met
   if (reply.rfind("HTTP/1.1 ", 0) != 0) return result;
   result.status = std::atoi(reply.c_str() + 9);
   const auto end = reply.find("\r\n\r\n");
-  if (end != std::string::npos) result.body = reply.substr(end + 4);
+  if (end != std::string::npos) {
+    result.head = reply.substr(0, end + 2);
+    result.body = reply.substr(end + 4);
+  }
   return result;
 }
 

@@ -11,6 +11,7 @@ namespace superlink::testing {
 struct HttpReply {
   int status = 0;  // 0: the connection closed without a status line
   std::string body;
+  std::string head;  // the status line and the headers, as received (CRLF-separated)
 };
 
 HttpReply http_request(const std::string& host, int port, const std::string& method,
