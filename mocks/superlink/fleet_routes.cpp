@@ -167,6 +167,12 @@ std::string traceback(const Route& route, const PythonError& error) {
 
 }  // namespace
 
+FleetRoutes::FleetRoutes(StateFactory& states) : states_(states) {
+  // A body that does not parse is answered 500 with its traceback; libprotobuf's own complaint
+  // (invalid UTF-8 in a string field) would be a line the real one never prints.
+  google::protobuf::SetLogHandler(nullptr);
+}
+
 FleetAnswer FleetRoutes::answer(const FleetRequest& request) {
   const std::string path = request.target.substr(0, request.target.find('?'));
   const Route* route = find_route(path);

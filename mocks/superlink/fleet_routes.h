@@ -31,7 +31,7 @@ struct FleetAnswer {
 
 class FleetRoutes {
  public:
-  explicit FleetRoutes(StateFactory& states) : states_(states) {}
+  explicit FleetRoutes(StateFactory& states);
   FleetAnswer answer(const FleetRequest& request);
 
  private:

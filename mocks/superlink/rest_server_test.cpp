@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <filesystem>
 #include <future>
@@ -33,9 +34,23 @@ Message parsed(const HttpReply& reply) {
   EXPECT_TRUE(message.ParseFromString(reply.body));
   return message;
 }
-// The head has `name: value` on a line of its own.
+// The head has `name: value` on a line of its own (the name in any case, as HTTP allows).
 bool has_header(const HttpReply& reply, const std::string& line) {
-  return reply.head.find("\r\n" + line + "\r\n") != std::string::npos;
+  const auto lower = [](std::string text) {
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+  };
+  const auto colon = line.find(':');
+  for (std::size_t at = reply.head.find("\r\n"); at != std::string::npos;) {
+    const std::size_t start = at + 2;
+    at = reply.head.find("\r\n", start);
+    const std::string got = reply.head.substr(start, at == std::string::npos ? at : at - start);
+    if (got.size() == line.size() && lower(got.substr(0, colon)) == lower(line.substr(0, colon)) &&
+        got.substr(colon) == line.substr(colon)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 class RestServerTest : public ::testing::Test {
