@@ -23,8 +23,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <csignal>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -33,6 +33,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "superlink/testing/http_client.h"
 
 extern char** environ;
 
@@ -121,63 +123,12 @@ class Mock {
   int port_ = 0;
 };
 
-int connect_to(int port, bool nonblocking) {
-  const int fd =
-      ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0), 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 && errno != EINPROGRESS) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
+using superlink::testing::connect_loopback;
+using superlink::testing::whole_http_answers;
 
-// Whole HTTP answers at the start of `data` (each head plus its Content-Length body).
-int whole_answers(const std::string& data) {
-  int count = 0;
-  std::size_t at = 0;
-  for (;;) {
-    const auto head_end = data.find("\r\n\r\n", at);
-    if (head_end == std::string::npos) return count;
-    std::size_t length = 0;
-    std::string head = data.substr(at, head_end - at);
-    std::transform(head.begin(), head.end(), head.begin(), ::tolower);
-    if (const auto l = head.find("content-length: "); l != std::string::npos) {
-      length = std::strtoul(head.c_str() + l + 16, nullptr, 10);
-    }
-    if (data.size() < head_end + 4 + length) return count;
-    ++count;
-    at = head_end + 4 + length;
-  }
-}
-
-// Sends `request`, reads until `answers` whole answers came, the peer closed, or `timeout`.
-// Returns the answers read.
+// Whole answers to `request` on `fd` within `timeout`.
 int exchange(int fd, const std::string& request, int answers, std::chrono::milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  std::size_t sent = 0;
-  std::string data;
-  char buffer[65536];
-  while (whole_answers(data) < answers) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0) break;
-    pollfd p{fd, static_cast<short>(POLLIN | (sent < request.size() ? POLLOUT : 0)), 0};
-    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
-    if ((p.revents & POLLOUT) && sent < request.size()) {
-      const ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-      if (n > 0) sent += static_cast<std::size_t>(n);
-    }
-    if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
-      const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-      if (n <= 0) break;
-      data.append(buffer, static_cast<std::size_t>(n));
-    }
-  }
-  return whole_answers(data);
+  return whole_http_answers(superlink::testing::http_exchange(fd, request, answers, timeout));
 }
 
 double median(std::vector<double> values) {
@@ -190,7 +141,7 @@ void slow(const std::string& binary, int slow_clients) {
   Mock mock(binary);
   std::vector<int> held;
   for (int i = 0; i < slow_clients; ++i) {
-    const int fd = connect_to(mock.port(), false);
+    const int fd = connect_loopback(mock.port(), false);
     const std::string half = "POST /api/v0/fleet/ping HTTP/1.1\r\nHost: 127.0.0.1\r\n";
     [[maybe_unused]] ssize_t n = ::send(fd, half.data(), half.size(), MSG_NOSIGNAL);
     held.push_back(fd);
@@ -199,7 +150,7 @@ void slow(const std::string& binary, int slow_clients) {
   int unanswered = 0;
   for (int i = 0; i < 50; ++i) {
     const auto start = Clock::now();
-    const int fd = connect_to(mock.port(), false);
+    const int fd = connect_loopback(mock.port(), false);
     if (exchange(fd, kPing + "Connection: close\r\n\r\n", 1, std::chrono::seconds(10)) == 1) {
       latencies.push_back(ms_since(start));
     } else {
@@ -220,7 +171,8 @@ void burst(const std::string& binary, int clients) {
   std::vector<pollfd> fds;
   std::vector<std::string> replies(static_cast<std::size_t>(clients));
   std::vector<bool> sent(static_cast<std::size_t>(clients), false);
-  for (int i = 0; i < clients; ++i) fds.push_back({connect_to(mock.port(), true), POLLOUT, 0});
+  for (int i = 0; i < clients; ++i)
+    fds.push_back({connect_loopback(mock.port(), true), POLLOUT, 0});
   const std::string request = kPing + "Connection: close\r\n\r\n";
   int answered = 0, open = clients;
   double last = 0;
@@ -242,8 +194,8 @@ void burst(const std::string& binary, int clients) {
       }
       const ssize_t n = ::recv(fds[i].fd, buffer, sizeof buffer, 0);
       if (n > 0) replies[i].append(buffer, static_cast<std::size_t>(n));
-      if (n <= 0 || whole_answers(replies[i]) == 1) {
-        if (whole_answers(replies[i]) == 1) {
+      if (n <= 0 || whole_http_answers(replies[i]) == 1) {
+        if (whole_http_answers(replies[i]) == 1) {
           ++answered;
           last = ms_since(start);
         }
@@ -263,7 +215,7 @@ void burst(const std::string& binary, int clients) {
 void big_body(const std::string& binary) {
   Mock mock(binary);
   constexpr std::size_t kGiB = std::size_t{1} << 30;
-  const int fd = connect_to(mock.port(), false);
+  const int fd = connect_loopback(mock.port(), false);
   const std::string head =
       "POST /api/v0/fleet/push-messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
       "application/protobuf\r\nAccept: application/protobuf\r\nContent-Length: " +
@@ -275,7 +227,7 @@ void big_body(const std::string& binary) {
   char buffer[4096];
   const auto start = Clock::now();
   const auto deadline = start + std::chrono::seconds(60);
-  while (Clock::now() < deadline && whole_answers(reply) == 0) {
+  while (Clock::now() < deadline && whole_http_answers(reply) == 0) {
     pollfd p{fd, static_cast<short>(POLLIN | (sent < kGiB ? POLLOUT : 0)), 0};
     if (::poll(&p, 1, 1000) < 0) break;
     if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
@@ -306,7 +258,7 @@ void pipeline(const std::string& binary, int requests) {
     Mock mock(binary);
     std::string batch;
     for (int i = 0; i < requests; ++i) batch += kPing + "\r\n";
-    const int fd = connect_to(mock.port(), false);
+    const int fd = connect_loopback(mock.port(), false);
     const auto start = Clock::now();
     const int got = exchange(fd, batch, requests, std::chrono::seconds(10));
     times.push_back(ms_since(start));

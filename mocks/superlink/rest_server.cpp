@@ -149,6 +149,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void send(const FleetAnswer& answer, bool keep_alive, bool head) {
     auto response = std::make_shared<http::response<http::string_body>>();
     response->result(static_cast<unsigned>(answer.status));
+    // Python's phrase, as uvicorn sends it (Beast's differ: 413 "Payload Too Large").
+    if (const std::string reason = http_reason(answer.status); !reason.empty()) {
+      response->reason(reason);
+    }
     response->version(11);
     response->set(http::field::date, http_date());
     response->set(http::field::server, "uvicorn");
