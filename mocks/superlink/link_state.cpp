@@ -56,7 +56,7 @@ std::string iso_now() {
   gmtime_r(&seconds, &utc);
   char text[40];
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-  char fraction[16];
+  char fraction[32];
   std::snprintf(fraction, sizeof fraction, ".%06lld+00:00", static_cast<long long>(micros));
   return std::string(text) + fraction;
 }
