@@ -1,37 +1,43 @@
 #include "superlink/rest_server.h"
 
-#include <httplib.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <thread>
+#include <ctime>
+#include <memory>
 
 #include "failpoint/failpoint.h"
-#include "superlink/fleet_messages.h"
 #include "superlink/flower_log.h"
 
 namespace superlink {
 namespace {
 
-constexpr const char* kProtobuf = "application/protobuf";
-constexpr const char* kPrefix = "/api/v0/fleet/";
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
 
-// The seven routes; each decodes its request (a bad body throws) and answers the response.
-struct Route {
-  const char* name;
-  std::function<std::string(RestServer&, const std::string&)> answer;
-};
+// A client that neither finishes its request nor sends another within this time is dropped
+// (uvicorn drops an idle keep-alive connection after 5 s; a request under way gets longer).
+constexpr std::chrono::seconds kRequestTimeout{60};
+constexpr std::chrono::seconds kKeepAliveTimeout{5};
 
-// Flower's header checks, in Flower's order; empty when the request may go on.
-std::string header_error(const httplib::Request& request) {
-  if (!request.has_header("Content-Type")) return "Missing header `Content-Type`";
-  if (request.get_header_value("Content-Type") != kProtobuf) return "Unsupported `Content-Type`";
-  if (!request.has_header("Accept")) return "Missing header `Accept`";
-  if (request.get_header_value("Accept") != kProtobuf) return "Unsupported `Accept`";
-  return {};
+// uvicorn's access log goes to stdout; one write(2) per line, like the other records.
+void write_stdout(std::string_view text) {
+  while (!text.empty()) {
+    const ssize_t n = ::write(STDOUT_FILENO, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
 }
 
 std::optional<int> parse_status(const std::string& text) {
@@ -42,6 +48,169 @@ std::optional<int> parse_status(const std::string& text) {
   }
   return status;
 }
+
+// RFC 9110's IMF-fixdate, as uvicorn's `date` header.
+std::string http_date() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[40];
+  std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &utc);
+  return text;
+}
+
+std::string host_for_url(const std::string& host) {
+  return host.find(':') == std::string::npos ? host : "[" + host + "]";
+}
+
+// One client connection: reads a request, answers it, and reads the next (pipelined requests
+// wait in the buffer), until the client closes, asks to, or idles past the timeout.
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(RestServer& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {
+    beast::error_code error;
+    const auto peer = stream_.socket().remote_endpoint(error);
+    if (!error) {
+      client_ = peer.address().to_string();
+      client_port_ = peer.port();
+    }
+  }
+
+  void read_next(bool first) {
+    parser_.emplace();
+    parser_->header_limit(kMaxHeadBytes);
+    parser_->body_limit(kMaxBodyBytes);
+    // Idle between requests: the keep-alive timeout; the first request gets the longer one.
+    stream_.expires_after(first ? kRequestTimeout : kKeepAliveTimeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = shared_from_this()](beast::error_code error, std::size_t) {
+                              self->on_header(error);
+                            });
+  }
+
+ private:
+  void on_header(beast::error_code error) {
+    if (error) return on_read_error(error);
+    stream_.expires_after(kRequestTimeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code error, std::size_t) {
+                       self->on_request(error);
+                     });
+  }
+
+  void on_read_error(beast::error_code error) {
+    if (error == http::error::end_of_stream || error == http::error::partial_message ||
+        error == beast::error::timeout || error == asio::error::operation_aborted ||
+        error == asio::error::connection_reset || error == asio::error::eof) {
+      return close();  // the client went away, or idled too long: nothing to answer
+    }
+    if (error == http::error::body_limit) {
+      return answer_and_close(413, "Request Entity Too Large");
+    }
+    // h11 refuses what it cannot parse; uvicorn answers this, warns, and closes.
+    write_raw_stderr("WARNING:  Invalid HTTP request received.\n");
+    answer_and_close(400, "Invalid HTTP request received.");
+  }
+
+  void on_request(beast::error_code error) {
+    if (error) return on_read_error(error);
+    auto& request = parser_->get();
+    const std::string method(request.method_string());
+    const std::string target(request.target());
+    const std::string version =
+        std::to_string(request.version() / 10) + "." + std::to_string(request.version() % 10);
+    const bool keep_alive = request.keep_alive();
+
+    FleetAnswer answer;
+    if (const auto status = server_.request_site(target)) {
+      answer.status = *status;
+    } else {
+      const auto header = [&](http::field name) -> std::optional<std::string> {
+        const auto found = request.find(name);
+        if (found == request.end()) return std::nullopt;
+        return std::string(found->value());
+      };
+      answer = server_.routes().answer({method, target, header(http::field::content_type),
+                                        header(http::field::accept), header(http::field::host),
+                                        std::move(request.body())});
+      if (!answer.traceback.empty()) write_raw_stderr(answer.traceback);
+    }
+    write_stdout(
+        uvicorn_access_line(client_, client_port_, method, target, version, answer.status));
+    send(answer, keep_alive, method == "HEAD");
+  }
+
+  // For a request that never became one: no access line (uvicorn logs none either).
+  void answer_and_close(int status, const char* text) {
+    FleetAnswer answer{status, {{"content-type", "text/plain; charset=utf-8"}}, text, {}};
+    send(answer, false, false);
+  }
+
+  void send(const FleetAnswer& answer, bool keep_alive, bool head) {
+    auto response = std::make_shared<http::response<http::string_body>>();
+    response->result(static_cast<unsigned>(answer.status));
+    // Python's phrase, as uvicorn sends it (Beast's differ: 413 "Payload Too Large").
+    if (const std::string reason = http_reason(answer.status); !reason.empty()) {
+      response->reason(reason);
+    }
+    response->version(11);
+    response->set(http::field::date, http_date());
+    response->set(http::field::server, "uvicorn");
+    for (const auto& [name, value] : answer.headers) response->set(name, value);
+    response->body() = head ? std::string() : answer.body;
+    response->content_length(answer.body.size());
+    response->keep_alive(keep_alive);
+    http::async_write(
+        stream_, *response,
+        [self = shared_from_this(), response, keep_alive](beast::error_code error, std::size_t) {
+          if (error || !keep_alive) return self->close();
+          self->read_next(false);
+        });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.close();
+  }
+
+  RestServer& server_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::string client_;
+  unsigned short client_port_ = 0;
+};
+
+// Accepts every connection as soon as it comes; a process out of descriptors retries a little
+// later instead of spinning.
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(RestServer& server, tcp::acceptor& acceptor)
+      : server_(server), acceptor_(acceptor), retry_(acceptor.get_executor()) {}
+
+  void accept() {
+    acceptor_.async_accept(
+        [self = shared_from_this()](beast::error_code error, tcp::socket socket) {
+          if (error == asio::error::operation_aborted) return;
+          if (error == asio::error::no_descriptors || error == asio::error::no_buffer_space) {
+            self->retry_.expires_after(std::chrono::milliseconds(50));
+            self->retry_.async_wait([self](beast::error_code e) {
+              if (!e) self->accept();
+            });
+            return;
+          }
+          if (!error)
+            std::make_shared<Connection>(self->server_, std::move(socket))->read_next(true);
+          self->accept();
+        });
+  }
+
+ private:
+  RestServer& server_;
+  tcp::acceptor& acceptor_;
+  asio::steady_timer retry_;
+};
 
 }  // namespace
 
@@ -54,158 +223,77 @@ std::string uvicorn_bind_error(const std::string& host, int port, int error) {
          "): " + reason + "\n";
 }
 
-RestServer::RestServer()
-    : server_(std::make_unique<httplib::Server>()), node_ids_(std::random_device{}()) {
-  add_routes();
-}
+RestServer::RestServer(StateFactory& states) : routes_(states) {}
 
-RestServer::~RestServer() = default;
-
-std::uint64_t RestServer::fresh_node_id() {
+void RestServer::stop_with(std::exception_ptr cause) {
   std::lock_guard lock(mutex_);
-  std::uint64_t id = 0;
-  while (id == 0) id = node_ids_();
-  return id;
-}
-
-void RestServer::stop_from_handler(std::exception_ptr cause) {
-  {
-    std::lock_guard lock(mutex_);
-    if (!cause_) cause_ = cause;
-  }
-  server_->stop();  // a handler only runs while the server runs, so this stop is never lost
+  if (!cause_) cause_ = cause;
+  stop_requested_ = true;
+  if (io_) io_->stop();
 }
 
 void RestServer::stop() {
-  while (!server_->is_running()) std::this_thread::yield();
-  server_->stop();
+  stop_with(nullptr);
 }
 
-// Site rest.request, before routing. Returns true when the request was answered here.
-bool RestServer::before_routing(const std::string& path, int& status) {
+std::optional<int> RestServer::request_site(const std::string& target) {
   std::optional<std::string> fired;
   try {
     fired = FAILPOINT("rest.request");
   } catch (...) {
-    stop_from_handler(std::current_exception());
-    status = 500;
-    return true;
+    stop_with(std::current_exception());
+    return 500;
   }
-  if (!fired) return false;
+  if (!fired) return std::nullopt;
   if (fired->empty()) {
     // `return` without a status: the REST thread ends quietly, like uvicorn's sys.exit.
-    stop_from_handler(nullptr);
-    status = 503;
-    return true;
+    stop_with(nullptr);
+    return 503;
   }
-  if (auto parsed = parse_status(*fired)) {
-    status = *parsed;
-    return true;
-  }
+  if (auto status = parse_status(*fired)) return status;
   spdlog::error(
       "failpoint rest.request: return({}) is not an HTTP status (100-599); answering "
       "500 to {}",
-      *fired, path);
-  status = 500;
-  return true;
-}
-
-void RestServer::add_routes() {
-  static const Route kRoutes[] = {
-      {"create-node",
-       [](RestServer& self, const std::string& body) {
-         fleet::decode_create_node_request(body);
-         return fleet::encode(fleet::CreateNodeResponse{{self.fresh_node_id()}});
-       }},
-      {"delete-node",
-       [](RestServer&, const std::string& body) {
-         fleet::decode_delete_node_request(body);
-         return std::string();  // DeleteNodeResponse{}
-       }},
-      {"pull-messages",
-       [](RestServer&, const std::string& body) {
-         fleet::decode_pull_messages_request(body);
-         return std::string();  // PullMessagesResponse{}: no reconnect, no messages
-       }},
-      {"push-messages",
-       [](RestServer&, const std::string& body) {
-         fleet::decode_push_messages_request(body);
-         return std::string();  // PushMessagesResponse{}
-       }},
-      {"ping",
-       [](RestServer&, const std::string& body) {
-         fleet::decode_ping_request(body);
-         return fleet::encode(fleet::PingResponse{true});
-       }},
-      {"get-run",
-       [](RestServer&, const std::string& body) {
-         const auto request = fleet::decode_get_run_request(body);
-         return fleet::encode(fleet::GetRunResponse{request.run_id});
-       }},
-      {"get-fab",
-       [](RestServer&, const std::string& body) {
-         const auto request = fleet::decode_get_fab_request(body);
-         return fleet::encode(fleet::GetFabResponse{request.hash_str, {}});
-       }},
-  };
-
-  server_->set_pre_routing_handler(
-      [this](const httplib::Request& request, httplib::Response& response) {
-        int status = 0;
-        if (!before_routing(request.path, status))
-          return httplib::Server::HandlerResponse::Unhandled;
-        response.status = status;
-        return httplib::Server::HandlerResponse::Handled;
-      });
-
-  const auto method_not_allowed = [](const httplib::Request&, httplib::Response& response) {
-    response.status = 405;
-    response.set_content("Method Not Allowed", "text/plain");
-  };
-  for (const Route& route : kRoutes) {
-    const std::string path = std::string(kPrefix) + route.name;
-    server_->Post(
-        path, [this, &route](const httplib::Request& request, httplib::Response& response) {
-          if (std::string error = header_error(request); !error.empty()) {
-            response.status = 400;
-            response.set_content(error, "text/plain");
-            return;
-          }
-          try {
-            response.set_content(route.answer(*this, request.body), kProtobuf);
-          } catch (const std::exception& e) {
-            // Flower answers 500 for a body that does not decode; the server goes on.
-            response.status = 500;
-            response.set_content(std::string("Internal Server Error: ") + e.what(), "text/plain");
-          }
-        });
-    server_->Get(path, method_not_allowed);
-    server_->Put(path, method_not_allowed);
-    server_->Patch(path, method_not_allowed);
-    server_->Delete(path, method_not_allowed);
-    server_->Options(path, method_not_allowed);
-  }
+      *fired, target);
+  return 500;
 }
 
 void RestServer::run(const std::string& host, int port, const std::function<void(int)>& on_bound) {
   if (FAILPOINT("rest.start")) return;
   spdlog::info("Starting Flower REST server");
-  errno = 0;
-  int bound = port;
-  if (port == 0) {
-    bound = server_->bind_to_any_port(host);
-  } else if (!server_->bind_to_port(host, port)) {
-    bound = -1;
-  }
-  if (bound < 0) {
-    // errno is still bind(2)'s: httplib only closes the socket after the failed bind.
-    write_raw_stderr(uvicorn_bind_error(host, port, errno));
+  write_raw_stderr("INFO:     Started server process [" + std::to_string(::getpid()) +
+                   "]\nINFO:     Waiting for application startup.\n"
+                   "INFO:     Application startup complete.\n");
+  asio::io_context io;
+  tcp::acceptor acceptor(io);
+  beast::error_code error;
+  const tcp::endpoint endpoint(asio::ip::make_address(host, error),
+                               static_cast<unsigned short>(port));
+  if (!error) acceptor.open(endpoint.protocol(), error);
+  if (!error) acceptor.set_option(tcp::acceptor::reuse_address(true), error);
+  if (!error) acceptor.bind(endpoint, error);
+  if (!error) acceptor.listen(kListenBacklog, error);
+  if (error) {
+    write_raw_stderr(uvicorn_bind_error(host, port, error.value()) +
+                     "INFO:     Waiting for application shutdown.\n"
+                     "INFO:     Application shutdown complete.\n");
     return;
   }
   if (FAILPOINT("rest.listen")) return;
+  const int bound = acceptor.local_endpoint().port();
+  write_raw_stderr("INFO:     Uvicorn running on http://" + host_for_url(host) + ":" +
+                   std::to_string(bound) + " (Press CTRL+C to quit)\n");
   on_bound(bound);
-  server_->listen_after_bind();
+  std::make_shared<Listener>(*this, acceptor)->accept();
+  {
+    std::lock_guard lock(mutex_);
+    io_ = &io;
+    if (stop_requested_) io.stop();
+  }
+  io.run();
   std::lock_guard lock(mutex_);
+  io_ = nullptr;
+  acceptor.close();
   if (cause_) std::rethrow_exception(cause_);
 }
 

@@ -1,49 +1,62 @@
-// The REST Fleet API (Flower 1.18): seven POST routes under /api/v0/fleet/, served by
-// cpp-httplib. run() is the body of the critical thread `rest`.
+// The REST Fleet API (Flower 1.18): the answers of FleetRoutes, served over HTTP/1.1 by
+// Boost.Beast on one Asio event loop - the critical thread `rest`, single-threaded like uvicorn -
+// with uvicorn's lines on stderr and its access log on stdout. Every connection is asynchronous,
+// so slow clients hold no one else up; requests on one connection may be pipelined; a body over
+// kMaxBodyBytes is refused from its header, before any of it is read.
 #pragma once
 
-#include <atomic>
+#include <cstddef>
 #include <exception>
 #include <functional>
-#include <memory>
 #include <mutex>
-#include <random>
+#include <optional>
 #include <string>
 
-namespace httplib {
-class Server;
+#include "superlink/fleet_routes.h"
+
+namespace boost::asio {
+class io_context;
 }
 
 namespace superlink {
 
+// The largest request body accepted (64 MiB): more is answered 413 and the connection closed.
+inline constexpr std::size_t kMaxBodyBytes = std::size_t{64} << 20;
+// The largest request head (request line and headers), h11's limit under uvicorn: 16 KiB.
+inline constexpr std::size_t kMaxHeadBytes = std::size_t{16} << 10;
+// The listen backlog: uvicorn's default.
+inline constexpr int kListenBacklog = 2048;
+
 class RestServer {
  public:
-  RestServer();
-  ~RestServer();
+  explicit RestServer(StateFactory& states);
   RestServer(const RestServer&) = delete;
   RestServer& operator=(const RestServer&) = delete;
 
-  // Site rest.start, binds host:port (0 = any free port), site rest.listen, calls on_bound
-  // with the bound port, and serves until stopped (connections that arrive before serving wait
-  // in the listen backlog). Returns quietly when a `return` task fired or
-  // the bind failed (after printing uvicorn's bind error on stderr, as the real thread does
-  // before its sys.exit); rethrows the cause a `panic` at rest.request recorded.
+  // Site rest.start, `Starting Flower REST server` and uvicorn's start-up lines, binds host:port
+  // (0 = any free port), site rest.listen, calls on_bound with the bound port, `Uvicorn running
+  // on ...`, and serves until stopped (connections that arrive before serving wait in the listen
+  // backlog). Returns quietly when a `return` task fired or the bind failed (after uvicorn's bind
+  // error and shutdown lines, as the real thread prints them before its sys.exit); rethrows the
+  // cause a `panic` at rest.request recorded. Every connection is closed when it returns.
   void run(const std::string& host, int port, const std::function<void(int port)>& on_bound);
 
-  // Stops serving (from any thread); waits until the server runs, since httplib drops a stop()
-  // that comes before listen.
+  // Stops serving, from any thread, at any time (a stop before run() makes run() end at once).
   void stop();
 
- private:
-  void add_routes();
-  bool before_routing(const std::string& path, int& status);
-  std::uint64_t fresh_node_id();
-  void stop_from_handler(std::exception_ptr cause);
+  // Site rest.request for one request, on the server's thread: nullopt when the request goes on
+  // to the routes, else the status to answer. A panic or a quiet `return` stops the server.
+  std::optional<int> request_site(const std::string& target);
+  FleetRoutes& routes() { return routes_; }
 
-  std::unique_ptr<httplib::Server> server_;
+ private:
+  void stop_with(std::exception_ptr cause);
+
+  FleetRoutes routes_;
   std::mutex mutex_;
-  std::exception_ptr cause_;  // why a handler took the server down; null for a quiet stop
-  std::mt19937_64 node_ids_;
+  boost::asio::io_context* io_ = nullptr;  // while run() serves
+  bool stop_requested_ = false;
+  std::exception_ptr cause_;  // why a request took the server down; null for a quiet stop
 };
 
 // The line uvicorn prints when its bind fails, e.g.

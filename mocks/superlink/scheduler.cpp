@@ -13,6 +13,8 @@ namespace superlink {
 
 void Scheduler::run(const std::function<void()>& on_running) {
   if (FAILPOINT("scheduler.start")) return;
+  state_ = states_.state();
+  state_->add_pending_runs(config_.pending_runs);
   on_running();
   boost::asio::io_context io;
   boost::asio::steady_timer timer(io);
@@ -30,14 +32,15 @@ void Scheduler::run(const std::function<void()>& on_running) {
 bool Scheduler::tick() {
   if (FAILPOINT("scheduler.tick")) return false;
   reap_finished();
-  while (auto run_id = state_.take_pending_run()) {
+  for (const std::uint64_t run_id : state_->pending_runs()) {
+    if (!launched_.insert(run_id).second) continue;
     if (FAILPOINT("scheduler.launch")) return false;
     try {
       const pid_t pid = spawn_serverapp(config_.serverapp_executable, config_.serverappio_address);
       children_.push_back(pid);
-      spdlog::info("Launched ServerApp for run {} (pid {})", *run_id, pid);
+      spdlog::info("Launched ServerApp for run {} (pid {})", run_id, pid);
     } catch (const std::system_error& e) {
-      spdlog::error("Failed to launch ServerApp for run {}: {}", *run_id, e.what());
+      spdlog::error("Failed to launch ServerApp for run {}: {}", run_id, e.what());
     }
   }
   return true;

@@ -21,10 +21,10 @@
 #include "superlink/fatal_signal.h"
 #include "superlink/flower_log.h"
 #include "superlink/grpc_listener.h"
+#include "superlink/link_state.h"
 #include "superlink/options.h"
 #include "superlink/ready_file.h"
 #include "superlink/rest_server.h"
-#include "superlink/run_state.h"
 #include "superlink/scheduler.h"
 #include "superlink/serverapp_launcher.h"
 #include "superlink/supervisor.h"
@@ -129,7 +129,8 @@ void reap_children() {
 
 class App {
  public:
-  explicit App(const Options& options) : options_(options) {}
+  explicit App(const Options& options)
+      : options_(options), states_(options.database), rest_server_(states_) {}
 
   // Flower's order: the Fleet address is parsed only after the Exec and ServerAppIo APIs
   // started, so a bad one exits 600 after their lines; the others fail before the WARNING.
@@ -210,17 +211,16 @@ class App {
   }
 
   void start_scheduler(const Address& serverappio_bound) {
-    state_.add_pending_runs(options_.pending_runs);
     SchedulerConfig config{sibling_executable("mock-serverapp"),
                            format_address(connectable(serverappio_bound)),
-                           std::chrono::milliseconds(100)};
+                           std::chrono::milliseconds(100), options_.pending_runs};
     expected_ready_.insert("scheduler");
     supervisor_.start("scheduler", [this, config = std::move(config)] {
       run_reporting_uncaught("scheduler", [this, &config] {
         spdlog::debug("Started flwr-serverapp scheduler thread.");
         spdlog::debug(options_.database == ":flwr-in-memory-state:" ? "Using InMemoryState"
                                                                     : "Using SqliteState");
-        Scheduler scheduler(state_, config);
+        Scheduler scheduler(states_, config);
         scheduler.run([this] { supervisor_.mark_ready("scheduler"); });
       });
     });
@@ -270,7 +270,7 @@ class App {
 
   const Options& options_;
   Supervisor supervisor_;
-  RunState state_;
+  StateFactory states_;  // --database: shared by the scheduler and the REST handlers
   RestServer rest_server_;
   std::set<std::string> expected_ready_;
   std::mutex mutex_;  // guards ready_.fleet, written by the rest thread

@@ -7,8 +7,10 @@
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 
-#include "superlink/fleet_messages.h"
+#include "superlink/fleet.pb.h"
+#include "superlink/sqlite_connection.h"
 #include "superlink/testing/http_client.h"
 #include "superlink/testing/spawned_process.h"
 
@@ -39,6 +41,25 @@ class SuperlinkProcess : public ::testing::Test {
 
   std::string ready_path() const { return (dir_ / "ready.json").string(); }
   std::string journal_path() const { return (dir_ / "journal.jsonl").string(); }
+  std::string database_path() const { return (dir_ / "state.db").string(); }
+
+  // The mock with its state in database_path(), once its scheduler has opened it.
+  std::unique_ptr<SpawnedProcess> start_on_database(std::vector<std::string> extra = {}) {
+    extra.insert(extra.begin(), {"--database", database_path()});
+    auto process = start(extra);
+    EXPECT_TRUE(process->wait_for_file(ready_path(), kSafety)) << process->stderr_text();
+    return process;
+  }
+
+  // The scheduler thread died of `cause`: exit 100, its cause in the documented ERROR record.
+  static void expect_scheduler_died_of(SpawnedProcess& process, const std::string& cause) {
+    const ExitInfo exit = process.wait_exit(kSafety);
+    EXPECT_TRUE(exit.exited);
+    EXPECT_EQ(exit.status, 100);
+    EXPECT_THAT(
+        process.stderr_text(),
+        HasSubstr("ERROR :     Critical background thread 'scheduler' stopped: " + cause + "\n"));
+  }
 
   // Every listener on 127.0.0.1 port 0, plus `extra`.
   std::unique_ptr<SpawnedProcess> start(std::vector<std::string> extra,
@@ -226,6 +247,88 @@ TEST_F(SuperlinkProcess, BadAddressExits88WithThe600Block) {
                         "information, visit: <https://flower.ai/docs/framework/ref-exit-codes/"
                         "600.html>\n"));
   EXPECT_FALSE(std::filesystem::exists(ready_path()));
+}
+
+// The database faults the real 1.18 dies of, made to the real file under the running mock.
+TEST_F(SuperlinkProcess, DatabaseHeaderOverwrittenKillsTheScheduler) {
+  auto process = start_on_database();
+  {
+    std::fstream file(database_path(), std::ios::in | std::ios::out | std::ios::binary);
+    file << std::string(100, '\xff');
+  }
+  expect_scheduler_died_of(*process, "file is not a database");
+}
+
+TEST_F(SuperlinkProcess, DatabaseTruncatedKillsTheScheduler) {
+  auto process = start_on_database();
+  std::filesystem::resize_file(database_path(), 0);
+  expect_scheduler_died_of(*process, "no such table: run");
+}
+
+TEST_F(SuperlinkProcess, DatabaseRunTableDroppedKillsTheScheduler) {
+  auto process = start_on_database();
+  SqliteConnection(database_path()).query("DROP TABLE run;");
+  expect_scheduler_died_of(*process, "no such table: run");
+}
+
+// This test process holds the exclusive lock: the mock's query waits its 5 s busy timeout.
+TEST_F(SuperlinkProcess, DatabaseLockedByAnotherProcessKillsTheSchedulerAfterTheBusyTimeout) {
+  auto process = start_on_database();
+  SqliteConnection locker(database_path());
+  locker.query("BEGIN EXCLUSIVE;");
+  const auto locked = std::chrono::steady_clock::now();
+  expect_scheduler_died_of(*process, "database is locked");
+  EXPECT_GE(std::chrono::steady_clock::now() - locked, std::chrono::milliseconds(4900));
+}
+
+// The open connection keeps the removed file: three more ticks query it, then SIGTERM ends it.
+TEST_F(SuperlinkProcess, DatabaseRemovedIsNoCrash) {
+  auto process = start_on_database({"--failpoint", "scheduler.tick=print(tick)"});
+  const std::string tick = "failpoint scheduler.tick: tick";
+  ASSERT_TRUE(process->wait_for_stderr(tick, 1, kSafety)) << process->stderr_text();
+  std::filesystem::remove(database_path());
+  int seen = 0;
+  for (auto at = process->stderr_text().find(tick); at != std::string::npos;
+       at = process->stderr_text().find(tick, at + 1)) {
+    ++seen;
+  }
+  ASSERT_TRUE(process->wait_for_stderr(tick, seen + 3, kSafety)) << process->stderr_text();
+  ::kill(process->pid(), SIGTERM);
+  EXPECT_EQ(process->wait_exit(kSafety).status, 3) << process->stderr_text();
+  EXPECT_THAT(process->stderr_text(), Not(HasSubstr("Exit Code")));
+}
+
+// Flower opens the state in the scheduler thread, so a bad path kills that thread (exit 100),
+// not the start-up.
+TEST_F(SuperlinkProcess, DatabaseInAMissingFolderKillsTheSchedulerAtItsStart) {
+  auto process = start({"--database", (dir_ / "missing" / "state.db").string()});
+  expect_scheduler_died_of(*process, "unable to open database file");
+  EXPECT_THAT(process->stderr_text(), HasSubstr("Flower ECE: Starting ServerAppIo API"));
+}
+
+TEST_F(SuperlinkProcess, DatabaseThatIsNotSqliteKillsTheSchedulerAtItsStart) {
+  std::ofstream(database_path()) << std::string(200, 'x');
+  auto process = start({"--database", database_path()});
+  expect_scheduler_died_of(*process, "file is not a database");
+  EXPECT_EQ(testing::read_file(database_path()), std::string(200, 'x'));  // left as it was
+}
+
+TEST_F(SuperlinkProcess, DatabaseHoldsPendingRunsAndTheNodesRestCreates) {
+  auto process = start_on_database({"--fleet-api-type", "rest", "--pending-runs", "2"});
+  ASSERT_TRUE(process->wait_for_stderr("Launched ServerApp for run 2 (pid ", 1, kSafety))
+      << process->stderr_text();
+  const auto reply = testing::fleet_post("127.0.0.1", fleet_port(), "create-node", "");
+  ASSERT_EQ(reply.status, 200);
+  flwr::proto::CreateNodeResponse created;
+  ASSERT_TRUE(created.ParseFromString(reply.body));
+  SqliteConnection reader(database_path());
+  const auto nodes = reader.query("SELECT node_id FROM node;");
+  ASSERT_EQ(nodes.size(), 1u);
+  EXPECT_EQ(static_cast<std::uint64_t>(std::get<std::int64_t>(nodes[0][0])),
+            created.node().node_id());
+  EXPECT_EQ(reader.query("SELECT run_id FROM run WHERE starting_at = '';").size(), 2u);
+  ::kill(process->pid(), SIGTERM);
+  EXPECT_EQ(process->wait_exit(kSafety).status, 3);
 }
 
 }  // namespace

@@ -2,9 +2,13 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -36,7 +40,10 @@ HttpReply http_request(const std::string& host, int port, const std::string& met
   if (reply.rfind("HTTP/1.1 ", 0) != 0) return result;
   result.status = std::atoi(reply.c_str() + 9);
   const auto end = reply.find("\r\n\r\n");
-  if (end != std::string::npos) result.body = reply.substr(end + 4);
+  if (end != std::string::npos) {
+    result.head = reply.substr(0, end + 2);
+    result.body = reply.substr(end + 4);
+  }
   return result;
 }
 
@@ -54,6 +61,65 @@ bool whole_http_answer(const std::string& reply) {
   if (length_at == std::string::npos || length_at > head_end) return false;
   const std::size_t length = std::strtoul(reply.c_str() + length_at + 16, nullptr, 10);
   return reply.size() >= head_end + 4 + length;
+}
+
+int whole_http_answers(const std::string& data) {
+  int count = 0;
+  for (std::size_t at = 0;;) {
+    const auto head_end = data.find("\r\n\r\n", at);
+    if (head_end == std::string::npos) return count;
+    std::string head = data.substr(at, head_end - at);
+    std::transform(head.begin(), head.end(), head.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::size_t length = 0;
+    if (const auto l = head.find("\r\ncontent-length: "); l != std::string::npos) {
+      length = std::strtoul(head.c_str() + l + 18, nullptr, 10);
+    }
+    if (data.size() < head_end + 4 + length) return count;
+    ++count;
+    at = head_end + 4 + length;
+  }
+}
+
+int connect_loopback(int port, bool nonblocking) {
+  const int fd =
+      ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0), 0);
+  if (fd < 0) return -1;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 && errno != EINPROGRESS) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+std::string http_exchange(int fd, const std::string& request, int answers,
+                          std::chrono::milliseconds timeout) {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + timeout;
+  std::size_t sent = 0;
+  std::string data;
+  char buffer[65536];
+  while (whole_http_answers(data) < answers) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0) break;
+    pollfd p{fd, static_cast<short>(POLLIN | (sent < request.size() ? POLLOUT : 0)), 0};
+    if (::poll(&p, 1, static_cast<int>(left)) <= 0) break;
+    if ((p.revents & POLLOUT) && sent < request.size()) {
+      const ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+      if (n > 0) sent += static_cast<std::size_t>(n);
+    }
+    if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
+      const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+      if (n <= 0) break;
+      data.append(buffer, static_cast<std::size_t>(n));
+    }
+  }
+  return data;
 }
 
 }  // namespace superlink::testing

@@ -2,6 +2,7 @@
 // Accept header of its own, which would hide the missing-header cases).
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,6 +12,7 @@ namespace superlink::testing {
 struct HttpReply {
   int status = 0;  // 0: the connection closed without a status line
   std::string body;
+  std::string head;  // the status line and the headers, as received (CRLF-separated)
 };
 
 HttpReply http_request(const std::string& host, int port, const std::string& method,
@@ -21,6 +23,19 @@ HttpReply http_request(const std::string& host, int port, const std::string& met
 // True once `reply` holds a whole answer: the head and as many body bytes as its
 // Content-Length says (for readers that must not wait for the server to close).
 bool whole_http_answer(const std::string& reply);
+
+// How many whole answers `data` starts with (each a head and its Content-Length body; header
+// names in any case), for pipelined or concurrent readers.
+int whole_http_answers(const std::string& data);
+
+// A TCP connection to 127.0.0.1:port (non-blocking on request, the connect then under way);
+// -1 when it cannot be made.
+int connect_loopback(int port, bool nonblocking = false);
+
+// Writes `request` to `fd` while reading, until `answers` whole answers came, the peer closed, or
+// `timeout` passed (poll(2), no sleeping). Returns all that was read.
+std::string http_exchange(int fd, const std::string& request, int answers,
+                          std::chrono::milliseconds timeout);
 
 // POST with both Fleet API headers set to application/protobuf.
 HttpReply fleet_post(const std::string& host, int port, const std::string& route,

@@ -76,6 +76,15 @@ void SpawnedProcess::read_available() {
   if (n > 0) stderr_.append(buffer, static_cast<std::size_t>(n));
 }
 
+void SpawnedProcess::drain_stderr() {
+  pollfd fd{stderr_fd_, POLLIN, 0};
+  while (::poll(&fd, 1, 0) > 0 && (fd.revents & POLLIN)) {
+    const std::size_t before = stderr_.size();
+    read_available();
+    if (stderr_.size() == before) return;  // end of file
+  }
+}
+
 bool SpawnedProcess::wait_for_file(const std::string& path, std::chrono::milliseconds timeout) {
   const int inotify = ::inotify_init1(IN_CLOEXEC);
   const std::string dir = std::filesystem::path(path).parent_path().string();

@@ -1,0 +1,42 @@
+// One connection to a SQLite database, opened as Python's sqlite3.connect opens it (create when
+// missing, 5 s busy timeout). Every SQLite error is thrown as the superlink::PythonError Python's
+// sqlite3 module would raise for it (`sqlite3.OperationalError: database is locked`).
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+struct sqlite3;
+
+namespace superlink {
+
+using SqlValue = std::variant<std::nullptr_t, std::int64_t, double, std::string>;
+using SqlRow = std::vector<SqlValue>;
+
+class SqliteConnection {
+ public:
+  // `path` is a file name or ":memory:". Throws PythonError when it cannot be opened.
+  explicit SqliteConnection(const std::string& path);
+  ~SqliteConnection();
+  SqliteConnection(const SqliteConnection&) = delete;
+  SqliteConnection& operator=(const SqliteConnection&) = delete;
+
+  // Runs one statement with `params` bound in order and returns its rows. Prepared afresh each
+  // time, so a schema changed behind the connection's back is seen at once.
+  std::vector<SqlRow> query(std::string_view sql, std::initializer_list<SqlValue> params = {});
+  // Rows the last INSERT, UPDATE or DELETE changed.
+  int changes() const;
+
+ private:
+  [[noreturn]] void fail(int code) const;
+  sqlite3* db_ = nullptr;
+};
+
+// Python's sqlite3 exception for a SQLite result code: "sqlite3.OperationalError", ...
+std::string python_sqlite_exception(int code);
+
+}  // namespace superlink
