@@ -139,5 +139,25 @@ TEST_F(MisbehavingTarget, FloodsItsOutputAndTheVerdictStaysRight) {
   EXPECT_GT(j.result.log.dropped_bytes, 0u);
 }
 
+TEST_F(MisbehavingTarget, PrintsOneHugeLineAndTheRegexesScanItWhole) {
+  // std::regex recursed once per character and overflowed the stack on a 32 KiB line (SIGSEGV,
+  // no report). Every pattern here scans the long line to its end before it fails there.
+  for (const char* bytes : {"32768", "1048576"}) {
+    const Judged j =
+        run(std::string("'long-line', '") + bytes +
+                "', 'print', 'err', 'ERROR :     Exit Code: 100', 'exit', '100'",
+            "[expect]\nexit_code = 100\nstderr = ['.*Exit Code']\nstderr_not = ['x*y$']\n",
+            Millis{2000}, 60000);
+    EXPECT_TRUE(j.verdict.passed) << bytes << ": " << j.verdict.headline();
+    ASSERT_THAT(j.verdict.marks, SizeIs(1));
+    EXPECT_EQ(j.verdict.marks[0].line, 1u) << bytes;
+  }
+  const Judged missing =
+      run("'long-line', '1048576', 'exit', '100'",
+          "[expect]\nexit_code = 100\nstderr = ['.*Exit Code']\n", Millis{2000}, 60000);
+  EXPECT_EQ(missing.verdict.headline(),
+            "expected stderr line matching /.*Exit Code/, got no such line among 1 line of stderr");
+}
+
 }  // namespace
 }  // namespace harness

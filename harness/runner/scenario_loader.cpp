@@ -10,13 +10,12 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
-#include <regex>
 #include <set>
 #include <sstream>
 
 #include "failpoint/failpoint.h"
+#include "harness/line_match.h"
 #include "harness/signal_name.h"
-#include "regex_limits.h"
 
 namespace harness {
 
@@ -123,7 +122,16 @@ std::string a_type(toml::node_type type) {
   return "nothing";
 }
 
-std::string in_quotes(std::string_view text) {
+// Text from the file as an error message shows it: at most kShownBytes, then how long it was.
+constexpr std::size_t kShownBytes = 80;
+std::string shortened(std::string_view text) {
+  if (text.size() <= kShownBytes) return std::string(text);
+  return std::string(text.substr(0, kShownBytes)) + "... (" + std::to_string(text.size()) +
+         " bytes)";
+}
+
+std::string in_quotes(std::string_view raw) {
+  const std::string text = shortened(raw);
   // Built by appending: g++ 12 warns (-Wrestrict, a false positive) on "\"" + std::string&&.
   std::string quoted;
   quoted.reserve(text.size() + 2);
@@ -147,7 +155,7 @@ class Reader {
   void check_keys(const toml::table& table, std::string_view section, Keys known) const {
     for (const auto& [key, node] : table) {
       if (std::find(known.begin(), known.end(), key.str()) != known.end()) continue;
-      std::string message = "unknown key '" + std::string(key.str()) + "' " + std::string(section);
+      std::string message = "unknown key '" + shortened(key.str()) + "' " + std::string(section);
       if (auto suggestion = closest(key.str(), known)) {
         message += "; did you mean '" + std::string(*suggestion) + "'?";
       } else {
@@ -224,15 +232,19 @@ class Reader {
     }
     return values;
   }
+  // An RE2 pattern; a refused one is reported at the refused construct when the string is
+  // written without escapes (its bytes then sit one to one in the file), else at the string.
   std::string regex(const toml::node& node, const std::string& name) const {
     std::string pattern = string(node, name);
-    if (const auto refusal = regex_number_too_large(pattern)) {
-      fail(node.source(), "'" + name + "' is not a valid regex /" + pattern + "/: " + *refusal);
-    }
-    try {
-      std::regex compiled(pattern, std::regex::ECMAScript);
-    } catch (const std::regex_error& error) {
-      fail(node.source(), "'" + name + "' is not a valid regex /" + pattern + "/: " + error.what());
+    if (const auto problem = pattern_problem(pattern)) {
+      toml::source_region where = node.source();
+      const bool verbatim = where.begin.line == where.end.line &&
+                            where.end.column - where.begin.column == pattern.size() + 2;
+      if (verbatim) {
+        where.begin.column += static_cast<toml::source_index>(problem->offset + 1);
+      }
+      fail(where, "'" + name + "' is not a valid RE2 pattern /" + shortened(pattern) +
+                      "/: " + problem->message);
     }
     return pattern;
   }
@@ -304,7 +316,7 @@ void read_failpoints(const Reader& reader, const toml::table& table,
     const std::string site(key.str());
     if (node.is_table()) {
       // `scheduler.tick = "..."` unquoted is a dotted key: TOML makes a table of it.
-      reader.fail(key.source(), "failpoint site '" + site +
+      reader.fail(key.source(), "failpoint site '" + shortened(site) +
                                     "' is a table: quote site names that contain dots, as in "
                                     "\"scheduler.tick\" = \"panic\"");
     }

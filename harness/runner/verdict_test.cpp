@@ -170,8 +170,7 @@ TEST(BadRegex, IsAFailureNotACrash) {
   const Verdict verdict = judge(scenario, exited(0));
   ASSERT_EQ(verdict.failures.size(), 2u);
   EXPECT_EQ(verdict.failures[0].text(),
-            "expected stderr line matching /(/, got /(/ is not a valid regex: Mismatched '(' and "
-            "')' in regular expression");
+            "expected stderr line matching /(/, got /(/ is not a valid RE2 pattern: missing ): (");
   EXPECT_EQ(verdict.failures[1].expected, "no stdout line matching /[/");
 }
 
