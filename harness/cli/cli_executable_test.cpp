@@ -2,6 +2,7 @@
 // exit statuses, the FILE:LINE:COL error of `check`, and the reports it writes.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -100,6 +101,65 @@ TEST_F(ExecutableTest, ListDefaultsToTheScenariosFolder) {
   EXPECT_EQ(r.output,
             "name         group  description\n"
             "exits_three  shell  sh exits 3 after one line\n");
+}
+
+TEST_F(ExecutableTest, SelectingNothingExitsTwoAndSaysSo) {
+  fs::create_directories(dir_ / "empty");
+  fs::create_directories(dir_ / "no_toml");
+  write("no_toml/notes.txt", "not a scenario\n");
+  for (const char* command : {"run", "list", "check", "coverage"}) {
+    const Result r = harness(std::string(command) + " empty");
+    EXPECT_EQ(r.status, 2) << command;
+    EXPECT_EQ(r.output,
+              "superlink-harness: nothing selected: no .toml scenario file under 'empty'\n")
+        << command;
+  }
+  EXPECT_EQ(harness("run no_toml").output,
+            "superlink-harness: nothing selected: no .toml scenario file under 'no_toml'\n");
+  for (const char* command : {"run", "list"}) {
+    const Result r = harness(std::string(command) + " cat --filter 'shell/nope*'");
+    EXPECT_EQ(r.status, 2) << command;
+    EXPECT_EQ(r.output,
+              "superlink-harness: nothing selected: --filter 'shell/nope*' matches none of the 1 "
+              "scenario under 'cat'\n")
+        << command;
+  }
+  const Result empty_filter = harness("run cat --filter ''");
+  EXPECT_EQ(empty_filter.status, 2);
+  EXPECT_EQ(empty_filter.output,
+            "superlink-harness: --filter: no pattern given (an empty --filter would select "
+            "nothing)\nRun 'superlink-harness --help' for usage.\n");
+}
+
+TEST_F(ExecutableTest, RefusesWhatIsNotARegularFileOrIsTooLarge) {
+  ASSERT_EQ(::mkfifo((dir_ / "cat/shell/fifo.toml").c_str(), 0600), 0);
+  const Result fifo = harness("run cat/shell/fifo.toml");
+  EXPECT_EQ(fifo.status, 2);
+  EXPECT_EQ(fifo.output, "cat/shell/fifo.toml: cannot read: a FIFO, not a regular scenario file\n");
+  // Found by searching a folder too: the FIFO is named, not skipped or opened.
+  EXPECT_THAT(harness("check cat").output,
+              HasSubstr("cat/shell/fifo.toml: cannot read: a FIFO, not a regular scenario file\n"));
+  fs::remove(dir_ / "cat/shell/fifo.toml");
+  const Result zero = harness("check /dev/zero");
+  EXPECT_EQ(zero.status, 2);
+  EXPECT_EQ(zero.output,
+            "/dev/zero: cannot read: a character device, not a regular scenario file\n");
+
+  // A sparse file: 1.5 GiB long, no disk used, refused without being read.
+  { std::ofstream(dir_ / "huge.toml") << "description = \"x\"\n"; }
+  fs::resize_file(dir_ / "huge.toml", 1536ull * 1024 * 1024);
+  const Result huge = harness("check huge.toml");
+  EXPECT_EQ(huge.status, 2);
+  EXPECT_EQ(huge.output, "huge.toml: larger than 1024 KiB, the most a scenario file may hold\n");
+
+  // A key just under the size limit: the message quotes its first 80 bytes and says how long.
+  write("long_key.toml", "description = \"x\"\n" + std::string(1000000, 'k') + " = 1\n");
+  const Result long_key = harness("check long_key.toml");
+  EXPECT_EQ(long_key.status, 2);
+  EXPECT_EQ(long_key.output, "long_key.toml:2:1: unknown key '" + std::string(80, 'k') +
+                                 "... (1000000 bytes)' at top level (known: description, labels, "
+                                 "timeout_ms, seed, negative, negative_message, superlink, "
+                                 "failpoints, setup, events, expect)\n");
 }
 
 }  // namespace

@@ -11,7 +11,10 @@ namespace harness::cli {
 int list_command(const Request& request, const Backend& backend, Streams streams) {
   auto scenarios = load_catalogue(request.paths, backend, streams.err);
   if (!scenarios) return kExitError;
-  const auto selected = select_scenarios(std::move(*scenarios), request.filters, std::nullopt);
+  const auto matching =
+      filtered(std::move(*scenarios), request.filters, request.paths, streams.err);
+  if (!matching) return kExitError;
+  const std::vector<Scenario>& selected = *matching;
   std::size_t name_width = 4;
   std::size_t group_width = 5;
   for (const Scenario& s : selected) {

@@ -19,8 +19,9 @@ ParsedRequest parse_request(int argc, const char* const* argv, std::ostream& out
   std::uint64_t seed = 0;
   app.add_option("--target", request.target,
                  "Binary for scenarios without `command` (default: bin/mock-superlink)");
-  app.add_option("--filter", filters, "Only scenarios whose group/name matches (glob, commas)")
-      ->delimiter(',');
+  auto* filter_option =
+      app.add_option("--filter", filters, "Only scenarios whose group/name matches (glob, commas)")
+          ->delimiter(',');
   app.add_option("--jobs,-j", request.jobs, "Scenarios run in parallel")->check(CLI::Range(1, 256));
   auto* repeat_option = app.add_option("--repeat", request.repeat, "Run the set N times")
                             ->check(CLI::Range(1, 1000000));
@@ -69,6 +70,11 @@ ParsedRequest parse_request(int argc, const char* const* argv, std::ostream& out
     request.paths = {"scenarios"};
   }
   request.filters = split_filters(filters);
+  if (filter_option->count() > 0 && request.filters.empty()) {
+    err << "superlink-harness: --filter: no pattern given (an empty --filter would select "
+           "nothing)\nRun 'superlink-harness --help' for usage.\n";
+    return {std::nullopt, 2};
+  }
   if (seed_option->count() > 0) request.seed = seed;
   if (request.until_fail && repeat_option->count() == 0) request.repeat = 0;  // no cap
   request.color = color == "always"  ? ColorMode::Always

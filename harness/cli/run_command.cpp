@@ -55,9 +55,11 @@ int run_command(const Request& request, const Backend& backend, const Environmen
   }
   auto scenarios = load_catalogue(request.paths, backend, streams.err);
   if (!scenarios) return kExitError;
+  auto matching = filtered(std::move(*scenarios), request.filters, request.paths, streams.err);
+  if (!matching) return kExitError;
   if (!touch_shard_status_file(env, streams.err)) return kExitError;
-  const std::vector<Scenario> selected =
-      select_scenarios(std::move(*scenarios), request.filters, shard);
+  // A shard may hold nothing when there are more shards than scenarios: that is not an error.
+  const std::vector<Scenario> selected = select_scenarios(std::move(*matching), {}, shard);
 
   RunOptions options;
   options.mock_binary = request.target;
