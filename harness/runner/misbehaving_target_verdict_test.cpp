@@ -123,10 +123,21 @@ TEST_F(MisbehavingTarget, NeverBecomesReady) {
 
 TEST_F(MisbehavingTarget, ForksGrandchildrenThatWouldOutliveIt) {
   const Judged j = run("'children', '2', 'exit', '100'", "[expect]\nexit_code = 100\n");
-  EXPECT_TRUE(j.verdict.passed) << j.verdict.headline();
   // A grandchild caught between fork and exec still carries its parent's name.
   const auto grandchild = MatchesRegex("pid [0-9]+ \\((sleep|fake-target)\\)");
-  EXPECT_THAT(j.result.leftovers, ElementsAre(grandchild, grandchild));
+  ASSERT_THAT(j.result.leftovers, ElementsAre(grandchild, grandchild));
+  EXPECT_FALSE(j.verdict.passed);
+  EXPECT_EQ(j.verdict.headline(),
+            "expected no process to outlive the target, got 2 processes outlived it (killed by "
+            "the harness): " +
+                j.result.leftovers[0] + ", " + j.result.leftovers[1]);
+}
+
+TEST_F(MisbehavingTarget, LeavesProcessesTheScenarioAllows) {
+  const Judged j =
+      run("'children', '1', 'exit', '100'", "[expect]\nexit_code = 100\nleftovers = 'allowed'\n");
+  EXPECT_THAT(j.result.leftovers, SizeIs(1));
+  EXPECT_TRUE(j.verdict.passed) << j.verdict.headline();
 }
 
 TEST_F(MisbehavingTarget, FloodsItsOutputAndTheVerdictStaysRight) {

@@ -464,7 +464,7 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
 void read_expect(const Reader& reader, const toml::table& table, Expect& expect) {
   reader.check_keys(table, "in [expect]",
                     {"exit_code", "signal", "still_running", "hold_ms", "within_ms", "stderr",
-                     "stdout", "stderr_not", "stdout_not", "fired"});
+                     "stdout", "stderr_not", "stdout_not", "fired", "leftovers"});
   if (auto* node = table.get("exit_code")) {
     expect.exit_code =
         static_cast<int>(reader.integer_in(*node, "expect.exit_code", 0, 255, "between 0 and 255"));
@@ -492,6 +492,11 @@ void read_expect(const Reader& reader, const toml::table& table, Expect& expect)
     expect.stdout_not = reader.regexes(*node, "expect.stdout_not");
   }
   if (auto* node = table.get("fired")) expect.fired = reader.strings(*node, "expect.fired");
+  if (auto* node = table.get("leftovers")) {
+    expect.leftovers_allowed =
+        reader.one_of(*node, "expect.leftovers",
+                      std::array<std::string_view, 2>{"fail", "allowed"}) == "allowed";
+  }
 
   // A run ends one way: say which, exactly once.
   if (expect.exit_code && expect.signal) {

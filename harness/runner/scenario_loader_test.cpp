@@ -325,6 +325,17 @@ TEST(LoadScenarioErrors, BoundsPatternSizeAndRepetitionCounts) {
                 std::string(80, 'a') + "... (4097 bytes)/: the pattern is 4097 bytes, over 4096");
 }
 
+TEST(LoadScenario, ReadsWhetherLeftoversAreAllowed) {
+  EXPECT_FALSE(
+      load_scenario_text(with_basics("[expect]\nexit_code = 0\n"), kFile).expect.leftovers_allowed);
+  EXPECT_TRUE(
+      load_scenario_text(with_basics("[expect]\nexit_code = 0\nleftovers = 'allowed'\n"), kFile)
+          .expect.leftovers_allowed);
+  EXPECT_EQ(error_of(with_basics("[expect]\nexit_code = 0\nleftovers = 'ok'\n")),
+            "scenarios/scheduler/crash.toml:4:13: 'expect.leftovers' must be \"fail\" or "
+            "\"allowed\", not \"ok\"");
+}
+
 TEST(LoadScenarioErrors, NamesBadRegexes) {
   EXPECT_EQ(error_of(with_basics("[expect]\nexit_code = 0\nstderr = ['ok', '(unclosed']\n")),
             "scenarios/scheduler/crash.toml:4:18: 'expect.stderr[1]' is not a valid RE2 pattern "

@@ -230,6 +230,17 @@ void check_events(const Scenario& scenario, const RunResult& result, Verdict& ve
   }
 }
 
+// A process that outlives its target is a defect of the target unless the scenario allows it.
+void check_leftovers(const Scenario& scenario, const RunResult& result, Verdict& verdict) {
+  if (result.leftovers.empty() || scenario.expect.leftovers_allowed) return;
+  verdict.failures.push_back(
+      {"no process to outlive the target",
+       std::to_string(result.leftovers.size()) +
+           (result.leftovers.size() == 1 ? " process" : " processes") +
+           " outlived it (killed by the harness): " + list_or_none(result.leftovers),
+       std::nullopt, ""});
+}
+
 Verdict judge_as_written(const Scenario& scenario, const RunResult& result) {
   Verdict verdict;
   verdict.ending = describe_ending(result, &scenario);
@@ -260,6 +271,7 @@ Verdict judge_as_written(const Scenario& scenario, const RunResult& result) {
   check_fired(scenario, verdict);
   check_within(scenario, result, verdict);
   check_events(scenario, result, verdict);
+  check_leftovers(scenario, result, verdict);
   verdict.passed = verdict.failures.empty();
   return verdict;
 }

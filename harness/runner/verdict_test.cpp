@@ -174,6 +174,18 @@ TEST(BadRegex, IsAFailureNotACrash) {
   EXPECT_EQ(verdict.failures[1].expected, "no stdout line matching /[/");
 }
 
+TEST(Leftovers, FailTheRunUnlessAllowed) {
+  Scenario scenario = expecting_exit(0);
+  RunResult result = exited(0);
+  EXPECT_TRUE(judge(scenario, result).passed);
+  result.leftovers = {"pid 41 (sleep)"};
+  EXPECT_EQ(judge(scenario, result).headline(),
+            "expected no process to outlive the target, got 1 process outlived it (killed by the "
+            "harness): pid 41 (sleep)");
+  scenario.expect.leftovers_allowed = true;
+  EXPECT_TRUE(judge(scenario, result).passed);
+}
+
 TEST(Fired, ComparesTheSetOfSitesThatFiredIgnoringOff) {
   Scenario scenario = expecting_exit(100);
   scenario.failpoints = {{"scheduler.tick", "2*off->panic"}, {"rest.start", "panic"}};
