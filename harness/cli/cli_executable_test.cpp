@@ -162,4 +162,33 @@ TEST_F(ExecutableTest, RefusesWhatIsNotARegularFileOrIsTooLarge) {
                                  "failpoints, setup, events, expect)\n");
 }
 
+TEST_F(ExecutableTest, PicksTheSeedOfAProbabilisticFailpointAndPrintsItInTheRerunCommand) {
+  write("cat/shell/unseeded.toml",
+        "description = \"a 50% chance per tick, no seed given\"\n"
+        "[failpoints]\n\"scheduler.tick\" = \"50%panic(unlucky)\"\n"
+        "[expect]\nexit_code = 100\nfired = [\"scheduler.tick\"]\n");
+  const Result r = harness("run cat/shell/unseeded.toml -v --json out.json");
+  EXPECT_EQ(r.status, 0) << r.output;
+  const auto flag = r.output.find(" --seed ");
+  ASSERT_NE(flag, std::string::npos) << r.output;
+  const std::string seed =
+      r.output.substr(flag + 8, r.output.find_first_not_of("0123456789", flag + 8) - flag - 8);
+  ASSERT_FALSE(seed.empty()) << r.output;
+  // The mock used the seed the harness picked: the journal records the same one.
+  std::ifstream json(dir_ / "out.json");
+  const std::string report((std::istreambuf_iterator<char>(json)), {});
+  EXPECT_THAT(report, HasSubstr("\"seed\":" + seed + ","));
+}
+
+TEST_F(ExecutableTest, RefusesSeedsThatAreNotUint64) {
+  for (const char* seed : {"-1", "x", "18446744073709551616", "1e3"}) {
+    const Result r = harness(std::string("run cat --seed ") + seed);
+    EXPECT_EQ(r.status, 2) << seed;
+    EXPECT_EQ(r.output, "superlink-harness: --seed: '" + std::string(seed) +
+                            "' is not a whole number from 0 to 18446744073709551615\nRun "
+                            "'superlink-harness --help' for usage.\n");
+  }
+  EXPECT_EQ(harness("run cat --seed 18446744073709551615").status, 0);
+}
+
 }  // namespace
