@@ -6,6 +6,8 @@
 #include <cctype>
 #include <memory>
 
+#include "internal/edit_distance.h"
+
 namespace harness {
 
 std::vector<NumberedLine> lines_of(const CapturedLog& log, Stream stream) {
@@ -137,22 +139,6 @@ std::string literal_text(std::string_view pattern) {
   return text;
 }
 
-std::size_t substring_distance(std::string_view needle, std::string_view haystack) {
-  // Sellers' algorithm: edit distance where the match may start and end anywhere in haystack.
-  std::vector<std::size_t> row(haystack.size() + 1, 0);
-  for (std::size_t i = 1; i <= needle.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= haystack.size(); ++j) {
-      const std::size_t above = row[j];
-      const std::size_t substitute = diagonal + (needle[i - 1] == haystack[j - 1] ? 0 : 1);
-      row[j] = std::min({substitute, above + 1, row[j - 1] + 1});
-      diagonal = above;
-    }
-  }
-  return *std::min_element(row.begin(), row.end());
-}
-
 std::optional<NumberedLine> nearest_line(const std::vector<NumberedLine>& lines,
                                          std::string_view pattern,
                                          std::optional<std::size_t> after) {
@@ -161,7 +147,8 @@ std::optional<NumberedLine> nearest_line(const std::vector<NumberedLine>& lines,
   std::size_t best_distance = literal.size();  // a line must share something with the pattern
   bool best_is_after = false;
   for (const NumberedLine& line : lines) {
-    const std::size_t distance = substring_distance(literal, line.text);
+    const std::size_t distance =
+        internal::edit_distance(literal, line.text, internal::Fit::Substring);
     const bool is_after = !after || line.index > *after;
     if (distance < best_distance ||
         (distance == best_distance && best && is_after && !best_is_after)) {

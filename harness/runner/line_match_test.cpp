@@ -61,13 +61,6 @@ TEST(LiteralText, ResolvesEscapesAndDropsOperators) {
   EXPECT_EQ(literal_text(R"(^(a|b)x{2,3}[yz]+)"), "abxyz");
 }
 
-TEST(SubstringDistance, CountsEditsAgainstTheBestPlaceInTheLine) {
-  EXPECT_EQ(substring_distance("code", "Exit Code: 100"), 1u);
-  EXPECT_EQ(substring_distance("Code", "Exit Code: 100"), 0u);
-  EXPECT_EQ(substring_distance("xyz", ""), 3u);
-  EXPECT_EQ(substring_distance("", "anything"), 0u);
-}
-
 TEST(NearestLine, PicksTheLineClosestToThePatternsLiteralText) {
   const CapturedLog log = make_log({{Stream::Stderr, "INFO :      Starting"},
                                     {Stream::Stderr, "ERROR :     Exit Code: 1"},

@@ -65,10 +65,7 @@ std::vector<std::size_t> matching_lines(const std::vector<NumberedLine>& lines,
 // "Exit Code: 1".
 std::string literal_text(std::string_view pattern);
 
-// Fewest edits (insert, delete, substitute) turning `needle` into some substring of `haystack`.
-std::size_t substring_distance(std::string_view needle, std::string_view haystack);
-
-// The line closest to what `pattern` says literally (smallest substring_distance; ties go to
+// The line closest to what `pattern` says literally (fewest edits into some part of the line; ties go to
 // the first line after `after`, then to the earliest). Empty when no line shares anything with it.
 std::optional<NumberedLine> nearest_line(const std::vector<NumberedLine>& lines,
                                          std::string_view pattern,
