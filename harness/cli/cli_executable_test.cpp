@@ -156,10 +156,11 @@ TEST_F(ExecutableTest, RefusesWhatIsNotARegularFileOrIsTooLarge) {
   write("long_key.toml", "description = \"x\"\n" + std::string(1000000, 'k') + " = 1\n");
   const Result long_key = harness("check long_key.toml");
   EXPECT_EQ(long_key.status, 2);
-  EXPECT_EQ(long_key.output, "long_key.toml:2:1: unknown key '" + std::string(80, 'k') +
-                                 "... (1000000 bytes)' at top level (known: description, labels, "
-                                 "timeout_ms, seed, negative, negative_message, superlink, "
-                                 "failpoints, setup, events, expect)\n");
+  EXPECT_EQ(long_key.output,
+            "long_key.toml:2:1: unknown key '" + std::string(80, 'k') +
+                "... (1000000 bytes)' at top level (known: description, labels, requires, "
+                "timeout_ms, seed, negative, negative_message, superlink, "
+                "failpoints, setup, events, expect)\n");
 }
 
 TEST_F(ExecutableTest, PicksTheSeedOfAProbabilisticFailpointAndPrintsItInTheRerunCommand) {
@@ -189,6 +190,48 @@ TEST_F(ExecutableTest, RefusesSeedsThatAreNotUint64) {
                             "'superlink-harness --help' for usage.\n");
   }
   EXPECT_EQ(harness("run cat --seed 18446744073709551615").status, 0);
+}
+
+TEST_F(ExecutableTest, CheckRefusesSitesTheTargetDoesNotHave) {
+  write("cat/shell/typo.toml",
+        "description = \"arms a site the mock does not have\"\n"
+        "[failpoints]\n\"scheduler.tik\" = \"panic\"\n[expect]\nexit_code = 100\n");
+  const Result r = harness("check cat");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.output,
+            "cat/shell/typo.toml: failpoint site 'scheduler.tik' is not a site of the target (its "
+            "sites: scheduler.start, scheduler.tick, scheduler.launch, rest.start, rest.listen, "
+            "rest.request)\n");
+}
+
+TEST_F(ExecutableTest, ATargetWithoutFailpointsSkipsWhatNeedsThem) {
+  // Stands in for a mock built with SUPERLINK_FAILPOINTS=OFF: lists no sites, refuses arming.
+  write("off-target", "#!/bin/sh\n[ \"$1\" = --list-failpoints ] && exit 0\nexit 104\n");
+  fs::permissions(dir_ / "off-target", fs::perms::owner_all);
+  write("cat/shell/arms.toml",
+        "description = \"needs failpoints\"\n"
+        "[failpoints]\n\"scheduler.tick\" = \"panic\"\n[expect]\nexit_code = 100\n");
+  write("cat/shell/lists.toml",
+        "description = \"says it needs failpoints\"\nrequires = [\"failpoints\"]\n"
+        "[expect]\nexit_code = 0\n");
+  const Result r = harness("run cat --target ./off-target --junit out.xml --json out.json");
+  EXPECT_EQ(r.status, 0) << r.output;
+  const std::string why =
+      "skipped: requires failpoints; the target lists none (built with "
+      "SUPERLINK_FAILPOINTS=OFF)";
+  EXPECT_THAT(r.output, HasSubstr("SKIP  shell/arms  (" + why + ")\n"));
+  EXPECT_THAT(r.output, HasSubstr("SKIP  shell/lists  (" + why + ")\n"));
+  EXPECT_THAT(r.output, HasSubstr("PASS  shell/exits_three  ("));
+  EXPECT_THAT(r.output, HasSubstr("\n1 passed, 0 failed, 2 skipped\n"));
+  std::ifstream junit(dir_ / "out.xml");
+  const std::string xml((std::istreambuf_iterator<char>(junit)), {});
+  EXPECT_THAT(xml, HasSubstr("<skipped message=\"requires failpoints; the target lists none "
+                             "(built with SUPERLINK_FAILPOINTS=OFF)\"/>"));
+  std::ifstream json(dir_ / "out.json");
+  const std::string report((std::istreambuf_iterator<char>(json)), {});
+  EXPECT_THAT(report, HasSubstr("\"skipped\":\"requires failpoints; the target lists none"));
+  // `check` has nothing to compare against and lets them be.
+  EXPECT_EQ(harness("check cat --target ./off-target").status, 0);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "event_anchor.h"
 #include "failpoint/failpoint.h"
+#include "harness/scenario_requirements.h"
 #include "scenario_toml_reader.h"
 #include "superlink_api/fleet_api_names.h"
 
@@ -252,10 +253,29 @@ void read_expect(const Reader& reader, const toml::table& table, Expect& expect)
   }
 }
 
+// `fired` naming a site the scenario never arms waits for something that cannot happen. A
+// negative scenario is wrong on purpose, to prove the run-time check: it is left to that.
+void check_fired_can_hold(const Reader& reader, const toml::table& expect,
+                          const Scenario& scenario) {
+  if (!scenario.expect.fired || scenario.negative) return;
+  const auto armed = armed_sites(scenario);
+  const toml::array& fired = *expect.get("fired")->as_array();
+  for (std::size_t i = 0; i < fired.size(); ++i) {
+    const std::string& site = (*scenario.expect.fired)[i];
+    if (is_outside_site(site) || std::binary_search(armed.begin(), armed.end(), site)) continue;
+    std::string message = "'expect.fired[" + std::to_string(i) + "]' names '" + shortened(site) +
+                          "', which the scenario does not arm: it can never fire";
+    if (auto suggestion = closest(site, armed)) {
+      message += "; did you mean '" + std::string(*suggestion) + "'?";
+    }
+    reader.fail(fired[i].source(), message);
+  }
+}
+
 Scenario read_document(const Reader& reader, const toml::table& root) {
   reader.check_keys(root, "at top level",
-                    {"description", "labels", "timeout_ms", "seed", "negative", "negative_message",
-                     "superlink", "failpoints", "setup", "events", "expect"});
+                    {"description", "labels", "requires", "timeout_ms", "seed", "negative",
+                     "negative_message", "superlink", "failpoints", "setup", "events", "expect"});
   Scenario scenario;
   if (auto* node = root.get("description")) {
     scenario.description = reader.string(*node, "description");
@@ -264,6 +284,15 @@ Scenario read_document(const Reader& reader, const toml::table& root) {
     reader.fail_at_start("missing key 'description': say in one sentence what the scenario pins");
   }
   if (auto* node = root.get("labels")) scenario.labels = reader.strings(*node, "labels");
+  if (auto* node = root.get("requires")) {
+    if (!node->is_array()) reader.wrong_type(*node, "requires", "an array of strings");
+    std::size_t index = 0;
+    for (const toml::node& item : *node->as_array()) {
+      scenario.requirements.push_back(
+          reader.one_of(item, "requires[" + std::to_string(index++) + "]",
+                        std::array<std::string_view, 1>{kRequiresFailpoints}));
+    }
+  }
   if (auto* node = root.get("timeout_ms")) {
     scenario.timeout =
         Millis{reader.integer_in(*node, "timeout_ms", 1, 3'600'000, "between 1 and 3600000")};
@@ -298,7 +327,9 @@ Scenario read_document(const Reader& reader, const toml::table& root) {
     for (const toml::node& item : *node->as_array()) {
       scenario.events.push_back(read_event(reader, item, index, scenario.superlink));
       const Event& event = scenario.events.back();
-      if (event.at == Event::Anchor::Fired && !scenario.failpoints.contains(event.fired_site)) {
+      const auto armed = armed_sites(scenario);
+      if (event.at == Event::Anchor::Fired && !is_outside_site(event.fired_site) &&
+          !std::binary_search(armed.begin(), armed.end(), event.fired_site)) {
         const toml::table& table = *item.as_table();
         reader.fail(table.get("at")->source(), "'events[" + std::to_string(index) +
                                                    "].at' waits for '" + event.fired_site +
@@ -309,6 +340,7 @@ Scenario read_document(const Reader& reader, const toml::table& root) {
   }
   if (auto* node = root.get("expect")) {
     read_expect(reader, reader.table(*node, "expect"), scenario.expect);
+    check_fired_can_hold(reader, *node->as_table(), scenario);
   } else {
     reader.fail_at_start(
         "missing [expect]: say how the run must end (exit_code, signal or still_running = true)");

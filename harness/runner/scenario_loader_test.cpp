@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "harness/line_match.h"
+#include "harness/scenario_requirements.h"
 
 namespace harness {
 namespace {
@@ -334,6 +335,39 @@ TEST(LoadScenario, ReadsWhetherLeftoversAreAllowed) {
   EXPECT_EQ(error_of(with_basics("[expect]\nexit_code = 0\nleftovers = 'ok'\n")),
             "scenarios/scheduler/crash.toml:4:13: 'expect.leftovers' must be \"fail\" or "
             "\"allowed\", not \"ok\"");
+}
+
+TEST(LoadScenario, ReadsRequirementsAndImpliesFailpoints) {
+  const Scenario explicit_req = load_scenario_text(
+      with_basics("requires = ['failpoints']\n[expect]\nexit_code = 0\n"), kFile);
+  EXPECT_EQ(explicit_req.requirements, std::vector<std::string>{"failpoints"});
+  EXPECT_TRUE(needs_failpoints(explicit_req));
+  EXPECT_FALSE(
+      needs_failpoints(load_scenario_text(with_basics("[expect]\nexit_code = 0\n"), kFile)));
+  const Scenario by_flag = load_scenario_text(
+      with_basics("[superlink]\nargs = ['--failpoint', 'rest.start=panic;rest.listen = off']\n"
+                  "[expect]\nexit_code = 100\nfired = ['rest.start']\n"),
+      kFile);
+  EXPECT_EQ(armed_sites(by_flag), (std::vector<std::string>{"rest.listen", "rest.start"}));
+  EXPECT_TRUE(needs_failpoints(by_flag));
+  // Outside faults are the harness's own: expecting one needs no failpoints in the target.
+  EXPECT_FALSE(needs_failpoints(load_scenario_text(
+      with_basics("[expect]\nexit_code = 0\nfired = ['outside.port']\n"), kFile)));
+  EXPECT_EQ(error_of(with_basics("requires = ['gpu']\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:2:13: 'requires[0]' must be \"failpoints\", not "
+            "\"gpu\"");
+}
+
+TEST(LoadScenarioErrors, RefusesFiredSitesTheScenarioNeverArms) {
+  EXPECT_EQ(error_of(with_basics("[failpoints]\n'scheduler.tick' = 'panic'\n"
+                                 "[expect]\nexit_code = 100\nfired = ['scheduler.tik']\n")),
+            "scenarios/scheduler/crash.toml:6:10: 'expect.fired[0]' names 'scheduler.tik', which "
+            "the scenario does not arm: it can never fire; did you mean 'scheduler.tick'?");
+  // A negative scenario is wrong on purpose: the run-time check is what it proves.
+  EXPECT_EQ(error_of(with_basics("negative = true\nnegative_message = 'x'\n[failpoints]\n"
+                                 "'scheduler.tick' = 'panic'\n[expect]\nexit_code = 100\n"
+                                 "fired = ['rest.request']\n")),
+            "(no error)");
 }
 
 TEST(LoadScenarioErrors, NamesBadRegexes) {

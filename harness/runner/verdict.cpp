@@ -283,6 +283,7 @@ std::string Failure::text() const {
 }
 
 std::string Verdict::headline() const {
+  if (skipped) return "skipped: " + *skipped;
   if (failures.empty()) return passed ? "PASS" : "FAIL";
   return failures.front().text();
 }
@@ -309,6 +310,13 @@ std::string describe_ending(const RunResult& result, const Scenario* scenario) {
       return "did not start: " + result.harness_error.value_or("no reason given");
   }
   return "ended in an unknown way";
+}
+
+Verdict skipped_verdict(std::string reason) {
+  Verdict verdict;
+  verdict.ending = "not run";
+  verdict.skipped = std::move(reason);
+  return verdict;
 }
 
 Verdict judge(const Scenario& scenario, const RunResult& result) {

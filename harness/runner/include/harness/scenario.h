@@ -83,6 +83,9 @@ struct Scenario {
   std::string group;  // folder under the catalogue root: scheduler, rest, ...
   std::string description;
   std::vector<std::string> labels;
+  // `requires`: what the target must support, or the run is skipped ("failpoints"). Arming or
+  // expecting a failpoint requires failpoints too (scenario_requirements.h).
+  std::vector<std::string> requirements;
   Millis timeout{10000};
   bool negative = false;  // expectations are wrong on purpose: passes when the verdict fails
   std::optional<std::string> negative_message;  // regex the failure message must match

@@ -44,10 +44,16 @@ struct Verdict {
   bool inverted = false;
   // For negative scenarios: the failures of the expectations as written (the ones wanted).
   std::vector<Failure> expected_failures;
+  // Set when the scenario did not run because the target cannot do what it requires ("the target
+  // has no failpoints"): never passed, never failed. `passed` is false.
+  std::optional<std::string> skipped;
   std::string headline() const;  // one line: "PASS" or the first failure, short
 };
 
 Verdict judge(const Scenario& scenario, const RunResult& result);
+
+// The verdict of a scenario that was not run: skipped, with the reason.
+Verdict skipped_verdict(std::string reason);
 
 // How a run ended, in words: "exited with status 100", "killed by signal SIGABRT (core
 // dumped)", "timed out after 10000 ms (SIGTERM ignored, killed)". With the scenario, the hold and
