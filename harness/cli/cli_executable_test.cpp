@@ -2,6 +2,7 @@
 // exit statuses, the FILE:LINE:COL error of `check`, and the reports it writes.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -100,6 +101,137 @@ TEST_F(ExecutableTest, ListDefaultsToTheScenariosFolder) {
   EXPECT_EQ(r.output,
             "name         group  description\n"
             "exits_three  shell  sh exits 3 after one line\n");
+}
+
+TEST_F(ExecutableTest, SelectingNothingExitsTwoAndSaysSo) {
+  fs::create_directories(dir_ / "empty");
+  fs::create_directories(dir_ / "no_toml");
+  write("no_toml/notes.txt", "not a scenario\n");
+  for (const char* command : {"run", "list", "check", "coverage"}) {
+    const Result r = harness(std::string(command) + " empty");
+    EXPECT_EQ(r.status, 2) << command;
+    EXPECT_EQ(r.output,
+              "superlink-harness: nothing selected: no .toml scenario file under 'empty'\n")
+        << command;
+  }
+  EXPECT_EQ(harness("run no_toml").output,
+            "superlink-harness: nothing selected: no .toml scenario file under 'no_toml'\n");
+  for (const char* command : {"run", "list"}) {
+    const Result r = harness(std::string(command) + " cat --filter 'shell/nope*'");
+    EXPECT_EQ(r.status, 2) << command;
+    EXPECT_EQ(r.output,
+              "superlink-harness: nothing selected: --filter 'shell/nope*' matches none of the 1 "
+              "scenario under 'cat'\n")
+        << command;
+  }
+  const Result empty_filter = harness("run cat --filter ''");
+  EXPECT_EQ(empty_filter.status, 2);
+  EXPECT_EQ(empty_filter.output,
+            "superlink-harness: --filter: no pattern given (an empty --filter would select "
+            "nothing)\nRun 'superlink-harness --help' for usage.\n");
+}
+
+TEST_F(ExecutableTest, RefusesWhatIsNotARegularFileOrIsTooLarge) {
+  ASSERT_EQ(::mkfifo((dir_ / "cat/shell/fifo.toml").c_str(), 0600), 0);
+  const Result fifo = harness("run cat/shell/fifo.toml");
+  EXPECT_EQ(fifo.status, 2);
+  EXPECT_EQ(fifo.output, "cat/shell/fifo.toml: cannot read: a FIFO, not a regular scenario file\n");
+  // Found by searching a folder too: the FIFO is named, not skipped or opened.
+  EXPECT_THAT(harness("check cat").output,
+              HasSubstr("cat/shell/fifo.toml: cannot read: a FIFO, not a regular scenario file\n"));
+  fs::remove(dir_ / "cat/shell/fifo.toml");
+  const Result zero = harness("check /dev/zero");
+  EXPECT_EQ(zero.status, 2);
+  EXPECT_EQ(zero.output,
+            "/dev/zero: cannot read: a character device, not a regular scenario file\n");
+
+  // A sparse file: 1.5 GiB long, no disk used, refused without being read.
+  { std::ofstream(dir_ / "huge.toml") << "description = \"x\"\n"; }
+  fs::resize_file(dir_ / "huge.toml", 1536ull * 1024 * 1024);
+  const Result huge = harness("check huge.toml");
+  EXPECT_EQ(huge.status, 2);
+  EXPECT_EQ(huge.output, "huge.toml: larger than 1024 KiB, the most a scenario file may hold\n");
+
+  // A key just under the size limit: the message quotes its first 80 bytes and says how long.
+  write("long_key.toml", "description = \"x\"\n" + std::string(1000000, 'k') + " = 1\n");
+  const Result long_key = harness("check long_key.toml");
+  EXPECT_EQ(long_key.status, 2);
+  EXPECT_EQ(long_key.output,
+            "long_key.toml:2:1: unknown key '" + std::string(80, 'k') +
+                "... (1000000 bytes)' at top level (known: description, labels, requires, "
+                "timeout_ms, seed, negative, negative_message, superlink, "
+                "failpoints, setup, events, expect)\n");
+}
+
+TEST_F(ExecutableTest, PicksTheSeedOfAProbabilisticFailpointAndPrintsItInTheRerunCommand) {
+  write("cat/shell/unseeded.toml",
+        "description = \"a 50% chance per tick, no seed given\"\n"
+        "[failpoints]\n\"scheduler.tick\" = \"50%panic(unlucky)\"\n"
+        "[expect]\nexit_code = 100\nfired = [\"scheduler.tick\"]\n");
+  const Result r = harness("run cat/shell/unseeded.toml -v --json out.json");
+  EXPECT_EQ(r.status, 0) << r.output;
+  const auto flag = r.output.find(" --seed ");
+  ASSERT_NE(flag, std::string::npos) << r.output;
+  const std::string seed =
+      r.output.substr(flag + 8, r.output.find_first_not_of("0123456789", flag + 8) - flag - 8);
+  ASSERT_FALSE(seed.empty()) << r.output;
+  // The mock used the seed the harness picked: the journal records the same one.
+  std::ifstream json(dir_ / "out.json");
+  const std::string report((std::istreambuf_iterator<char>(json)), {});
+  EXPECT_THAT(report, HasSubstr("\"seed\":" + seed + ","));
+}
+
+TEST_F(ExecutableTest, RefusesSeedsThatAreNotUint64) {
+  for (const char* seed : {"-1", "x", "18446744073709551616", "1e3"}) {
+    const Result r = harness(std::string("run cat --seed ") + seed);
+    EXPECT_EQ(r.status, 2) << seed;
+    EXPECT_EQ(r.output, "superlink-harness: --seed: '" + std::string(seed) +
+                            "' is not a whole number from 0 to 18446744073709551615\nRun "
+                            "'superlink-harness --help' for usage.\n");
+  }
+  EXPECT_EQ(harness("run cat --seed 18446744073709551615").status, 0);
+}
+
+TEST_F(ExecutableTest, CheckRefusesSitesTheTargetDoesNotHave) {
+  write("cat/shell/typo.toml",
+        "description = \"arms a site the mock does not have\"\n"
+        "[failpoints]\n\"scheduler.tik\" = \"panic\"\n[expect]\nexit_code = 100\n");
+  const Result r = harness("check cat");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.output,
+            "cat/shell/typo.toml: failpoint site 'scheduler.tik' is not a site of the target (its "
+            "sites: scheduler.start, scheduler.tick, scheduler.launch, rest.start, rest.listen, "
+            "rest.request, superlink.startup)\n");
+}
+
+TEST_F(ExecutableTest, ATargetWithoutFailpointsSkipsWhatNeedsThem) {
+  // Stands in for a mock built with SUPERLINK_FAILPOINTS=OFF: lists no sites, refuses arming.
+  write("off-target", "#!/bin/sh\n[ \"$1\" = --list-failpoints ] && exit 0\nexit 104\n");
+  fs::permissions(dir_ / "off-target", fs::perms::owner_all);
+  write("cat/shell/arms.toml",
+        "description = \"needs failpoints\"\n"
+        "[failpoints]\n\"scheduler.tick\" = \"panic\"\n[expect]\nexit_code = 100\n");
+  write("cat/shell/lists.toml",
+        "description = \"says it needs failpoints\"\nrequires = [\"failpoints\"]\n"
+        "[expect]\nexit_code = 0\n");
+  const Result r = harness("run cat --target ./off-target --junit out.xml --json out.json");
+  EXPECT_EQ(r.status, 0) << r.output;
+  const std::string why =
+      "skipped: requires failpoints; the target lists none (built with "
+      "SUPERLINK_FAILPOINTS=OFF)";
+  EXPECT_THAT(r.output, HasSubstr("SKIP  shell/arms  (" + why + ")\n"));
+  EXPECT_THAT(r.output, HasSubstr("SKIP  shell/lists  (" + why + ")\n"));
+  EXPECT_THAT(r.output, HasSubstr("PASS  shell/exits_three  ("));
+  EXPECT_THAT(r.output, HasSubstr("\n1 passed, 0 failed, 2 skipped\n"));
+  std::ifstream junit(dir_ / "out.xml");
+  const std::string xml((std::istreambuf_iterator<char>(junit)), {});
+  EXPECT_THAT(xml, HasSubstr("<skipped message=\"requires failpoints; the target lists none "
+                             "(built with SUPERLINK_FAILPOINTS=OFF)\"/>"));
+  std::ifstream json(dir_ / "out.json");
+  const std::string report((std::istreambuf_iterator<char>(json)), {});
+  EXPECT_THAT(report, HasSubstr("\"skipped\":\"requires failpoints; the target lists none"));
+  // `check` has nothing to compare against and lets them be.
+  EXPECT_EQ(harness("check cat --target ./off-target").status, 0);
 }
 
 }  // namespace

@@ -5,38 +5,10 @@
 #include "cli.h"
 #include "commands.h"
 #include "harness/fault_coverage.h"
+#include "target_sites.h"
 
 namespace harness::cli {
 namespace {
-
-// Asks the target for its sites (`--list-failpoints`) through the run engine itself, so the
-// target is spawned, watched and reaped like any scenario's.
-std::optional<std::vector<std::string>> target_sites(const std::string& target,
-                                                     const Backend& backend, std::ostream& err) {
-  Scenario probe;
-  probe.name = "list-failpoints";
-  probe.superlink.command = {target.empty() ? default_mock_binary() : target, "--list-failpoints"};
-  probe.superlink.ready_file = false;
-  probe.expect.exit_code = 0;
-  const RunResult result = backend.run(probe, RunOptions{});
-  const std::string shown = probe.superlink.command[0] + " --list-failpoints";
-  if (result.harness_error) {
-    err << "superlink-harness: " << shown << ": " << *result.harness_error << "\n";
-    return std::nullopt;
-  }
-  if (result.end.kind != Termination::Kind::Exited || result.end.code != 0) {
-    err << "superlink-harness: " << shown << " did not exit 0 ("
-        << backend.judge(probe, result).ending << ")\n";
-    return std::nullopt;
-  }
-  std::vector<std::string> lines;
-  for (const auto* part : {&result.log.head, &result.log.tail}) {
-    for (const LogLine& line : *part) {
-      if (line.stream == Stream::Stdout) lines.push_back(line.text);
-    }
-  }
-  return parse_site_list(lines);
-}
 
 std::string joined(const std::vector<std::string>& names) {
   std::string text;
@@ -47,7 +19,8 @@ std::string joined(const std::vector<std::string>& names) {
 }  // namespace
 
 int coverage_command(const Request& request, const Backend& backend, Streams streams) {
-  const auto sites = target_sites(request.target, backend, streams.err);
+  TargetSites target_sites(backend);
+  const auto& sites = target_sites.of(request.target, streams.err);
   if (!sites) return kExitError;
   if (sites->empty()) {
     streams.err << "superlink-harness: the target lists no failpoint sites\n";

@@ -5,14 +5,19 @@
 #include "catalogue_json.h"
 #include "cli.h"
 #include "commands.h"
+#include "harness/scenario_requirements.h"
 #include "harness/scenario_set.h"
+#include "target_sites.h"
 
 namespace harness::cli {
 
 int list_command(const Request& request, const Backend& backend, Streams streams) {
   auto scenarios = load_catalogue(request.paths, backend, streams.err);
   if (!scenarios) return kExitError;
-  const auto selected = select_scenarios(std::move(*scenarios), request.filters, std::nullopt);
+  const auto matching =
+      filtered(std::move(*scenarios), request.filters, request.paths, streams.err);
+  if (!matching) return kExitError;
+  const std::vector<Scenario>& selected = *matching;
   if (request.list_format == ListFormat::Json) {
     streams.out << catalogue_json(selected);
     return kExitPass;
@@ -34,9 +39,41 @@ int list_command(const Request& request, const Backend& backend, Streams streams
   return kExitPass;
 }
 
+namespace {
+
+// Every site a scenario arms on the bundled target must be one of the target's. Scenarios that
+// expect status 104 pin the target's own refusal of a bad site, and an off build (no sites)
+// skips the scenarios instead: both are left alone.
+bool sites_exist(const std::vector<Scenario>& scenarios, const Request& request,
+                 const Backend& backend, std::ostream& err) {
+  TargetSites target_sites(backend);
+  bool ok = true;
+  for (const Scenario& scenario : scenarios) {
+    if (!scenario.superlink.command.empty() || scenario.expect.exit_code == 104) continue;
+    std::vector<std::string> armed = armed_sites(scenario);
+    std::erase_if(armed, is_outside_site);
+    if (armed.empty()) continue;
+    const auto& sites = target_sites.of(request.target, err);
+    if (!sites) return false;
+    if (sites->empty()) continue;
+    for (const std::string& site : armed) {
+      if (std::find(sites->begin(), sites->end(), site) != sites->end()) continue;
+      std::string known;
+      for (const std::string& s : *sites) known += (known.empty() ? "" : ", ") + s;
+      err << scenario.file << ": failpoint site '" << site
+          << "' is not a site of the target (its sites: " << known << ")\n";
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+}  // namespace
+
 int check_command(const Request& request, const Backend& backend, Streams streams) {
   const auto scenarios = load_catalogue(request.paths, backend, streams.err);
   if (!scenarios) return kExitError;
+  if (!sites_exist(*scenarios, request, backend, streams.err)) return kExitError;
   streams.out << scenarios->size() << (scenarios->size() == 1 ? " scenario" : " scenarios")
               << " parsed, no errors\n";
   return kExitPass;

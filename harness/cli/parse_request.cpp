@@ -1,10 +1,23 @@
 #include "parse_request.h"
 
 #include <CLI/CLI.hpp>
+#include <charconv>
 
 #include "harness/scenario_set.h"
 
 namespace harness::cli {
+namespace {
+
+// Digits only (no sign, no spaces), within uint64.
+std::optional<std::uint64_t> parse_seed(const std::string& text) {
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc{} || ptr != end) return std::nullopt;
+  return value;
+}
+
+}  // namespace
 
 ParsedRequest parse_request(int argc, const char* const* argv, std::ostream& out,
                             std::ostream& err) {
@@ -16,11 +29,12 @@ ParsedRequest parse_request(int argc, const char* const* argv, std::ostream& out
   Request request;
   std::vector<std::string> filters;
   std::string color = "auto";
-  std::uint64_t seed = 0;
+  std::string seed;
   app.add_option("--target", request.target,
                  "Binary for scenarios without `command` (default: bin/mock-superlink)");
-  app.add_option("--filter", filters, "Only scenarios whose group/name matches (glob, commas)")
-      ->delimiter(',');
+  auto* filter_option =
+      app.add_option("--filter", filters, "Only scenarios whose group/name matches (glob, commas)")
+          ->delimiter(',');
   app.add_option("--jobs,-j", request.jobs, "Scenarios run in parallel")->check(CLI::Range(1, 256));
   auto* repeat_option = app.add_option("--repeat", request.repeat, "Run the set N times")
                             ->check(CLI::Range(1, 1000000));
@@ -72,8 +86,22 @@ ParsedRequest parse_request(int argc, const char* const* argv, std::ostream& out
       request.paths.empty()) {
     request.paths = {"scenarios"};
   }
+  if (seed_option->count() > 0) {
+    const auto parsed_seed = parse_seed(seed);
+    if (!parsed_seed) {
+      err << "superlink-harness: --seed: '" << seed
+          << "' is not a whole number from 0 to 18446744073709551615\nRun 'superlink-harness "
+             "--help' for usage.\n";
+      return {std::nullopt, 2};
+    }
+    request.seed = parsed_seed;
+  }
   request.filters = split_filters(filters);
-  if (seed_option->count() > 0) request.seed = seed;
+  if (filter_option->count() > 0 && request.filters.empty()) {
+    err << "superlink-harness: --filter: no pattern given (an empty --filter would select "
+           "nothing)\nRun 'superlink-harness --help' for usage.\n";
+    return {std::nullopt, 2};
+  }
   if (request.until_fail && repeat_option->count() == 0) request.repeat = 0;  // no cap
   if (list_format == "json") request.list_format = ListFormat::Json;
   request.color = color == "always"  ? ColorMode::Always

@@ -1,6 +1,8 @@
 // `run`: the selected scenarios (filter, shard), repeated as asked, then the summary and the
 // machine-readable reports.
 #include <fstream>
+#include <map>
+#include <sstream>
 
 #include "catalogue.h"
 #include "cli.h"
@@ -8,9 +10,11 @@
 #include "harness/report_json.h"
 #include "harness/report_junit.h"
 #include "harness/report_text.h"
+#include "harness/scenario_requirements.h"
 #include "harness/scenario_set.h"
 #include "scenario_pool.h"
 #include "summary.h"
+#include "target_sites.h"
 
 namespace harness::cli {
 namespace {
@@ -38,8 +42,27 @@ bool touch_shard_status_file(const Environment& env, std::ostream& err) {
   return true;
 }
 
+// Why each scenario that needs failpoints cannot run on the bundled target, by file: the target
+// lists no sites (an off build). A target that cannot list its sites runs everything.
+std::map<std::string, std::string> skipped_scenarios(const std::vector<Scenario>& selected,
+                                                     const Request& request,
+                                                     const Backend& backend) {
+  std::map<std::string, std::string> skipped;
+  TargetSites sites(backend);
+  for (const Scenario& scenario : selected) {
+    if (!scenario.superlink.command.empty() || !needs_failpoints(scenario)) continue;
+    std::ostringstream ignored;
+    const auto& listed = sites.of(request.target, ignored);
+    if (listed && listed->empty()) {
+      skipped[scenario.file] =
+          "requires failpoints; the target lists none (built with SUPERLINK_FAILPOINTS=OFF)";
+    }
+  }
+  return skipped;
+}
+
 bool failed(const ScenarioOutcome& o) {
-  return !o.verdict.passed || o.result.harness_error;
+  return (!o.verdict.passed && !o.verdict.skipped) || o.result.harness_error;
 }
 
 }  // namespace
@@ -55,10 +78,13 @@ int run_command(const Request& request, const Backend& backend, const Environmen
   }
   auto scenarios = load_catalogue(request.paths, backend, streams.err);
   if (!scenarios) return kExitError;
+  auto matching = filtered(std::move(*scenarios), request.filters, request.paths, streams.err);
+  if (!matching) return kExitError;
   if (!touch_shard_status_file(env, streams.err)) return kExitError;
-  const std::vector<Scenario> selected =
-      select_scenarios(std::move(*scenarios), request.filters, shard);
+  // A shard may hold nothing when there are more shards than scenarios: that is not an error.
+  const std::vector<Scenario> selected = select_scenarios(std::move(*matching), {}, shard);
 
+  const auto skipped = skipped_scenarios(selected, request, backend);
   RunOptions options;
   options.mock_binary = request.target;
   options.seed = request.seed;
@@ -69,6 +95,9 @@ int run_command(const Request& request, const Backend& backend, const Environmen
     auto outcomes = run_pool(
         selected, request.jobs,
         [&](const Scenario& scenario) {
+          if (const auto skip = skipped.find(scenario.file); skip != skipped.end()) {
+            return ScenarioOutcome{scenario, {}, skipped_verdict(skip->second), round};
+          }
           ScenarioOutcome o{scenario, backend.run(scenario, options), {}, round};
           o.verdict = backend.judge(o.scenario, o.result);
           return o;

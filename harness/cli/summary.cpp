@@ -15,6 +15,7 @@ std::string pad(std::string text, std::size_t width) {
 
 std::string verdict_word(const ScenarioOutcome& o) {
   if (o.result.harness_error) return "ERROR";
+  if (o.verdict.skipped) return "SKIP";
   return o.verdict.passed ? "PASS" : "FAIL";
 }
 
@@ -64,17 +65,22 @@ std::string summary_text(const std::vector<ScenarioOutcome>& outcomes) {
 
   std::size_t passed = 0;
   std::size_t errors = 0;
+  std::size_t skipped = 0;
   for (const ScenarioOutcome& o : outcomes) {
     if (o.result.harness_error) {
       ++errors;
+    } else if (o.verdict.skipped) {
+      ++skipped;
     } else if (o.verdict.passed) {
       ++passed;
     }
   }
   out += "\n";
   if (errors > 0) out += std::to_string(errors) + " harness error(s)\n";
-  out +=
-      std::to_string(passed) + " passed, " + std::to_string(outcomes.size() - passed) + " failed\n";
+  out += std::to_string(passed) + " passed, " + std::to_string(outcomes.size() - passed - skipped) +
+         " failed";
+  if (skipped > 0) out += ", " + std::to_string(skipped) + " skipped";
+  out += "\n";
   return out;
 }
 

@@ -1,29 +1,24 @@
 #include "journal_reader.h"
 
-#include <charconv>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
-
-#include "ready_json.h"
+#include <type_traits>
 
 namespace harness {
 
 namespace {
 
+// A member of the type wanted, or T{} when it is missing or of another type.
 template <typename T>
-T number_member(const JsonValue& object, std::string_view key) {
-  T value{};
-  const JsonValue* member = object.find(key);
-  if (member != nullptr && member->kind == JsonValue::Kind::Number) {
-    std::from_chars(member->text.data(), member->text.data() + member->text.size(), value);
+T member(const nlohmann::json& object, const char* key) {
+  const auto it = object.find(key);
+  if (it == object.end()) return T{};
+  if constexpr (std::is_same_v<T, std::string>) {
+    return it->is_string() ? it->get<std::string>() : T{};
+  } else {
+    return it->is_number_integer() ? it->get<T>() : T{};
   }
-  return value;
-}
-
-std::string string_member(const JsonValue& object, std::string_view key) {
-  const JsonValue* member = object.find(key);
-  if (member == nullptr || member->kind == JsonValue::Kind::Null) return {};
-  return member->text;
 }
 
 }  // namespace
@@ -34,17 +29,18 @@ std::vector<JournalEntry> parse_journal(std::string_view text) {
     const std::size_t newline = text.find('\n');
     const std::string_view line = text.substr(0, newline);
     text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
-    const std::optional<JsonValue> doc = parse_json(line);
-    if (!doc || doc->kind != JsonValue::Kind::Object) continue;
+    // Not throwing: a torn last line is skipped.
+    const nlohmann::json doc = nlohmann::json::parse(line, nullptr, false);
+    if (!doc.is_object()) continue;
     JournalEntry entry;
-    entry.hit = number_member<std::uint64_t>(*doc, "hit");
-    entry.site = string_member(*doc, "site");
-    entry.task = string_member(*doc, "task");
-    entry.arg = string_member(*doc, "arg");
-    entry.thread = string_member(*doc, "thread");
-    entry.seed = number_member<std::uint64_t>(*doc, "seed");
-    entry.mono_ns = number_member<std::int64_t>(*doc, "mono_ns");
-    entry.pid = number_member<long>(*doc, "pid");
+    entry.hit = member<std::uint64_t>(doc, "hit");
+    entry.site = member<std::string>(doc, "site");
+    entry.task = member<std::string>(doc, "task");
+    entry.arg = member<std::string>(doc, "arg");
+    entry.thread = member<std::string>(doc, "thread");
+    entry.seed = member<std::uint64_t>(doc, "seed");
+    entry.mono_ns = member<std::int64_t>(doc, "mono_ns");
+    entry.pid = member<long>(doc, "pid");
     entries.push_back(std::move(entry));
   }
   return entries;

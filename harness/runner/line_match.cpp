@@ -1,8 +1,12 @@
 #include "harness/line_match.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <cctype>
-#include <regex>
+#include <memory>
+
+#include "internal/edit_distance.h"
 
 namespace harness {
 
@@ -20,11 +24,68 @@ std::vector<NumberedLine> lines_of(const CapturedLog& log, Stream stream) {
 
 namespace {
 
-bool search(const std::regex& re, std::string_view text) {
-  return std::regex_search(text.begin(), text.end(), re);
+RE2::Options quiet_options() {
+  RE2::Options options;
+  options.set_log_errors(false);  // refusals are reported by the caller, not on stderr
+  return options;
+}
+
+// RE2's message for what it refuses, turned into the construct a Perl or ECMAScript writer used.
+PatternProblem explain(std::string_view pattern, const RE2& re) {
+  const std::string& arg = re.error_arg();
+  const auto at = pattern.find(arg);
+  PatternProblem problem{re.error(), at == std::string_view::npos ? 0 : at};
+  const auto followed_by = [&](std::string_view next) {
+    return at != std::string_view::npos && pattern.substr(at + arg.size(), next.size()) == next;
+  };
+  if (arg.size() == 2 && arg[0] == '\\' && std::isdigit(static_cast<unsigned char>(arg[1]))) {
+    problem.message = "back-reference " + arg + ": RE2 has no back-references";
+  } else if (arg == "\\k" || arg == "\\g") {
+    problem.message = "named back-reference " + arg + ": RE2 has no back-references";
+  } else if (arg == "(?=" || arg == "(?!") {
+    problem.message = "look-ahead " + arg + ": RE2 has no look-around";
+  } else if (arg == "(?<" && (followed_by("=") || followed_by("!"))) {
+    problem.message = "look-behind " + arg + pattern[at + arg.size()] + ": RE2 has no look-around";
+  } else if (arg == "(?<") {
+    problem.message = "named group (?<name>: write (?P<name>...) for RE2";
+  } else if (arg.size() == 2 && arg[1] == '+' &&
+             std::string_view("*+?}").find(arg[0]) != std::string_view::npos) {
+    problem.message = "possessive repetition " + arg + ": RE2 has none";
+  }
+  return problem;
+}
+
+std::unique_ptr<RE2> compile(std::string_view pattern) {
+  if (pattern.size() > kMaxPatternBytes) {
+    throw PatternError("the pattern is " + std::to_string(pattern.size()) + " bytes, over " +
+                       std::to_string(kMaxPatternBytes));
+  }
+  auto re =
+      std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), quiet_options());
+  if (!re->ok()) throw PatternError(explain(pattern, *re).message);
+  return re;
+}
+
+bool search(const RE2& re, std::string_view text) {
+  return RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), re);
 }
 
 }  // namespace
+
+std::optional<PatternProblem> pattern_problem(std::string_view pattern) {
+  if (pattern.size() > kMaxPatternBytes) {
+    return PatternProblem{"the pattern is " + std::to_string(pattern.size()) + " bytes, over " +
+                              std::to_string(kMaxPatternBytes),
+                          kMaxPatternBytes};
+  }
+  const RE2 re(re2::StringPiece(pattern.data(), pattern.size()), quiet_options());
+  if (re.ok()) return std::nullopt;
+  return explain(pattern, re);
+}
+
+bool pattern_found(std::string_view pattern, std::string_view text) {
+  return search(*compile(pattern), text);
+}
 
 std::vector<OrderedMatch> match_in_order(const std::vector<NumberedLine>& lines,
                                          const std::vector<std::string>& patterns) {
@@ -32,10 +93,10 @@ std::vector<OrderedMatch> match_in_order(const std::vector<NumberedLine>& lines,
   std::size_t next = 0;  // position in `lines` where the next search starts
   std::optional<std::size_t> previous;
   for (const std::string& pattern : patterns) {
-    const std::regex re(pattern, std::regex::ECMAScript);
+    const auto re = compile(pattern);
     OrderedMatch match{pattern, std::nullopt, previous};
     for (std::size_t i = next; i < lines.size(); ++i) {
-      if (search(re, lines[i].text)) {
+      if (search(*re, lines[i].text)) {
         match.line = lines[i].index;
         previous = lines[i].index;
         next = i + 1;
@@ -49,10 +110,10 @@ std::vector<OrderedMatch> match_in_order(const std::vector<NumberedLine>& lines,
 
 std::vector<std::size_t> matching_lines(const std::vector<NumberedLine>& lines,
                                         const std::string& pattern) {
-  const std::regex re(pattern, std::regex::ECMAScript);
+  const auto re = compile(pattern);
   std::vector<std::size_t> found;
   for (const NumberedLine& line : lines) {
-    if (search(re, line.text)) found.push_back(line.index);
+    if (search(*re, line.text)) found.push_back(line.index);
   }
   return found;
 }
@@ -78,22 +139,6 @@ std::string literal_text(std::string_view pattern) {
   return text;
 }
 
-std::size_t substring_distance(std::string_view needle, std::string_view haystack) {
-  // Sellers' algorithm: edit distance where the match may start and end anywhere in haystack.
-  std::vector<std::size_t> row(haystack.size() + 1, 0);
-  for (std::size_t i = 1; i <= needle.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= haystack.size(); ++j) {
-      const std::size_t above = row[j];
-      const std::size_t substitute = diagonal + (needle[i - 1] == haystack[j - 1] ? 0 : 1);
-      row[j] = std::min({substitute, above + 1, row[j - 1] + 1});
-      diagonal = above;
-    }
-  }
-  return *std::min_element(row.begin(), row.end());
-}
-
 std::optional<NumberedLine> nearest_line(const std::vector<NumberedLine>& lines,
                                          std::string_view pattern,
                                          std::optional<std::size_t> after) {
@@ -102,7 +147,8 @@ std::optional<NumberedLine> nearest_line(const std::vector<NumberedLine>& lines,
   std::size_t best_distance = literal.size();  // a line must share something with the pattern
   bool best_is_after = false;
   for (const NumberedLine& line : lines) {
-    const std::size_t distance = substring_distance(literal, line.text);
+    const std::size_t distance =
+        internal::edit_distance(literal, line.text, internal::Fit::Substring);
     const bool is_after = !after || line.index > *after;
     if (distance < best_distance ||
         (distance == best_distance && best && is_after && !best_is_after)) {

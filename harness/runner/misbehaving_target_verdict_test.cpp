@@ -123,10 +123,21 @@ TEST_F(MisbehavingTarget, NeverBecomesReady) {
 
 TEST_F(MisbehavingTarget, ForksGrandchildrenThatWouldOutliveIt) {
   const Judged j = run("'children', '2', 'exit', '100'", "[expect]\nexit_code = 100\n");
-  EXPECT_TRUE(j.verdict.passed) << j.verdict.headline();
   // A grandchild caught between fork and exec still carries its parent's name.
   const auto grandchild = MatchesRegex("pid [0-9]+ \\((sleep|fake-target)\\)");
-  EXPECT_THAT(j.result.leftovers, ElementsAre(grandchild, grandchild));
+  ASSERT_THAT(j.result.leftovers, ElementsAre(grandchild, grandchild));
+  EXPECT_FALSE(j.verdict.passed);
+  EXPECT_EQ(j.verdict.headline(),
+            "expected no process to outlive the target, got 2 processes outlived it (killed by "
+            "the harness): " +
+                j.result.leftovers[0] + ", " + j.result.leftovers[1]);
+}
+
+TEST_F(MisbehavingTarget, LeavesProcessesTheScenarioAllows) {
+  const Judged j =
+      run("'children', '1', 'exit', '100'", "[expect]\nexit_code = 100\nleftovers = 'allowed'\n");
+  EXPECT_THAT(j.result.leftovers, SizeIs(1));
+  EXPECT_TRUE(j.verdict.passed) << j.verdict.headline();
 }
 
 TEST_F(MisbehavingTarget, FloodsItsOutputAndTheVerdictStaysRight) {
@@ -137,6 +148,26 @@ TEST_F(MisbehavingTarget, FloodsItsOutputAndTheVerdictStaysRight) {
           "[expect]\nexit_code = 100\nstderr = ['Exit Code: 100']\n", Millis{2000}, 60000);
   EXPECT_TRUE(j.verdict.passed) << j.verdict.headline();
   EXPECT_GT(j.result.log.dropped_bytes, 0u);
+}
+
+TEST_F(MisbehavingTarget, PrintsOneHugeLineAndTheRegexesScanItWhole) {
+  // std::regex recursed once per character and overflowed the stack on a 32 KiB line (SIGSEGV,
+  // no report). Every pattern here scans the long line to its end before it fails there.
+  for (const char* bytes : {"32768", "1048576"}) {
+    const Judged j =
+        run(std::string("'long-line', '") + bytes +
+                "', 'print', 'err', 'ERROR :     Exit Code: 100', 'exit', '100'",
+            "[expect]\nexit_code = 100\nstderr = ['.*Exit Code']\nstderr_not = ['x*y$']\n",
+            Millis{2000}, 60000);
+    EXPECT_TRUE(j.verdict.passed) << bytes << ": " << j.verdict.headline();
+    ASSERT_THAT(j.verdict.marks, SizeIs(1));
+    EXPECT_EQ(j.verdict.marks[0].line, 1u) << bytes;
+  }
+  const Judged missing =
+      run("'long-line', '1048576', 'exit', '100'",
+          "[expect]\nexit_code = 100\nstderr = ['.*Exit Code']\n", Millis{2000}, 60000);
+  EXPECT_EQ(missing.verdict.headline(),
+            "expected stderr line matching /.*Exit Code/, got no such line among 1 line of stderr");
 }
 
 }  // namespace

@@ -1,27 +1,25 @@
 #include "ready_file.h"
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
-
-#include "ready_json.h"
 
 namespace harness {
 
 std::optional<std::map<std::string, std::string>> parse_ready_file(std::string_view text) {
-  const std::optional<JsonValue> doc = parse_json(text);
-  if (!doc || doc->kind != JsonValue::Kind::Object) return std::nullopt;
+  // Not throwing: a half-written file is a discarded value, read again later.
+  const nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+  if (!doc.is_object()) return std::nullopt;
   std::map<std::string, std::string> addresses;
   constexpr std::string_view kSuffix = "_api_address";
-  for (const auto& [key, value] : doc->members) {
-    if (value.kind == JsonValue::Kind::String && key.size() > kSuffix.size() &&
-        key.ends_with(kSuffix)) {
-      addresses[key.substr(0, key.size() - kSuffix.size())] = value.text;
+  for (const auto& [key, value] : doc.items()) {
+    if (value.is_string() && key.size() > kSuffix.size() && key.ends_with(kSuffix)) {
+      addresses[key.substr(0, key.size() - kSuffix.size())] = value.get<std::string>();
     }
   }
-  if (const JsonValue* nested = doc->find("addresses");
-      nested != nullptr && nested->kind == JsonValue::Kind::Object) {
-    for (const auto& [name, value] : nested->members) {
-      if (value.kind == JsonValue::Kind::String) addresses[name] = value.text;
+  if (const auto nested = doc.find("addresses"); nested != doc.end() && nested->is_object()) {
+    for (const auto& [name, value] : nested->items()) {
+      if (value.is_string()) addresses[name] = value.get<std::string>();
     }
   }
   return addresses;

@@ -47,6 +47,7 @@ std::string run_object(const ScenarioOutcome& o) {
   out += ",\"file\":" + json_quote(o.scenario.file);
   out += ",\"repetition\":" + std::to_string(o.repetition);
   out += std::string(",\"passed\":") + (v.passed && !r.harness_error ? "true" : "false");
+  out += ",\"skipped\":" + (v.skipped ? json_quote(*v.skipped) : "null");
   out += ",\"harness_error\":" + (r.harness_error ? json_quote(*r.harness_error) : "null");
   out += ",\"ending\":" + json_quote(v.ending);
   out += ",\"expected_ending\":" + json_quote(v.expected_ending);

@@ -35,7 +35,7 @@ TEST(JsonReport, OneObjectPerRun) {
       json_report(outcomes),
       "[\n"
       "  {\"name\":\"tick_panic\",\"group\":\"scheduler\",\"file\":\"scenarios/scheduler/"
-      "tick_panic.toml\",\"repetition\":0,\"passed\":true,\"harness_error\":null,"
+      "tick_panic.toml\",\"repetition\":0,\"passed\":true,\"skipped\":null,\"harness_error\":null,"
       "\"ending\":\"exited with status 100\",\"expected_ending\":\"exit status 100\","
       "\"failures\":[],\"fired\":[\"scheduler.tick\"],\"armed_never_fired\":[],\"leftovers\":[],"
       "\"fault_to_exit_ms\":12.000,\"ready_ms\":30.000,\"exit_ms\":318.000,\"wall_ms\":325.000,"
@@ -46,7 +46,7 @@ TEST(JsonReport, OneObjectPerRun) {
       "\"repro\":\"FAILPOINTS='scheduler.tick=2*off->panic(database is locked)' NO_COLOR=1 "
       "/b/bin/mock-superlink --insecure --ready-file ./ready.json\"},\n"
       "  {\"name\":\"tick_panic\",\"group\":\"scheduler\",\"file\":\"scenarios/scheduler/"
-      "tick_panic.toml\",\"repetition\":1,\"passed\":false,"
+      "tick_panic.toml\",\"repetition\":1,\"passed\":false,\"skipped\":null,"
       "\"harness_error\":\"spawn \\\"x\\\" failed\","
       "\"ending\":\"exited with status 0\",\"expected_ending\":\"exit status 100\","
       "\"failures\":[{\"expected\":\"exit status 100\",\"actual\":\"exited with status 0\","

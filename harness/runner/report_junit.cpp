@@ -42,6 +42,10 @@ void append_testcase(std::string& out, const ScenarioOutcome& o, std::size_t log
     out += "/>\n";
     return;
   }
+  if (o.verdict.skipped) {
+    out += ">\n      <skipped" + attribute("message", *o.verdict.skipped) + "/>\n    </testcase>\n";
+    return;
+  }
   out += ">\n";
   const std::string element = error ? "error" : "failure";
   const std::string report = full_report(o.scenario, o.result, o.verdict, {});
@@ -99,10 +103,13 @@ std::string junit_report(const std::vector<ScenarioOutcome>& outcomes, std::size
 
   std::size_t failures = 0;
   std::size_t errors = 0;
+  std::size_t skipped = 0;
   Nanos total{0};
   for (const ScenarioOutcome& o : outcomes) {
     if (o.result.harness_error) {
       ++errors;
+    } else if (o.verdict.skipped) {
+      ++skipped;
     } else if (!o.verdict.passed) {
       ++failures;
     }
@@ -112,24 +119,31 @@ std::string junit_report(const std::vector<ScenarioOutcome>& outcomes, std::size
   out += "<testsuites" + attribute("name", "superlink-harness") +
          attribute("tests", std::to_string(outcomes.size())) +
          attribute("failures", std::to_string(failures)) +
-         attribute("errors", std::to_string(errors)) + attribute("time", seconds(total)) + ">\n";
+         attribute("errors", std::to_string(errors)) +
+         (skipped > 0 ? attribute("skipped", std::to_string(skipped)) : std::string()) +
+         attribute("time", seconds(total)) + ">\n";
   for (const auto& [group, members] : groups) {
     std::size_t group_failures = 0;
     std::size_t group_errors = 0;
+    std::size_t group_skipped = 0;
     Nanos group_time{0};
     for (const ScenarioOutcome* o : members) {
       if (o->result.harness_error) {
         ++group_errors;
+      } else if (o->verdict.skipped) {
+        ++group_skipped;
       } else if (!o->verdict.passed) {
         ++group_failures;
       }
       group_time += o->result.wall;
     }
-    out += "  <testsuite" + attribute("name", group.empty() ? "(top)" : group) +
-           attribute("tests", std::to_string(members.size())) +
-           attribute("failures", std::to_string(group_failures)) +
-           attribute("errors", std::to_string(group_errors)) +
-           attribute("time", seconds(group_time)) + ">\n";
+    out +=
+        "  <testsuite" + attribute("name", group.empty() ? "(top)" : group) +
+        attribute("tests", std::to_string(members.size())) +
+        attribute("failures", std::to_string(group_failures)) +
+        attribute("errors", std::to_string(group_errors)) +
+        (group_skipped > 0 ? attribute("skipped", std::to_string(group_skipped)) : std::string()) +
+        attribute("time", seconds(group_time)) + ">\n";
     for (const ScenarioOutcome* o : members) append_testcase(out, *o, log_tail_lines);
     out += "  </testsuite>\n";
   }

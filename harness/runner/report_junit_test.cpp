@@ -81,6 +81,24 @@ TEST(JunitReport, PassingAndFailingRunsGroupedByFolder) {
   EXPECT_NE(xml_escape(report).find("scheduler/tick_&lt;panic&gt;"), std::string::npos);
 }
 
+TEST(JunitReport, SkippedRunsAreSkippedElementsAndCounted) {
+  auto skipped = testing::tick_panic_failed();
+  skipped.result = RunResult{};
+  skipped.verdict = skipped_verdict("requires failpoints; the target lists none");
+  EXPECT_EQ(junit_report({outcome(skipped)}),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            "<testsuites name=\"superlink-harness\" tests=\"1\" failures=\"0\" errors=\"0\" "
+            "skipped=\"1\" time=\"0.000\">\n"
+            "  <testsuite name=\"scheduler\" tests=\"1\" failures=\"0\" errors=\"0\" "
+            "skipped=\"1\" time=\"0.000\">\n"
+            "    <testcase name=\"tick_panic\" classname=\"scheduler\" "
+            "file=\"scenarios/scheduler/tick_panic.toml\" time=\"0.000\">\n"
+            "      <skipped message=\"requires failpoints; the target lists none\"/>\n"
+            "    </testcase>\n"
+            "  </testsuite>\n"
+            "</testsuites>\n");
+}
+
 TEST(JunitReport, SystemErrKeepsOnlyTheTail) {
   auto f = testing::tick_panic_failed();
   const std::string xml = junit_report({outcome(f)}, 1);

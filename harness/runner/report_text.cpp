@@ -79,6 +79,7 @@ const LogLine* line_at(const CapturedLog& log, std::size_t index) {
 
 std::string tag(const RunResult& result, const Verdict& verdict, bool color) {
   if (result.harness_error) return paint("ERROR", kMagenta, color);
+  if (verdict.skipped) return paint("SKIP ", kYellow, color);
   return verdict.passed ? paint("PASS ", kGreen, color) : paint("FAIL ", kRed, color);
 }
 
@@ -261,6 +262,7 @@ std::optional<Nanos> time_to_exit(const RunResult& result, const Verdict& verdic
 
 std::string report_headline(const RunResult& result, const Verdict& verdict) {
   if (result.harness_error) return "harness error: " + *result.harness_error;
+  if (verdict.skipped) return verdict.headline();
   if (verdict.passed) return "PASS";
   return verdict.headline();
 }
@@ -301,6 +303,7 @@ std::string full_report(const Scenario& scenario, const RunResult& result, const
 std::string scenario_text(const Scenario& scenario, const RunResult& result, const Verdict& verdict,
                           const TextReportOptions& options) {
   std::string out = status_line(scenario, result, verdict, options) + "\n";
+  if (verdict.skipped) return out;  // nothing ran: the reason is all there is to say
   if (options.verbose || !verdict.passed || result.harness_error) {
     out += full_report(scenario, result, verdict, options);
   }

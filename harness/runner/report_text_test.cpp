@@ -60,6 +60,14 @@ TEST(StatusLine, ColoursOnlyWhenAsked) {
             "with status 0)");
 }
 
+TEST(StatusLine, SkippedSaysWhyAndNothingElse) {
+  auto f = tick_panic_failed();
+  f.result = RunResult{};
+  f.verdict = skipped_verdict("requires failpoints; the target lists none");
+  EXPECT_EQ(scenario_text(f.scenario, f.result, f.verdict, {}),
+            "SKIP  scheduler/tick_panic  (skipped: requires failpoints; the target lists none)\n");
+}
+
 TEST(StatusLine, HarnessErrorWins) {
   auto f = tick_panic_failed();
   f.result.harness_error = "cannot occupy fleet port: Address already in use";

@@ -1,22 +1,19 @@
 #include "harness/scenario_loader.h"
 
+// The schema of a scenario file: which keys exist, what each must hold, which combinations are
+// impossible. Reading values is scenario_toml_reader's, the `at` grammar event_anchor's, files
+// and folders scenario_files'.
 #include <toml++/toml.h>
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
-#include <charconv>
-#include <csignal>
-#include <cstring>
-#include <fstream>
 #include <limits>
-#include <regex>
-#include <set>
-#include <sstream>
 
+#include "event_anchor.h"
 #include "failpoint/failpoint.h"
-#include "harness/signal_name.h"
-#include "regex_limits.h"
+#include "harness/scenario_requirements.h"
+#include "scenario_toml_reader.h"
+#include "superlink_api/fleet_api_names.h"
 
 namespace harness {
 
@@ -40,235 +37,17 @@ ScenarioError::ScenarioError(std::string file, std::size_t line, std::size_t col
 
 namespace {
 
-using Keys = std::initializer_list<std::string_view>;
+using internal::closest;
+using internal::in_quotes;
+using internal::join;
+using internal::parse_at;
+using internal::Reader;
+using internal::shortened;
+using superlink_api::kApiPorts;
+using superlink_api::kFleetRoutes;
 
-constexpr std::array<std::string_view, 7> kRoutes = {
-    "create-node", "delete-node", "pull-messages", "push-messages", "ping", "get-run", "get-fab"};
 constexpr std::array<std::string_view, 7> kMethods = {"GET",   "POST", "PUT",    "DELETE",
                                                       "PATCH", "HEAD", "OPTIONS"};
-constexpr std::array<std::string_view, 3> kPorts = {"fleet", "serverappio", "exec"};
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({diagonal + (a[i - 1] == b[j - 1] ? 0 : 1), above + 1, row[j - 1] + 1});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-std::size_t common_prefix(std::string_view a, std::string_view b) {
-  const auto [end, unused] = std::mismatch(a.begin(), a.end(), b.begin(), b.end());
-  return static_cast<std::size_t>(end - a.begin());
-}
-
-// The closest of `known` to `word`, when it is close enough to be a typo of it: a few edits
-// away, or sharing a long start ("timeout" for "timeout_ms").
-template <typename Range>
-std::optional<std::string_view> closest(std::string_view word, const Range& known) {
-  constexpr std::size_t kLongPrefix = 5;
-  std::optional<std::string_view> best;
-  std::size_t best_distance = std::numeric_limits<std::size_t>::max();
-  for (std::string_view candidate : known) {
-    const std::size_t distance = edit_distance(word, candidate);
-    const bool typo = distance <= std::max<std::size_t>(2, word.size() / 3) ||
-                      common_prefix(word, candidate) >= kLongPrefix;
-    if (typo && distance < best_distance) {
-      best = candidate;
-      best_distance = distance;
-    }
-  }
-  return best;
-}
-
-template <typename Range>
-std::string join(const Range& words) {
-  std::string text;
-  for (std::string_view word : words) {
-    if (!text.empty()) text += ", ";
-    text += word;
-  }
-  return text;
-}
-
-std::string a_type(toml::node_type type) {
-  switch (type) {
-    case toml::node_type::string:
-      return "a string";
-    case toml::node_type::integer:
-      return "an integer";
-    case toml::node_type::floating_point:
-      return "a float";
-    case toml::node_type::boolean:
-      return "a boolean";
-    case toml::node_type::array:
-      return "an array";
-    case toml::node_type::table:
-      return "a table";
-    case toml::node_type::date:
-      return "a date";
-    case toml::node_type::time:
-      return "a time";
-    case toml::node_type::date_time:
-      return "a date-time";
-    case toml::node_type::none:
-      break;
-  }
-  return "nothing";
-}
-
-std::string in_quotes(std::string_view text) {
-  // Built by appending: g++ 12 warns (-Wrestrict, a false positive) on "\"" + std::string&&.
-  std::string quoted;
-  quoted.reserve(text.size() + 2);
-  quoted.append(1, '"').append(text).append(1, '"');
-  return quoted;
-}
-
-// Reads one document; every error carries the file name and the position of the node at fault.
-class Reader {
- public:
-  explicit Reader(std::string file) : file_(std::move(file)) {}
-
-  [[noreturn]] void fail(const toml::source_region& where, const std::string& message) const {
-    throw ScenarioError(file_, where.begin.line, where.begin.column, message);
-  }
-  [[noreturn]] void fail_at_start(const std::string& message) const {
-    throw ScenarioError(file_, 1, 1, message);
-  }
-
-  // Rejects keys of `table` not in `known`; `section` is how the message names the table.
-  void check_keys(const toml::table& table, std::string_view section, Keys known) const {
-    for (const auto& [key, node] : table) {
-      if (std::find(known.begin(), known.end(), key.str()) != known.end()) continue;
-      std::string message = "unknown key '" + std::string(key.str()) + "' " + std::string(section);
-      if (auto suggestion = closest(key.str(), known)) {
-        message += "; did you mean '" + std::string(*suggestion) + "'?";
-      } else {
-        message += " (known: " + join(known) + ")";
-      }
-      fail(key.source(), message);
-    }
-  }
-
-  const toml::node* find(const toml::table& table, std::string_view key) const {
-    return table.get(key);
-  }
-  // The source of key `key` in `table` (where the key is written), for combination errors.
-  toml::source_region key_source(const toml::table& table, std::string_view key) const {
-    auto it = table.find(key);
-    return it == table.end() ? table.source() : it->first.source();
-  }
-
-  [[noreturn]] void wrong_type(const toml::node& node, const std::string& name,
-                               std::string_view wanted) const {
-    fail(node.source(),
-         "'" + name + "' must be " + std::string(wanted) + ", not " + a_type(node.type()));
-  }
-
-  std::string string(const toml::node& node, const std::string& name) const {
-    if (!node.is_string()) wrong_type(node, name, "a string");
-    return **node.as_string();
-  }
-  std::int64_t integer(const toml::node& node, const std::string& name) const {
-    if (!node.is_integer()) wrong_type(node, name, "an integer");
-    return **node.as_integer();
-  }
-  bool boolean(const toml::node& node, const std::string& name) const {
-    if (!node.is_boolean()) wrong_type(node, name, "a boolean");
-    return **node.as_boolean();
-  }
-  std::int64_t integer_in(const toml::node& node, const std::string& name, std::int64_t low,
-                          std::int64_t high, std::string_view rule) const {
-    const std::int64_t value = integer(node, name);
-    if (value < low || value > high) {
-      fail(node.source(),
-           "'" + name + "' must be " + std::string(rule) + ", not " + std::to_string(value));
-    }
-    return value;
-  }
-  const toml::table& table(const toml::node& node, const std::string& name) const {
-    if (!node.is_table()) wrong_type(node, name, "a table");
-    return *node.as_table();
-  }
-  std::vector<std::string> strings(const toml::node& node, const std::string& name) const {
-    if (!node.is_array()) wrong_type(node, name, "an array of strings");
-    std::vector<std::string> values;
-    std::size_t index = 0;
-    for (const toml::node& item : *node.as_array()) {
-      values.push_back(string(item, name + "[" + std::to_string(index++) + "]"));
-    }
-    return values;
-  }
-  std::vector<std::string> regexes(const toml::node& node, const std::string& name) const {
-    if (!node.is_array()) wrong_type(node, name, "an array of strings");
-    std::vector<std::string> values;
-    std::size_t index = 0;
-    for (const toml::node& item : *node.as_array()) {
-      values.push_back(regex(item, name + "[" + std::to_string(index++) + "]"));
-    }
-    return values;
-  }
-  std::map<std::string, std::string> string_table(const toml::node& node,
-                                                  const std::string& name) const {
-    if (!node.is_table()) wrong_type(node, name, "a table of strings");
-    std::map<std::string, std::string> values;
-    for (const auto& [key, value] : *node.as_table()) {
-      values[std::string(key.str())] = string(value, name + "." + std::string(key.str()));
-    }
-    return values;
-  }
-  std::string regex(const toml::node& node, const std::string& name) const {
-    std::string pattern = string(node, name);
-    if (const auto refusal = regex_number_too_large(pattern)) {
-      fail(node.source(), "'" + name + "' is not a valid regex /" + pattern + "/: " + *refusal);
-    }
-    try {
-      std::regex compiled(pattern, std::regex::ECMAScript);
-    } catch (const std::regex_error& error) {
-      fail(node.source(), "'" + name + "' is not a valid regex /" + pattern + "/: " + error.what());
-    }
-    return pattern;
-  }
-  template <typename Range>
-  std::string one_of(const toml::node& node, const std::string& name, const Range& allowed) const {
-    std::string value = string(node, name);
-    if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
-      std::string choices;
-      for (std::size_t i = 0; i < allowed.size(); ++i) {
-        choices += (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ") + in_quotes(allowed[i]);
-      }
-      fail(node.source(), "'" + name + "' must be " + choices + ", not " + in_quotes(value));
-    }
-    return value;
-  }
-  int signal(const toml::node& node, const std::string& name) const {
-    std::string text;
-    if (node.is_integer()) {
-      text = std::to_string(**node.as_integer());
-    } else if (node.is_string()) {
-      text = **node.as_string();
-    } else {
-      wrong_type(node, name, "a signal name or number");
-    }
-    auto number = parse_signal(text);
-    if (!number) {
-      fail(node.source(), "'" + name + "' is not a signal: " + in_quotes(text) +
-                              " (write \"SIGTERM\", \"TERM\" or a number from 1 to " +
-                              std::to_string(SIGRTMAX) + ")");
-    }
-    return *number;
-  }
-
- private:
-  std::string file_;
-};
 
 void read_superlink(const Reader& reader, const toml::table& table, TargetSpec& target) {
   reader.check_keys(
@@ -304,7 +83,7 @@ void read_failpoints(const Reader& reader, const toml::table& table,
     const std::string site(key.str());
     if (node.is_table()) {
       // `scheduler.tick = "..."` unquoted is a dotted key: TOML makes a table of it.
-      reader.fail(key.source(), "failpoint site '" + site +
+      reader.fail(key.source(), "failpoint site '" + shortened(site) +
                                     "' is a table: quote site names that contain dots, as in "
                                     "\"scheduler.tick\" = \"panic\"");
     }
@@ -325,51 +104,13 @@ void read_setup(const Reader& reader, const toml::table& table, Setup& setup) {
     std::size_t index = 0;
     for (const toml::node& item : *node->as_array()) {
       const std::string name = "setup.occupy[" + std::to_string(index++) + "]";
-      std::string port = reader.one_of(item, name, kPorts);
+      std::string port = reader.one_of(item, name, kApiPorts);
       if (std::find(setup.occupy.begin(), setup.occupy.end(), port) != setup.occupy.end()) {
         reader.fail(item.source(), "'" + name + "' repeats " + in_quotes(port));
       }
       setup.occupy.push_back(std::move(port));
     }
   }
-}
-
-// "spawn", "start", "ready" or "fired:SITE", optionally followed by +<N>ms or +<N>s.
-bool parse_at(std::string_view text, Event& event) {
-  const auto plus = text.find('+');
-  const std::string_view anchor = text.substr(0, plus);
-  constexpr std::string_view kFired = "fired:";
-  if (anchor == "spawn") {
-    event.at = Event::Anchor::Spawn;
-  } else if (anchor == "start") {
-    event.at = Event::Anchor::Start;
-  } else if (anchor == "ready") {
-    event.at = Event::Anchor::Ready;
-  } else if (anchor.size() > kFired.size() && anchor.substr(0, kFired.size()) == kFired) {
-    event.at = Event::Anchor::Fired;
-    event.fired_site = std::string(anchor.substr(kFired.size()));
-  } else {
-    return false;
-  }
-  event.delay = Millis{0};
-  if (plus == std::string_view::npos) return true;
-  std::string_view delay = text.substr(plus + 1);
-  std::int64_t scale = 0;
-  if (delay.size() > 2 && delay.substr(delay.size() - 2) == "ms") {
-    scale = 1;
-    delay.remove_suffix(2);
-  } else if (delay.size() > 1 && delay.back() == 's') {
-    scale = 1000;
-    delay.remove_suffix(1);
-  } else {
-    return false;
-  }
-  std::int64_t amount = 0;
-  const auto* end = delay.data() + delay.size();
-  auto [ptr, ec] = std::from_chars(delay.data(), end, amount);
-  if (ec != std::errc{} || ptr != end || amount > 86'400'000 / scale) return false;
-  event.delay = Millis{amount * scale};
-  return true;
 }
 
 Event read_event(const Reader& reader, const toml::node& node, std::size_t index,
@@ -409,12 +150,12 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
   if (request) {
     std::string route = reader.string(*request, prefix + ".request");
     const bool raw = route.rfind("raw/", 0) == 0 && route.size() > 4;
-    if (!raw && std::find(kRoutes.begin(), kRoutes.end(), route) == kRoutes.end()) {
+    if (!raw && std::find(kFleetRoutes.begin(), kFleetRoutes.end(), route) == kFleetRoutes.end()) {
       std::string message = "'" + prefix + ".request' is not a route: " + in_quotes(route);
-      if (auto suggestion = closest(route, kRoutes)) {
+      if (auto suggestion = closest(route, kFleetRoutes)) {
         message += "; did you mean '" + std::string(*suggestion) + "'?";
       } else {
-        message += " (known: " + join(kRoutes) + ", or raw/<path>)";
+        message += " (known: " + join(kFleetRoutes) + ", or raw/<path>)";
       }
       reader.fail(request->source(), message);
     }
@@ -452,7 +193,7 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
 void read_expect(const Reader& reader, const toml::table& table, Expect& expect) {
   reader.check_keys(table, "in [expect]",
                     {"exit_code", "signal", "still_running", "hold_ms", "within_ms", "stderr",
-                     "stdout", "stderr_not", "stdout_not", "fired"});
+                     "stdout", "stderr_not", "stdout_not", "fired", "leftovers"});
   if (auto* node = table.get("exit_code")) {
     expect.exit_code =
         static_cast<int>(reader.integer_in(*node, "expect.exit_code", 0, 255, "between 0 and 255"));
@@ -480,6 +221,11 @@ void read_expect(const Reader& reader, const toml::table& table, Expect& expect)
     expect.stdout_not = reader.regexes(*node, "expect.stdout_not");
   }
   if (auto* node = table.get("fired")) expect.fired = reader.strings(*node, "expect.fired");
+  if (auto* node = table.get("leftovers")) {
+    expect.leftovers_allowed =
+        reader.one_of(*node, "expect.leftovers",
+                      std::array<std::string_view, 2>{"fail", "allowed"}) == "allowed";
+  }
 
   // A run ends one way: say which, exactly once.
   if (expect.exit_code && expect.signal) {
@@ -507,10 +253,30 @@ void read_expect(const Reader& reader, const toml::table& table, Expect& expect)
   }
 }
 
+// `fired` naming a site the scenario never arms waits for something that cannot happen. A
+// negative scenario is wrong on purpose, to prove the run-time check: it is left to that. A
+// custom `command` may arm its own sites, which the scenario cannot know.
+void check_fired_can_hold(const Reader& reader, const toml::table& expect,
+                          const Scenario& scenario) {
+  if (!scenario.expect.fired || scenario.negative || !scenario.superlink.command.empty()) return;
+  const auto armed = armed_sites(scenario);
+  const toml::array& fired = *expect.get("fired")->as_array();
+  for (std::size_t i = 0; i < fired.size(); ++i) {
+    const std::string& site = (*scenario.expect.fired)[i];
+    if (is_outside_site(site) || std::binary_search(armed.begin(), armed.end(), site)) continue;
+    std::string message = "'expect.fired[" + std::to_string(i) + "]' names '" + shortened(site) +
+                          "', which the scenario does not arm: it can never fire";
+    if (auto suggestion = closest(site, armed)) {
+      message += "; did you mean '" + std::string(*suggestion) + "'?";
+    }
+    reader.fail(fired[i].source(), message);
+  }
+}
+
 Scenario read_document(const Reader& reader, const toml::table& root) {
   reader.check_keys(root, "at top level",
-                    {"description", "labels", "timeout_ms", "seed", "negative", "negative_message",
-                     "superlink", "failpoints", "setup", "events", "expect"});
+                    {"description", "labels", "requires", "timeout_ms", "seed", "negative",
+                     "negative_message", "superlink", "failpoints", "setup", "events", "expect"});
   Scenario scenario;
   if (auto* node = root.get("description")) {
     scenario.description = reader.string(*node, "description");
@@ -519,6 +285,15 @@ Scenario read_document(const Reader& reader, const toml::table& root) {
     reader.fail_at_start("missing key 'description': say in one sentence what the scenario pins");
   }
   if (auto* node = root.get("labels")) scenario.labels = reader.strings(*node, "labels");
+  if (auto* node = root.get("requires")) {
+    if (!node->is_array()) reader.wrong_type(*node, "requires", "an array of strings");
+    std::size_t index = 0;
+    for (const toml::node& item : *node->as_array()) {
+      scenario.requirements.push_back(
+          reader.one_of(item, "requires[" + std::to_string(index++) + "]",
+                        std::array<std::string_view, 1>{kRequiresFailpoints}));
+    }
+  }
   if (auto* node = root.get("timeout_ms")) {
     scenario.timeout =
         Millis{reader.integer_in(*node, "timeout_ms", 1, 3'600'000, "between 1 and 3600000")};
@@ -553,7 +328,9 @@ Scenario read_document(const Reader& reader, const toml::table& root) {
     for (const toml::node& item : *node->as_array()) {
       scenario.events.push_back(read_event(reader, item, index, scenario.superlink));
       const Event& event = scenario.events.back();
-      if (event.at == Event::Anchor::Fired && !scenario.failpoints.contains(event.fired_site)) {
+      const auto armed = armed_sites(scenario);
+      if (event.at == Event::Anchor::Fired && !is_outside_site(event.fired_site) &&
+          !std::binary_search(armed.begin(), armed.end(), event.fired_site)) {
         const toml::table& table = *item.as_table();
         reader.fail(table.get("at")->source(), "'events[" + std::to_string(index) +
                                                    "].at' waits for '" + event.fired_site +
@@ -564,6 +341,7 @@ Scenario read_document(const Reader& reader, const toml::table& root) {
   }
   if (auto* node = root.get("expect")) {
     read_expect(reader, reader.table(*node, "expect"), scenario.expect);
+    check_fired_can_hold(reader, *node->as_table(), scenario);
   } else {
     reader.fail_at_start(
         "missing [expect]: say how the run must end (exit_code, signal or still_running = true)");
@@ -588,33 +366,6 @@ Scenario load_scenario_text(std::string_view toml, std::string_view file_name) {
   scenario.group = path.parent_path().filename().string();
   scenario.file = file;
   return scenario;
-}
-
-Scenario load_scenario(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw ScenarioError(file.string(), 0, 0, "cannot read: " + std::string(strerror(errno)));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return load_scenario_text(text.str(), file.string());
-}
-
-std::vector<std::filesystem::path> find_scenarios(const std::vector<std::filesystem::path>& paths) {
-  namespace fs = std::filesystem;
-  std::set<fs::path> found;
-  for (const fs::path& path : paths) {
-    std::error_code error;
-    const fs::file_status status = fs::status(path, error);
-    if (!fs::exists(status)) throw ScenarioError(path.string(), 0, 0, "no such file or folder");
-    if (!fs::is_directory(status)) {
-      found.insert(path);
-      continue;
-    }
-    for (const fs::directory_entry& entry : fs::recursive_directory_iterator(path)) {
-      if (entry.is_regular_file() && entry.path().extension() == ".toml")
-        found.insert(entry.path());
-    }
-  }
-  return {found.begin(), found.end()};
 }
 
 }  // namespace harness

@@ -2,6 +2,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <random>
+#include <string_view>
 #include <system_error>
 
 #include "harness/run.h"
@@ -22,6 +24,30 @@ std::string failpoints_spec(const std::map<std::string, std::string>& failpoints
     spec += site + '=' + actions;
   }
   return spec;
+}
+
+// Whether an action of `actions` rolls a probability ("25%panic"): a '%' outside an argument.
+bool rolls_a_probability(std::string_view actions) {
+  int depth = 0;
+  for (const char c : actions) {
+    if (c == '(') ++depth;
+    if (c == ')' && depth > 0) --depth;
+    if (c == '%' && depth == 0) return true;
+  }
+  return false;
+}
+
+// --seed, else the scenario's, else a fresh one when an armed action rolls a probability: the
+// harness picks it so that the printed command reruns the same rolls.
+std::optional<std::uint64_t> seed_for(const Scenario& scenario, const RunOptions& options) {
+  if (options.seed) return options.seed;
+  if (scenario.seed) return scenario.seed;
+  for (const auto& [site, actions] : scenario.failpoints) {
+    if (!rolls_a_probability(actions)) continue;
+    std::random_device entropy;
+    return (std::uint64_t{entropy()} << 32) | entropy();
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -60,7 +86,7 @@ TargetCommand build_target_command(const Scenario& scenario, const RunOptions& o
     if (!target.exit_status.empty()) {
       command.argv.insert(command.argv.end(), {"--exit-status", target.exit_status});
     }
-    const std::optional<std::uint64_t> seed = options.seed ? options.seed : scenario.seed;
+    const std::optional<std::uint64_t> seed = seed_for(scenario, options);
     if (seed) command.argv.insert(command.argv.end(), {"--seed", std::to_string(*seed)});
   } else {
     command.argv = target.command;

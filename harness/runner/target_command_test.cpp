@@ -35,6 +35,27 @@ TEST(TargetCommand, GivesTheMockItsFlagsPortsAndFailpoints) {
                           Pair("FLWR_LOG_LEVEL", "DEBUG")));
 }
 
+std::optional<std::string> seed_flag(const TargetCommand& command) {
+  for (std::size_t i = 0; i + 1 < command.argv.size(); ++i) {
+    if (command.argv[i] == "--seed") return command.argv[i + 1];
+  }
+  return std::nullopt;
+}
+
+TEST(TargetCommand, PicksASeedWhenAnArmedActionRollsAProbability) {
+  Scenario scenario;
+  scenario.failpoints = {{"scheduler.tick", "2*off->25%panic(50%)"}};
+  const auto picked = seed_flag(build_target_command(scenario, RunOptions{}, "/w", {}));
+  ASSERT_TRUE(picked.has_value());
+  EXPECT_THAT(*picked, ::testing::MatchesRegex("[0-9]+"));
+  scenario.seed = 7;
+  EXPECT_EQ(seed_flag(build_target_command(scenario, RunOptions{}, "/w", {})), "7");
+  // A '%' inside an argument is no probability: nothing to seed.
+  scenario.seed.reset();
+  scenario.failpoints = {{"scheduler.tick", "panic(100% sure)"}};
+  EXPECT_EQ(seed_flag(build_target_command(scenario, RunOptions{}, "/w", {})), std::nullopt);
+}
+
 TEST(TargetCommand, LeavesOutUnsetFlagsAndDefaultsTheMockNextToTheExecutable) {
   const TargetCommand command = build_target_command(Scenario{}, RunOptions{}, "/w", {});
   EXPECT_EQ(command.argv.front(), default_mock_binary());

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <regex>
 #include <set>
 
 #include "harness/line_match.h"
@@ -54,8 +53,8 @@ bool ending_matches(const Expect& expect, const Termination& end) {
   return end.kind == Kind::Exited || end.kind == Kind::Signaled;
 }
 
-std::string bad_regex(const std::string& pattern, const std::regex_error& error) {
-  return "/" + pattern + "/ is not a valid regex: " + error.what();
+std::string bad_regex(const std::string& pattern, const PatternError& error) {
+  return "/" + pattern + "/ is not a valid RE2 pattern: " + error.what();
 }
 
 void check_ordered(const CapturedLog& log, Stream stream, const std::vector<std::string>& patterns,
@@ -65,14 +64,12 @@ void check_ordered(const CapturedLog& log, Stream stream, const std::vector<std:
   std::vector<OrderedMatch> matches;
   try {
     matches = match_in_order(lines, patterns);
-  } catch (const std::regex_error& error) {
+  } catch (const PatternError&) {
     for (const auto& pattern : patterns) {
-      try {
-        std::regex check(pattern);
-      } catch (const std::regex_error& bad) {
+      if (const auto problem = pattern_problem(pattern)) {
         verdict.failures.push_back(
             {std::string(stream_name(stream)) + " line matching /" + pattern + "/",
-             bad_regex(pattern, bad), std::nullopt, ""});
+             bad_regex(pattern, PatternError(problem->message)), std::nullopt, ""});
       }
     }
     return;
@@ -110,7 +107,7 @@ void check_absent(const CapturedLog& log, Stream stream, const std::vector<std::
     std::vector<std::size_t> found;
     try {
       found = matching_lines(lines, pattern);
-    } catch (const std::regex_error& error) {
+    } catch (const PatternError& error) {
       verdict.failures.push_back({expected, bad_regex(pattern, error), std::nullopt, ""});
       continue;
     }
@@ -216,11 +213,11 @@ void check_events(const Scenario& scenario, const RunResult& result, Verdict& ve
       }
       if (event.expect_body) {
         try {
-          if (!std::regex_search(outcome.body, std::regex(*event.expect_body))) {
+          if (!pattern_found(*event.expect_body, outcome.body)) {
             verdict.failures.push_back(
                 {body_expected, "body " + quote(outcome.body), std::nullopt, ""});
           }
-        } catch (const std::regex_error& error) {
+        } catch (const PatternError& error) {
           verdict.failures.push_back(
               {body_expected, bad_regex(*event.expect_body, error), std::nullopt, ""});
         }
@@ -231,6 +228,17 @@ void check_events(const Scenario& scenario, const RunResult& result, Verdict& ve
                                   "sent " + plural(sent, "time"), std::nullopt, ""});
     }
   }
+}
+
+// A process that outlives its target is a defect of the target unless the scenario allows it.
+void check_leftovers(const Scenario& scenario, const RunResult& result, Verdict& verdict) {
+  if (result.leftovers.empty() || scenario.expect.leftovers_allowed) return;
+  verdict.failures.push_back(
+      {"no process to outlive the target",
+       std::to_string(result.leftovers.size()) +
+           (result.leftovers.size() == 1 ? " process" : " processes") +
+           " outlived it (killed by the harness): " + list_or_none(result.leftovers),
+       std::nullopt, ""});
 }
 
 Verdict judge_as_written(const Scenario& scenario, const RunResult& result) {
@@ -263,6 +271,7 @@ Verdict judge_as_written(const Scenario& scenario, const RunResult& result) {
   check_fired(scenario, verdict);
   check_within(scenario, result, verdict);
   check_events(scenario, result, verdict);
+  check_leftovers(scenario, result, verdict);
   verdict.passed = verdict.failures.empty();
   return verdict;
 }
@@ -274,6 +283,7 @@ std::string Failure::text() const {
 }
 
 std::string Verdict::headline() const {
+  if (skipped) return "skipped: " + *skipped;
   if (failures.empty()) return passed ? "PASS" : "FAIL";
   return failures.front().text();
 }
@@ -302,6 +312,13 @@ std::string describe_ending(const RunResult& result, const Scenario* scenario) {
   return "ended in an unknown way";
 }
 
+Verdict skipped_verdict(std::string reason) {
+  Verdict verdict;
+  verdict.ending = "not run";
+  verdict.skipped = std::move(reason);
+  return verdict;
+}
+
 Verdict judge(const Scenario& scenario, const RunResult& result) {
   Verdict verdict = judge_as_written(scenario, result);
   if (!scenario.negative) return verdict;
@@ -318,8 +335,8 @@ Verdict judge(const Scenario& scenario, const RunResult& result) {
     const std::string first = verdict.expected_failures.front().text();
     bool matched = false;
     try {
-      matched = std::regex_search(first, std::regex(pattern));
-    } catch (const std::regex_error& error) {
+      matched = pattern_found(pattern, first);
+    } catch (const PatternError& error) {
       verdict.failures.push_back({"a first failure matching /" + pattern + "/",
                                   bad_regex(pattern, error), std::nullopt, ""});
     }

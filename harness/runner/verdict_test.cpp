@@ -170,9 +170,20 @@ TEST(BadRegex, IsAFailureNotACrash) {
   const Verdict verdict = judge(scenario, exited(0));
   ASSERT_EQ(verdict.failures.size(), 2u);
   EXPECT_EQ(verdict.failures[0].text(),
-            "expected stderr line matching /(/, got /(/ is not a valid regex: Mismatched '(' and "
-            "')' in regular expression");
+            "expected stderr line matching /(/, got /(/ is not a valid RE2 pattern: missing ): (");
   EXPECT_EQ(verdict.failures[1].expected, "no stdout line matching /[/");
+}
+
+TEST(Leftovers, FailTheRunUnlessAllowed) {
+  Scenario scenario = expecting_exit(0);
+  RunResult result = exited(0);
+  EXPECT_TRUE(judge(scenario, result).passed);
+  result.leftovers = {"pid 41 (sleep)"};
+  EXPECT_EQ(judge(scenario, result).headline(),
+            "expected no process to outlive the target, got 1 process outlived it (killed by the "
+            "harness): pid 41 (sleep)");
+  scenario.expect.leftovers_allowed = true;
+  EXPECT_TRUE(judge(scenario, result).passed);
 }
 
 TEST(Fired, ComparesTheSetOfSitesThatFiredIgnoringOff) {

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <functional>
 #include <ostream>
-#include <regex>
 #include <set>
 
 #include "harness/line_match.h"
@@ -66,8 +65,9 @@ class LinesInOrderMatcher : public ::testing::MatcherInterface<const RunResult&>
     std::vector<OrderedMatch> matches;
     try {
       matches = match_in_order(lines, patterns_);
-    } catch (const std::regex_error& error) {
-      *listener << "which cannot be checked: a pattern is not a valid regex: " << error.what();
+    } catch (const PatternError& error) {
+      *listener << "which cannot be checked: a pattern is not a valid RE2 pattern: "
+                << error.what();
       return false;
     }
     std::vector<std::string> found;
@@ -107,9 +107,9 @@ class NoLineMatcher : public ::testing::MatcherInterface<const RunResult&> {
     std::vector<std::size_t> found;
     try {
       found = matching_lines(lines, pattern_);
-    } catch (const std::regex_error& error) {
+    } catch (const PatternError& error) {
       *listener << "which cannot be checked: /" << pattern_
-                << "/ is not a valid regex: " << error.what();
+                << "/ is not a valid RE2 pattern: " << error.what();
       return false;
     }
     if (found.empty()) {

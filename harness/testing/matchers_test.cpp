@@ -98,8 +98,7 @@ TEST(StderrHasLinesInOrder, ExplainsTheMissingLineAndTheNearestOne) {
                                               "\"ERROR :     Exit Code: 100\"")));
   EXPECT_EQ(explain(StderrHasLinesInOrder({"("}), with_stderr({})),
             std::make_pair(false, std::string("which cannot be checked: a pattern is not a valid "
-                                              "regex: Mismatched '(' and ')' in regular "
-                                              "expression")));
+                                              "RE2 pattern: missing ): (")));
 }
 
 TEST(StderrHasNoLine, NamesTheLineThatMatches) {

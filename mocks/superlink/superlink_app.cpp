@@ -56,6 +56,15 @@ void on_failpoint_print(std::string_view site, std::string_view message) {
 
 // FAILPOINTS first, then each --failpoint (which may re-arm a site). Throws SpecError.
 void arm_failpoints(const Options& options) {
+  if constexpr (!failpoint::kSitesCompiledIn) {
+    const char* env = std::getenv("FAILPOINTS");
+    if (env != nullptr && *env != '\0') {
+      throw failpoint::SpecError(failpoint::compiled_out_refusal("FAILPOINTS"));
+    }
+    if (!options.failpoints.empty()) {
+      throw failpoint::SpecError(failpoint::compiled_out_refusal("--failpoint"));
+    }
+  }
   failpoint::declare_sites(superlink_sites());
   if (const char* env = std::getenv("FAILPOINTS"); env != nullptr && *env != '\0') {
     failpoint::configure(env);
@@ -317,7 +326,10 @@ int superlink_main(int argc, const char* const* argv) {
     flwr_exit(exit_code::kInvalidArgs, parsed.text, options.exit_status);
   }
   if (options.list_failpoints) {
-    for (const auto& site : superlink_sites()) std::cout << site.name << "  " << site.where << "\n";
+    // An off build lists nothing: that is how the harness learns it has no failpoints.
+    if (failpoint::kSitesCompiledIn)
+      for (const auto& site : superlink_sites())
+        std::cout << site.name << "  " << site.where << "\n";
     std::cout << std::flush;
     return 0;
   }

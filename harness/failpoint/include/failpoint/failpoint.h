@@ -117,6 +117,21 @@ inline bool any_armed() noexcept { return g_any_armed.load(std::memory_order_rel
 std::optional<std::string> eval(std::string_view site);
 }  // namespace internal
 
+// Whether this translation unit's sites are compiled in. A program whose sites are compiled out
+// (SUPERLINK_FAILPOINTS=OFF) refuses any arming with its own error instead of ignoring it, and
+// lists no sites. Internal linkage: each translation unit sees its own build setting.
+#if defined(FAILPOINTS_ENABLED) && FAILPOINTS_ENABLED
+constexpr bool kSitesCompiledIn = true;
+#else
+constexpr bool kSitesCompiledIn = false;
+#endif
+
+// The refusal of an off build asked to arm through `how` ("FAILPOINTS", "--failpoint").
+inline std::string compiled_out_refusal(std::string_view how) {
+  return "cannot arm failpoints through " + std::string(how) +
+         ": this build has them compiled out (SUPERLINK_FAILPOINTS=OFF)";
+}
+
 }  // namespace failpoint
 
 #if defined(FAILPOINTS_ENABLED) && FAILPOINTS_ENABLED

@@ -40,8 +40,9 @@ struct TargetCommand {
 
 // The mock gets --insecure, --isolation, --fleet-api-type, the three addresses on 127.0.0.1
 // (port 0, or the port from `occupied_ports` for an occupied name), --ready-file
-// <work_dir>/ready.json, --fault-journal <work_dir>/journal.jsonl, --exit-status and --seed when
-// set, then the scenario's args. A custom `command` gets command + args, and the two paths in
+// <work_dir>/ready.json, --fault-journal <work_dir>/journal.jsonl, --exit-status when set,
+// --seed (RunOptions', else the scenario's, else one the harness picks when an armed action has
+// a probability, so the argv reruns the same rolls), then the scenario's args. A custom `command` gets command + args, and the two paths in
 // the environment: SUPERLINK_READY_FILE and SUPERLINK_FAULT_JOURNAL. Both get FAILPOINTS
 // ("site=actions;..." in the map's order) when failpoints are armed, and the scenario's env.
 TargetCommand build_target_command(const Scenario& scenario, const RunOptions& options,

@@ -17,13 +17,13 @@ using Millis = std::chrono::milliseconds;
 // [superlink]: the process under test. With `command` empty the bundled mock runs and the
 // harness adds the address, ready-file and journal flags itself.
 struct TargetSpec {
-  std::vector<std::string> command;        // argv of a custom target (argv[0] searched in PATH)
-  std::string isolation = "subprocess";     // --isolation
+  std::vector<std::string> command;          // argv of a custom target (argv[0] searched in PATH)
+  std::string isolation = "subprocess";      // --isolation
   std::string fleet_api_type = "grpc-rere";  // --fleet-api-type
-  std::string exit_status;                  // --exit-status: "" (mock default), documented, flower
-  std::vector<std::string> args;            // appended after the harness's own flags
-  std::map<std::string, std::string> env;   // added to the harness's environment
-  bool ready_file = true;                   // the target writes a ready file (the mock does)
+  std::string exit_status;                   // --exit-status: "" (mock default), documented, flower
+  std::vector<std::string> args;             // appended after the harness's own flags
+  std::map<std::string, std::string> env;    // added to the harness's environment
+  bool ready_file = true;                    // the target writes a ready file (the mock does)
 };
 
 // [setup]
@@ -62,16 +62,19 @@ struct Event {
 
 // [expect]
 struct Expect {
-  std::optional<int> exit_code;    // process exit status
-  std::optional<int> signal;       // killed by this signal
-  bool still_running = false;      // alive at the end of the run (then stopped by the harness)
+  std::optional<int> exit_code;  // process exit status
+  std::optional<int> signal;     // killed by this signal
+  bool still_running = false;    // alive at the end of the run (then stopped by the harness)
   Millis hold{500};  // with still_running: how long after the last event it must stay up
-  std::optional<Millis> within_ms; // exit no later than this after the fault fired (else ready)
+  std::optional<Millis> within_ms;  // exit no later than this after the fault fired (else ready)
   std::vector<std::string> stderr_lines;  // regexes, matched in order (FileCheck-like)
   std::vector<std::string> stdout_lines;
-  std::vector<std::string> stderr_not;    // regexes that must match no line
+  std::vector<std::string> stderr_not;  // regexes that must match no line
   std::vector<std::string> stdout_not;
   std::optional<std::vector<std::string>> fired;  // exactly these sites fired (empty: none)
+  // leftovers = "allowed": processes that outlive the target are reported but do not fail the
+  // run (default "fail").
+  bool leftovers_allowed = false;
 };
 
 struct Scenario {
@@ -80,6 +83,9 @@ struct Scenario {
   std::string group;  // folder under the catalogue root: scheduler, rest, ...
   std::string description;
   std::vector<std::string> labels;
+  // `requires`: what the target must support, or the run is skipped ("failpoints"). Arming or
+  // expecting a failpoint requires failpoints too (scenario_requirements.h).
+  std::vector<std::string> requirements;
   Millis timeout{10000};
   bool negative = false;  // expectations are wrong on purpose: passes when the verdict fails
   std::optional<std::string> negative_message;  // regex the failure message must match

@@ -28,8 +28,12 @@ class ScenarioError : public std::runtime_error {
   std::string message_;
 };
 
+// The largest scenario file read; a bigger one is refused unread.
+inline constexpr std::size_t kMaxScenarioBytes = 1024 * 1024;
+
 // name = the file's stem, group = the name of the folder holding it. Throws ScenarioError, also
-// when the file cannot be read.
+// when the file cannot be read, is not a regular file (a FIFO, a device, a folder) or is larger
+// than kMaxScenarioBytes.
 Scenario load_scenario(const std::filesystem::path& file);
 
 // The same from text; `file_name` is used for positions, name and group.

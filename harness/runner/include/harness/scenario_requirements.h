@@ -1,0 +1,28 @@
+// What a scenario needs of its target, and the failpoint sites it arms: the facts `check` and
+// `run` compare with what the target can do (a site list; none in an off build).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/scenario.h"
+
+namespace harness {
+
+// The one requirement there is so far: failpoint sites compiled into the target.
+inline constexpr std::string_view kRequiresFailpoints = "failpoints";
+
+// Sites the scenario arms, sorted, without duplicates: [failpoints], `--failpoint NAME=...` in
+// superlink.args and FAILPOINTS in superlink.env.
+std::vector<std::string> armed_sites(const Scenario& scenario);
+
+// Sites named `outside.*` are faults the harness injects from outside and journals itself; they
+// are never sites of the target.
+bool is_outside_site(std::string_view site);
+
+// Whether the scenario needs failpoints: `requires` says so, or it arms a site, waits for one to
+// fire, or expects one to fire.
+bool needs_failpoints(const Scenario& scenario);
+
+}  // namespace harness
