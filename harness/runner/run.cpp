@@ -126,7 +126,11 @@ class Run {
         work_dir_(work_dir),
         capture_(options.log_budget_bytes,
                  [this](const LogLine& line) {
-                   if (events_) events_->started();
+                   // Once: a flood of empty lines must not take a lock per line.
+                   if (events_ && !first_line_seen_) {
+                     first_line_seen_ = true;
+                     events_->started();
+                   }
                    if (options_.on_line) options_.on_line(line);
                  }),
         deadline_(io_),
@@ -367,6 +371,7 @@ class Run {
 
   Clock::time_point spawned_;
   pid_t pid_ = 0;
+  bool first_line_seen_ = false;
   bool out_open_ = true;
   bool err_open_ = true;
   bool exited_ = false;
