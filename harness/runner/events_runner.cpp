@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <strings.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,16 +15,18 @@
 namespace harness {
 
 EventsRunner::EventsRunner(std::vector<Event> events, int pidfd, Clock::time_point spawned,
-                           Millis request_timeout, std::function<void()> on_done)
+                           Clock::time_point deadline, std::function<void()> on_done)
     : events_(std::move(events)),
       pidfd_(::fcntl(pidfd, F_DUPFD_CLOEXEC, 0)),
       spawned_(spawned),
-      request_timeout_(request_timeout),
-      on_done_(std::move(on_done)) {}
+      deadline_(deadline),
+      cancel_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
+      on_done_(std::move(on_done)) {}  // without an eventfd (-1), the deadline still bounds
 
 EventsRunner::~EventsRunner() {
   finish();
   if (pidfd_ >= 0) ::close(pidfd_);
+  if (cancel_fd_ >= 0) ::close(cancel_fd_);
 }
 
 void EventsRunner::start() {
@@ -60,6 +63,10 @@ std::vector<EventOutcome> EventsRunner::finish() {
     std::lock_guard lock(mutex_);
     stopped_ = true;
     changed_.notify_all();
+  }
+  if (cancel_fd_ >= 0) {
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const ssize_t written = ::write(cancel_fd_, &one, sizeof one);
   }
   if (thread_.joinable()) thread_.join();
   std::lock_guard lock(mutex_);
@@ -103,7 +110,7 @@ void EventsRunner::record_rest(std::size_t from_event, int from_repetition,
   const Nanos now = std::chrono::duration_cast<Nanos>(Clock::now() - spawned_);
   for (std::size_t i = from_event; i < events_.size(); ++i) {
     for (int r = i == from_event ? from_repetition : 0; r < events_[i].count; ++r) {
-      outcomes_.push_back(EventOutcome{i, r, now, std::nullopt, {}, error});
+      outcomes_.push_back(EventOutcome{i, r, now, std::nullopt, {}, false, error});
     }
   }
 }
@@ -178,10 +185,15 @@ EventOutcome EventsRunner::perform(const Event& event, std::size_t index, int re
     if (!value.empty()) request.headers[name] = value;
   }
   request.body = event.body.value_or("");
-  HttpResponse response = send_http(request, request_timeout_);
+  HttpBounds bounds;
+  bounds.deadline = deadline_;
+  bounds.cancel_fd = cancel_fd_;
+  HttpResponse response = send_http(request, bounds);
   outcome.status = response.status;
   outcome.body = std::move(response.body);
+  outcome.body_cut = response.body_cut;
   outcome.error = std::move(response.error);
+  if (outcome.error == "cancelled") outcome.error = "the run ended first";
   return outcome;
 }
 

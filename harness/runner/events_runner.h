@@ -21,10 +21,11 @@ class EventsRunner {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // `pidfd` is duplicated (signals go through it, so a reused pid is never hit). `on_done` runs
-  // on the events thread once every event has an outcome.
+  // `pidfd` is duplicated (signals go through it, so a reused pid is never hit). No request
+  // outlasts `deadline` (the run's) or finish(). `on_done` runs on the events thread once every
+  // event has an outcome.
   EventsRunner(std::vector<Event> events, int pidfd, Clock::time_point spawned,
-               Millis request_timeout, std::function<void()> on_done);
+               Clock::time_point deadline, std::function<void()> on_done);
   ~EventsRunner();
   EventsRunner(const EventsRunner&) = delete;
   EventsRunner& operator=(const EventsRunner&) = delete;
@@ -38,7 +39,8 @@ class EventsRunner {
   void fired(const std::string& site, Clock::time_point when);
   // The target has exited: events not done yet get the error "target had exited".
   void target_exited();
-  // Ends the thread (events not done: "the run ended first") and returns every outcome.
+  // Ends the thread, cutting a request short (events not done: "the run ended first"), and
+  // returns every outcome.
   std::vector<EventOutcome> finish();
 
  private:
@@ -55,7 +57,8 @@ class EventsRunner {
   std::vector<Event> events_;
   int pidfd_;
   Clock::time_point spawned_;
-  Millis request_timeout_;
+  Clock::time_point deadline_;
+  int cancel_fd_;  // an eventfd finish() makes readable: an unanswered request gives up
   std::function<void()> on_done_;
 
   std::mutex mutex_;

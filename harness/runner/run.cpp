@@ -160,9 +160,9 @@ class Run {
     out_.assign(process.stdout_fd);
     err_.assign(process.stderr_fd);
 
-    events_ =
-        std::make_unique<EventsRunner>(scenario_.events, process.pidfd, spawned_, scenario_.timeout,
-                                       [this] { asio::post(io_, [this] { on_events_done(); }); });
+    events_ = std::make_unique<EventsRunner>(
+        scenario_.events, process.pidfd, spawned_, spawned_ + scenario_.timeout,
+        [this] { asio::post(io_, [this] { on_events_done(); }); });
     events_->start();
 
     pidfd_.async_wait(stream_descriptor::wait_read, [this](auto error) {

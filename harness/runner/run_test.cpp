@@ -248,6 +248,70 @@ INSTANTIATE_TEST_SUITE_P(EightMebibytes, StreamShapes, ::testing::ValuesIn(every
 INSTANTIATE_TEST_SUITE_P(DISABLED_Gibibyte, StreamShapes,
                          ::testing::ValuesIn(every_shape(1ull << 30)), shape_name);
 
+// The deadline bounds the run whatever the target writes or answers: it ends by the deadline
+// plus two graces (SIGTERM -> SIGKILL, then the wait for the pipes' EOF). The 5 s on top is a
+// sanity margin for a loaded machine, not a measurement.
+class DeadlineTest : public RunTest {
+ protected:
+  static constexpr Millis kDeadline{1000};
+  static constexpr Millis kGrace{300};
+
+  RunResult run_bounded(const Scenario& scenario) {
+    RunOptions options;
+    options.grace = kGrace;
+    RunResult result = run(scenario, options);
+    EXPECT_EQ(result.end.kind, Termination::Kind::TimedOut);
+    EXPECT_LT(result.wall, kDeadline + 2 * kGrace + 5s);
+    return result;
+  }
+
+  // The request gives up at the run's deadline, the moment the harness stops the target: either
+  // may come first.
+  const ::testing::Matcher<std::string> kCutAtTheDeadline =
+      ::testing::AnyOf("timed out waiting for the response", "truncated chunked body",
+                       "connection closed without a response");
+
+  // fake-http-target with one request to `route` once it is ready.
+  Scenario http(const std::string& route) {
+    Scenario scenario;
+    scenario.superlink.command = {FAKE_HTTP_TARGET};
+    scenario.timeout = kDeadline;
+    Event event;
+    event.request = route;
+    scenario.events = {event};
+    return scenario;
+  }
+};
+
+TEST_F(DeadlineTest, ANewlineFloodEndsAtTheDeadline) {
+  const RunResult result = run_bounded(fake({"spew", "both", "empty", "1099511627776"}, kDeadline));
+  EXPECT_GT(result.log.dropped_lines, 0u);
+}
+
+TEST_F(DeadlineTest, AnEndlessAnswerIsCutAndTheRunEndsAtTheDeadline) {
+  const RunResult result = run_bounded(http("endless"));
+  ASSERT_THAT(result.events, SizeIs(1));
+  EXPECT_THAT(result.events[0].status, Optional(200));
+  EXPECT_EQ(result.events[0].body, std::string(64 * 1024, 'e'));
+  EXPECT_TRUE(result.events[0].body_cut);
+  EXPECT_EQ(result.events[0].error, "");
+}
+
+TEST_F(DeadlineTest, AServerThatNeverAnswersEndsAtTheDeadline) {
+  const RunResult result = run_bounded(http("silent"));
+  ASSERT_THAT(result.events, SizeIs(1));
+  EXPECT_FALSE(result.events[0].status);
+  EXPECT_THAT(result.events[0].error, kCutAtTheDeadline);
+}
+
+TEST_F(DeadlineTest, AnAnswerThatTricklesEndsAtTheDeadline) {
+  const RunResult result = run_bounded(http("trickle"));
+  ASSERT_THAT(result.events, SizeIs(1));
+  EXPECT_THAT(result.events[0].status, Optional(200));
+  EXPECT_LE(result.events[0].body.size(), 2u);
+  EXPECT_THAT(result.events[0].error, kCutAtTheDeadline);
+}
+
 TEST_F(RunTest, AnOverlongLineIsCutAndCounted) {
   const RunResult result = run(fake({"long-line", std::to_string(1 << 20)}));
   ASSERT_THAT(result.log.head, SizeIs(1));
