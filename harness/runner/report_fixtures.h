@@ -22,6 +22,12 @@ inline LogLine stderr_line(long ms, std::string text) {
   return line;
 }
 
+inline LogLine stdout_line(long ms, std::string text) {
+  LogLine line = stderr_line(ms, std::move(text));
+  line.stream = Stream::Stdout;
+  return line;
+}
+
 inline Fixture tick_panic_passed() {
   Fixture f;
   f.scenario.name = "tick_panic";
