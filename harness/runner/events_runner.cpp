@@ -110,7 +110,7 @@ void EventsRunner::record_rest(std::size_t from_event, int from_repetition,
   const Nanos now = std::chrono::duration_cast<Nanos>(Clock::now() - spawned_);
   for (std::size_t i = from_event; i < events_.size(); ++i) {
     for (int r = i == from_event ? from_repetition : 0; r < events_[i].count; ++r) {
-      outcomes_.push_back(EventOutcome{i, r, now, std::nullopt, {}, false, error});
+      outcomes_.push_back(EventOutcome{i, r, now, std::nullopt, {}, error, false});
     }
   }
 }

@@ -29,13 +29,8 @@ std::string string_array(const std::vector<std::string>& items) {
   return out + "]";
 }
 
-// Number of the line in the log as the text report counts it (capture-dropped lines included).
 std::string line_number(const CapturedLog& log, std::optional<std::size_t> index) {
-  if (!index) return "null";
-  const std::size_t number = *index < log.head.size()
-                                 ? *index + 1
-                                 : *index + 1 + static_cast<std::size_t>(log.dropped_lines);
-  return std::to_string(number);
+  return index ? std::to_string(log.line_number(*index)) : "null";
 }
 
 std::string run_object(const ScenarioOutcome& o) {

@@ -64,13 +64,6 @@ std::string_view stream_tag(Stream stream) {
   return stream == Stream::Stderr ? "stderr" : "stdout";
 }
 
-// Line numbers as a person counts them: the lines the capture budget dropped between head and
-// tail still count.
-std::size_t display_line(const CapturedLog& log, std::size_t index) {
-  if (index < log.head.size()) return index + 1;
-  return index + 1 + static_cast<std::size_t>(log.dropped_lines);
-}
-
 const LogLine* line_at(const CapturedLog& log, std::size_t index) {
   if (index < log.head.size()) return &log.head[index];
   index -= log.head.size();
@@ -115,8 +108,8 @@ void append_failures_section(std::string& out, const RunResult& result, const Ve
     out += "  " + paint(title, kRed, color) + " " + f.expected + "\n";
     out += "    actual:  " + f.actual + "\n";
     if (f.nearest_line) {
-      out += "    nearest: line " + std::to_string(display_line(result.log, *f.nearest_line)) +
-             ": " + printable(f.nearest_text) + "\n";
+      out += "    nearest: line " + std::to_string(result.log.line_number(*f.nearest_line)) + ": " +
+             printable(f.nearest_text) + "\n";
     }
   }
 }
@@ -186,7 +179,7 @@ void append_log_section(std::string& out, const RunResult& result, const Verdict
     }
   }
 
-  const std::size_t number_width = std::to_string(display_line(log, n == 0 ? 0 : n - 1)).size();
+  const std::size_t number_width = std::to_string(log.line_number(n == 0 ? 0 : n - 1)).size();
   std::size_t time_width = 0;
   for (std::size_t i = 0; i < n; ++i) {
     time_width = std::max(time_width, format_duration(line_at(log, i)->at).size() + 1);
@@ -217,7 +210,7 @@ void append_log_section(std::string& out, const RunResult& result, const Verdict
       gutter = matched ? paint(">", kGreen, options.color) : paint("?", kYellow, options.color);
       gutter += ' ';
     }
-    out += "  " + gutter + pad_left(std::to_string(display_line(log, i)), number_width) + " " +
+    out += "  " + gutter + pad_left(std::to_string(log.line_number(i)), number_width) + " " +
            std::string(stream_tag(line.stream)) + " " +
            pad_left("+" + format_duration(line.at), time_width) + " | " + printable(line.text) +
            "\n";

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/verdict.h"
 #include "report_fixtures.h"
 
 namespace harness {
@@ -172,6 +173,28 @@ TEST(FullReport, NamesWhatOutlivedTheTarget) {
                         "by the harness)\n"),
             std::string::npos)
       << report;
+}
+
+// The headline and the log give a line one number: its place in the whole output, the lines
+// the capture budget dropped included (the headline used to count kept lines only).
+TEST(FullReport, TheHeadlineAndTheLogNumberALineAlike) {
+  Scenario scenario;
+  scenario.name = "numbers";
+  scenario.expect.stderr_lines = {"Starting", "Exit Code"};
+  scenario.expect.stderr_not = {"forbidden"};
+  RunResult result;
+  result.end.kind = Termination::Kind::Exited;
+  result.argv = {"target"};
+  result.log.head = {stderr_line(1, "one"), stderr_line(2, "two")};
+  result.log.dropped_lines = 100;
+  result.log.tail = {stderr_line(3, "Starting"), stderr_line(4, "forbidden")};
+  const Verdict verdict = judge(scenario, result);
+  ASSERT_EQ(verdict.failures.size(), 2u);
+  EXPECT_EQ(verdict.failures[0].expected, "stderr line matching /Exit Code/ after line 103");
+  EXPECT_EQ(verdict.failures[1].actual.substr(0, 18), "line 104 matches: ");
+  const std::string report = full_report(scenario, result, verdict, {});
+  EXPECT_NE(report.find("  > 103 stderr"), std::string::npos) << report;
+  EXPECT_NE(report.find("  ? 104 stderr"), std::string::npos) << report;
 }
 
 }  // namespace

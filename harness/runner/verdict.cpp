@@ -82,7 +82,8 @@ void check_ordered(const CapturedLog& log, Stream stream, const std::vector<std:
     if (match.line) continue;
     Failure failure;
     failure.expected = std::string(stream_name(stream)) + " line matching /" + match.pattern + "/";
-    if (match.after) failure.expected += " after line " + std::to_string(*match.after + 1);
+    if (match.after)
+      failure.expected += " after line " + std::to_string(log.line_number(*match.after));
     const std::size_t searched =
         match.after ? static_cast<std::size_t>(std::count_if(
                           lines.begin(), lines.end(),
@@ -117,7 +118,7 @@ void check_absent(const CapturedLog& log, Stream stream, const std::vector<std::
     if (found.empty()) continue;
     const auto line = std::find_if(lines.begin(), lines.end(),
                                    [&](const NumberedLine& l) { return l.index == found.front(); });
-    std::string actual = "line " + std::to_string(found.front() + 1) + " matches";
+    std::string actual = "line " + std::to_string(log.line_number(found.front())) + " matches";
     if (found.size() > 1) actual += " (and " + plural(found.size() - 1, "more line") + ")";
     verdict.failures.push_back(
         {expected, actual + ": " + quote(line->text), found.front(), std::string(line->text)});

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -29,6 +30,13 @@ struct CapturedLog {
   std::uint64_t dropped_lines = 0;
   std::uint64_t dropped_bytes = 0;
   std::uint64_t total_bytes = 0;
+
+  // The number of line `index` (head, then tail) as a person counts it in the whole output:
+  // 1-based, the lines dropped between head and tail included. Every report and message uses
+  // this one numbering.
+  std::uint64_t line_number(std::size_t index) const {
+    return index + 1 + (index < head.size() ? 0 : dropped_lines);
+  }
 };
 
 // One line of the target's fault journal.
@@ -65,8 +73,8 @@ struct EventOutcome {
   Nanos at{0};
   std::optional<int> status;  // HTTP status, for requests
   std::string body;           // at most 64 KiB of it
-  bool body_cut = false;      // the body was longer; the rest was not read
   std::string error;          // connection refused, ... (empty when it went through)
+  bool body_cut = false;      // the body was longer than 64 KiB; the rest was not read
 };
 
 struct RunResult {
