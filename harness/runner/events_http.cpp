@@ -203,9 +203,11 @@ HttpResponse send_http(const HttpRequest& request, const HttpBounds& bounds) {
     }
   }
 
+  failed.sent = true;
   // Chunk framing can take several bytes per body byte: the raw read is bounded on its own.
   const std::size_t max_read = HttpBounds::kMaxHead + 8 * bounds.max_body + 64;
   Answer answer;
+  answer.response.sent = true;
   char buffer[16 * 1024];
   while (!answer.complete) {
     const std::size_t room = std::min(sizeof(buffer), max_read - answer.data.size());

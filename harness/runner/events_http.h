@@ -24,6 +24,7 @@ struct HttpResponse {
   std::string body;
   bool body_cut = false;  // the body went on past HttpBounds::max_body; the rest was not read
   std::string error;      // "connection refused", "timed out", ... (empty on success)
+  bool sent = false;      // the whole request went out (an error after it is the answer's)
 };
 
 // What bounds one request, whatever the server does (never answers, trickles, answers forever).

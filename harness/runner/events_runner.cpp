@@ -1,10 +1,12 @@
 #include "events_runner.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <strings.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -15,11 +17,13 @@
 namespace harness {
 
 EventsRunner::EventsRunner(std::vector<Event> events, int pidfd, Clock::time_point spawned,
-                           Clock::time_point deadline, std::function<void()> on_done)
+                           Clock::time_point deadline, Millis exit_grace,
+                           std::function<void()> on_done)
     : events_(std::move(events)),
       pidfd_(::fcntl(pidfd, F_DUPFD_CLOEXEC, 0)),
       spawned_(spawned),
       deadline_(deadline),
+      exit_grace_(exit_grace),
       cancel_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
       on_done_(std::move(on_done)) {}  // without an eventfd (-1), the deadline still bounds
 
@@ -161,14 +165,19 @@ EventOutcome EventsRunner::perform(const Event& event, std::size_t index, int re
   }
   if (event.signal) {
     if (send_signal(pidfd_, *event.signal) != 0) {
-      outcome.error = errno == ESRCH ? "target had exited"
-                                     : std::string("cannot signal: ") + std::strerror(errno);
+      if (errno == ESRCH) {
+        outcome.error = "target had exited";
+      } else {
+        outcome.error = std::string("cannot signal: ") + std::strerror(errno);
+        outcome.unsent = true;
+      }
     }
     return outcome;
   }
   const auto fleet = addresses.find("fleet");
   if (fleet == addresses.end()) {
     outcome.error = "no fleet address in the ready file";
+    outcome.unsent = true;
     return outcome;
   }
   HttpRequest request;
@@ -193,8 +202,28 @@ EventOutcome EventsRunner::perform(const Event& event, std::size_t index, int re
   outcome.body = std::move(response.body);
   outcome.body_cut = response.body_cut;
   outcome.error = std::move(response.error);
-  if (outcome.error == "cancelled") outcome.error = "the run ended first";
+  if (outcome.error == "cancelled") {
+    outcome.error = "the run ended first";
+  } else if (!response.sent) {
+    settle_unsent(outcome);
+  }
   return outcome;
+}
+
+void EventsRunner::settle_unsent(EventOutcome& outcome) {
+  const Clock::time_point until = std::min(deadline_, Clock::now() + exit_grace_);
+  pollfd watch[2] = {{pidfd_, POLLIN, 0}, {cancel_fd_, POLLIN, 0}};
+  int ready = 0;
+  do {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
+    ready = ::poll(watch, cancel_fd_ >= 0 ? 2 : 1, left > 0 ? static_cast<int>(left) : 0);
+  } while (ready < 0 && errno == EINTR);
+  if (watch[0].revents != 0) {
+    outcome.error = "target had exited (" + outcome.error + ")";
+  } else {
+    outcome.unsent = true;
+  }
 }
 
 }  // namespace harness

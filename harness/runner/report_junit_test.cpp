@@ -163,5 +163,15 @@ TEST(JunitReport, ValidatesAgainstTheJenkinsJunitSchema) {
   EXPECT_NE(validate(with_file), 0);
 }
 
+TEST(JunitReport, TheFailureBodySaysWhatEachEventDid) {
+  auto f = testing::tick_panic_failed();
+  testing::add_events(f);
+  const std::string xml = junit_report({outcome(f)});
+  EXPECT_NE(xml.find("    events[0] request ping #2 at ready+10ms: not done at +45 ms: "
+                     "Connection refused (fails the run)\n"),
+            std::string::npos)
+      << xml;
+}
+
 }  // namespace
 }  // namespace harness

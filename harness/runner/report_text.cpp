@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "harness/event_report.h"
 #include "harness/repro_command.h"
 #include "harness/scenario_set.h"
 
@@ -111,6 +112,23 @@ void append_failures_section(std::string& out, const RunResult& result, const Ve
       out += "    nearest: line " + std::to_string(result.log.line_number(*f.nearest_line)) + ": " +
              printable(f.nearest_text) + "\n";
     }
+  }
+}
+
+// Every event's outcome, repetitions apart, in the order they were done.
+void append_events_section(std::string& out, const Scenario& scenario, const RunResult& result) {
+  if (scenario.events.empty()) return;
+  std::size_t done = 0;
+  for (const EventOutcome& outcome : result.events) done += event_done(outcome) ? 1 : 0;
+  out += "  events: " + std::to_string(done) + " of " + std::to_string(result.events.size()) +
+         " done (t from spawn)\n";
+  for (const EventOutcome& outcome : result.events) {
+    if (outcome.event >= scenario.events.size()) continue;
+    const Event& event = scenario.events[outcome.event];
+    std::string which = "events[" + std::to_string(outcome.event) + "] " + describe_event(event);
+    if (event.count > 1) which += " #" + std::to_string(outcome.repetition + 1);
+    out += "    " + which + " at " + describe_anchor(event) + ": " +
+           printable(describe_outcome(outcome)) + "\n";
   }
 }
 
@@ -285,6 +303,7 @@ std::string full_report(const Scenario& scenario, const RunResult& result, const
   append_scenario_section(out, scenario);
   append_ending_section(out, result, verdict);
   append_failures_section(out, result, verdict, options.color);
+  append_events_section(out, scenario, result);
   append_journal_section(out, result, verdict);
   append_log_section(out, result, verdict, options);
   append_rerun_section(out, result);

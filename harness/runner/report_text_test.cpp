@@ -197,5 +197,21 @@ TEST(FullReport, TheHeadlineAndTheLogNumberALineAlike) {
   EXPECT_NE(report.find("  ? 104 stderr"), std::string::npos) << report;
 }
 
+TEST(FullReport, SaysWhatEachEventDid) {
+  auto f = tick_panic_failed();
+  testing::add_events(f);
+  const std::string report = full_report(f.scenario, f.result, f.verdict, {});
+  EXPECT_NE(report.find("  events: 1 of 3 done (t from spawn)\n"
+                        "    events[0] request ping #1 at ready+10ms: done at +41 ms: HTTP 200 "
+                        "\"pong\\x01\"\n"
+                        "    events[0] request ping #2 at ready+10ms: not done at +45 ms: "
+                        "Connection refused (fails the run)\n"
+                        "    events[1] signal SIGTERM at fired:scheduler.tick: not done: target "
+                        "had exited\n"
+                        "  fault journal:"),
+            std::string::npos)
+      << report;
+}
+
 }  // namespace
 }  // namespace harness

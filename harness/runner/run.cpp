@@ -161,7 +161,7 @@ class Run {
     err_.assign(process.stderr_fd);
 
     events_ = std::make_unique<EventsRunner>(
-        scenario_.events, process.pidfd, spawned_, spawned_ + scenario_.timeout,
+        scenario_.events, process.pidfd, spawned_, spawned_ + scenario_.timeout, options_.grace,
         [this] { asio::post(io_, [this] { on_events_done(); }); });
     events_->start();
 

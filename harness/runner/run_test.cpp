@@ -11,6 +11,7 @@
 #include <csignal>
 #include <filesystem>
 
+#include "harness/verdict.h"
 #include "output_capture.h"
 #include "process_pidfd.h"
 #include "process_survivors.h"
@@ -434,6 +435,40 @@ TEST_F(RunTest, RequestEventsReachTheFleetAddressWithTheirHeaders) {
   }
   EXPECT_THAT(result.events[2].status, Optional(400));
   EXPECT_EQ(result.events[2].body, "Missing header `Accept`");
+}
+
+// fake-target's ready file names 127.0.0.1:1, where nothing listens.
+TEST_F(RunTest, ARequestThatCannotBeSentFailsTheRunNamingTheEvent) {
+  Scenario scenario = fake({"ready", "hang"});
+  scenario.expect.still_running = true;
+  scenario.expect.hold = 50ms;
+  Event ping;
+  ping.request = "ping";
+  scenario.events = {ping};
+  RunOptions options;
+  options.grace = 200ms;
+  const RunResult result = run(scenario, options);
+  ASSERT_THAT(result.events, SizeIs(1));
+  EXPECT_TRUE(result.events[0].unsent);
+  EXPECT_EQ(result.events[0].error, "Connection refused");
+  const Verdict verdict = judge(scenario, result);
+  EXPECT_FALSE(verdict.passed);
+  ASSERT_THAT(verdict.failures, SizeIs(1));
+  EXPECT_EQ(verdict.failures[0].expected, "events[0] (ping) #1 to be sent");
+  EXPECT_EQ(verdict.failures[0].actual, "not done: Connection refused");
+}
+
+// A target on its way out refuses the request: that is the exit, not an unsent request.
+TEST_F(RunTest, ARequestRefusedByAnExitingTargetIsNotDone) {
+  Scenario scenario = fake({"ready", "exit", "0"});
+  Event ping;
+  ping.request = "ping";
+  scenario.events = {ping};
+  const RunResult result = run(scenario);
+  ASSERT_THAT(result.events, SizeIs(1));
+  EXPECT_FALSE(result.events[0].unsent);
+  EXPECT_THAT(result.events[0].error, ::testing::StartsWith("target had exited"));
+  EXPECT_TRUE(judge(scenario, result).passed);
 }
 
 TEST_F(RunTest, TheJournalIsReadAndATornLastLineSkipped) {

@@ -75,6 +75,9 @@ struct EventOutcome {
   std::string body;           // at most 64 KiB of it
   std::string error;          // connection refused, ... (empty when it went through)
   bool body_cut = false;      // the body was longer than 64 KiB; the rest was not read
+  // The request could not be sent (or the signal delivered) while the target ran: the run fails.
+  // A target that exits within the grace period after the failure makes it "target had exited".
+  bool unsent = false;
 };
 
 struct RunResult {
