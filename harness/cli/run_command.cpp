@@ -1,6 +1,7 @@
 // `run`: the selected scenarios (filter, shard), repeated as asked, then the summary and the
 // machine-readable reports.
 #include <fstream>
+#include <semaphore>
 
 #include "catalogue.h"
 #include "cli.h"
@@ -59,15 +60,20 @@ int run_command(const Request& request, const Backend& backend, const Environmen
   const std::vector<Scenario> selected =
       select_scenarios(std::move(*scenarios), request.filters, shard);
 
+  // Start-ups take the CPU; a run that waits (for a deadline, a hold, a firing) does not. So
+  // many runs may wait at once while only as many start as there are cores.
+  std::counting_semaphore<> startup_slots(startup_slot_count());
   RunOptions options;
   options.mock_binary = request.target;
   options.seed = request.seed;
+  options.startup_slots = &startup_slots;
+  const int jobs = request.jobs > 0 ? request.jobs : kDefaultJobs;
   const TextReportOptions text{.color = streams.color, .verbose = request.verbose};
 
   std::vector<ScenarioOutcome> all;
   for (int round = 0; request.repeat == 0 || round < request.repeat; ++round) {
     auto outcomes = run_pool(
-        selected, request.jobs,
+        selected, jobs,
         [&](const Scenario& scenario) {
           ScenarioOutcome o{scenario, backend.run(scenario, options), {}, round};
           o.verdict = backend.judge(o.scenario, o.result);
