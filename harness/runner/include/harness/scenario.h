@@ -17,13 +17,13 @@ using Millis = std::chrono::milliseconds;
 // [superlink]: the process under test. With `command` empty the bundled mock runs and the
 // harness adds the address, ready-file and journal flags itself.
 struct TargetSpec {
-  std::vector<std::string> command;          // argv of a custom target (argv[0] searched in PATH)
-  std::string isolation = "subprocess";      // --isolation
+  std::vector<std::string> command;        // argv of a custom target (argv[0] searched in PATH)
+  std::string isolation = "subprocess";     // --isolation
   std::string fleet_api_type = "grpc-rere";  // --fleet-api-type
-  std::string exit_status;                   // --exit-status: "" (mock default), documented, flower
-  std::vector<std::string> args;             // appended after the harness's own flags
-  std::map<std::string, std::string> env;    // added to the harness's environment
-  bool ready_file = true;                    // the target writes a ready file (the mock does)
+  std::string exit_status;                  // --exit-status: "" (mock default), documented, flower
+  std::vector<std::string> args;            // appended after the harness's own flags
+  std::map<std::string, std::string> env;   // added to the harness's environment
+  bool ready_file = true;                   // the target writes a ready file (the mock does)
 };
 
 // [setup]
@@ -62,14 +62,14 @@ struct Event {
 
 // [expect]
 struct Expect {
-  std::optional<int> exit_code;  // process exit status
-  std::optional<int> signal;     // killed by this signal
-  bool still_running = false;    // alive at the end of the run (then stopped by the harness)
+  std::optional<int> exit_code;    // process exit status
+  std::optional<int> signal;       // killed by this signal
+  bool still_running = false;      // alive at the end of the run (then stopped by the harness)
   Millis hold{500};  // with still_running: how long after the last event it must stay up
-  std::optional<Millis> within_ms;  // exit no later than this after the fault fired (else ready)
+  std::optional<Millis> within_ms; // exit no later than this after the fault fired (else ready)
   std::vector<std::string> stderr_lines;  // regexes, matched in order (FileCheck-like)
   std::vector<std::string> stdout_lines;
-  std::vector<std::string> stderr_not;  // regexes that must match no line
+  std::vector<std::string> stderr_not;    // regexes that must match no line
   std::vector<std::string> stdout_not;
   std::optional<std::vector<std::string>> fired;  // exactly these sites fired (empty: none)
 };

@@ -21,8 +21,8 @@ struct LineMark {
 // One unmet expectation, phrased for a person: what was expected, what happened, and the line
 // that came closest (for line expectations).
 struct Failure {
-  std::string expected;                     // "stderr line matching /Exit Code: 100/ after line 12"
-  std::string actual;                       // "no such line in 40 lines of stderr"
+  std::string expected;  // "stderr line matching /Exit Code: 100/ after line 12"
+  std::string actual;    // "no such line in 40 lines of stderr"
   std::optional<std::size_t> nearest_line;  // index of the closest line, when one exists
   std::string nearest_text;
   // "expected <expected>, got <actual>": the headline, and what negative_message is matched on.
@@ -34,10 +34,10 @@ struct Verdict {
   // "exited with status 100" / "killed by signal SIGABRT (core dumped)" / "timed out after
   // 10000 ms" / "still running (stopped by the harness)".
   std::string ending;
-  std::string expected_ending;     // "exit status 100", "killed by SIGABRT", "still running"
-  std::vector<Failure> failures;   // in report order; the first is the headline
-  std::vector<LineMark> marks;     // every ordered line expectation, matched or not
-  std::vector<std::string> fired;  // sites that fired (journal), in first-fire order
+  std::string expected_ending;  // "exit status 100", "killed by SIGABRT", "still running"
+  std::vector<Failure> failures;  // in report order; the first is the headline
+  std::vector<LineMark> marks;    // every ordered line expectation, matched or not
+  std::vector<std::string> fired;              // sites that fired (journal), in first-fire order
   std::vector<std::string> armed_never_fired;  // armed in the scenario, absent from the journal
   std::optional<Nanos> fault_to_exit;          // first firing to exit, when both are known
   // For negative scenarios: the verdict of the expectations as written, before inversion.
