@@ -25,11 +25,11 @@ exit_code = 0
       load_scenario_text("description = \"d\"\n[expect]\nexit_code = 0\n", "/s/plain.toml");
   EXPECT_EQ(catalogue_json({slow, plain}),
             "[\n"
-            "  {\"name\": \"slow\", \"group\": \"crash\", \"file\": \"/s/crash/slow.toml\", "
-            "\"labels\": [\"nightly\", \"db\"], \"timeout_ms\": 60000, "
-            "\"description\": \"slow \\\"one\\\"\"},\n"
-            "  {\"name\": \"plain\", \"group\": \"s\", \"file\": \"/s/plain.toml\", "
-            "\"labels\": [], \"timeout_ms\": 10000, \"description\": \"d\"}\n"
+            "  {\"name\":\"slow\",\"group\":\"crash\",\"file\":\"/s/crash/slow.toml\","
+            "\"labels\":[\"nightly\",\"db\"],\"timeout_ms\":60000,"
+            "\"description\":\"slow \\\"one\\\"\"},\n"
+            "  {\"name\":\"plain\",\"group\":\"s\",\"file\":\"/s/plain.toml\","
+            "\"labels\":[],\"timeout_ms\":10000,\"description\":\"d\"}\n"
             "]\n");
 }
 

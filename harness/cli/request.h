@@ -17,8 +17,8 @@ struct Request {
   std::vector<std::string> paths;    // scenario files or folders
   std::string target;                // --target: the binary for scenarios without `command`
   std::vector<std::string> filters;  // --filter globs, comma lists already split
-  int jobs = 1;
-  int repeat = 1;  // rounds; 0: no limit (--until-fail without --repeat)
+  int jobs = 0;                      // --jobs; 0: not given, kDefaultJobs
+  int repeat = 1;                    // rounds; 0: no limit (--until-fail without --repeat)
   bool until_fail = false;
   std::optional<std::uint64_t> seed;
   std::string junit_file;

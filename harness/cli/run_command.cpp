@@ -3,6 +3,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <semaphore>
 
 #include "catalogue.h"
 #include "cli.h"
@@ -85,15 +86,20 @@ int run_command(const Request& request, const Backend& backend, const Environmen
   const std::vector<Scenario> selected = select_scenarios(std::move(*matching), {}, shard);
 
   const auto skipped = skipped_scenarios(selected, request, backend);
+  // Start-ups take the CPU; a run that waits (for a deadline, a hold, a firing) does not. So
+  // many runs may wait at once while only as many start as there are cores.
+  std::counting_semaphore<> startup_slots(startup_slot_count());
   RunOptions options;
   options.mock_binary = request.target;
   options.seed = request.seed;
+  options.startup_slots = &startup_slots;
+  const int jobs = request.jobs > 0 ? request.jobs : kDefaultJobs;
   const TextReportOptions text{.color = streams.color, .verbose = request.verbose};
 
   std::vector<ScenarioOutcome> all;
   for (int round = 0; request.repeat == 0 || round < request.repeat; ++round) {
     auto outcomes = run_pool(
-        selected, request.jobs,
+        selected, jobs,
         [&](const Scenario& scenario) {
           if (const auto skip = skipped.find(scenario.file); skip != skipped.end()) {
             return ScenarioOutcome{scenario, {}, skipped_verdict(skip->second), round};

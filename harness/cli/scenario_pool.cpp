@@ -7,6 +7,11 @@
 
 namespace harness::cli {
 
+std::ptrdiff_t startup_slot_count() {
+  return std::max<std::ptrdiff_t>(1,
+                                  static_cast<std::ptrdiff_t>(std::thread::hardware_concurrency()));
+}
+
 std::vector<ScenarioOutcome> run_pool(
     const std::vector<Scenario>& scenarios, int jobs,
     const std::function<ScenarioOutcome(const Scenario&)>& run_one,

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -37,14 +38,18 @@ int remaining_ms(Clock::time_point deadline) {
   return left.count() > 0 ? static_cast<int>(left.count()) : 0;
 }
 
-// Waits for `events` on `fd`; false on timeout.
-bool wait_for(int fd, short events, Clock::time_point deadline) {
-  pollfd watch{fd, events, 0};
+enum class Waited { Ready, TimedOut, Cancelled };
+
+// Waits for `events` on `fd`, the deadline, or the cancel descriptor.
+Waited wait_for(int fd, short events, const HttpBounds& bounds) {
+  pollfd watch[2] = {{fd, events, 0}, {bounds.cancel_fd, POLLIN, 0}};
+  const nfds_t count = bounds.cancel_fd >= 0 ? 2 : 1;
   int ready = 0;
   do {
-    ready = ::poll(&watch, 1, remaining_ms(deadline));
+    ready = ::poll(watch, count, remaining_ms(bounds.deadline));
   } while (ready < 0 && errno == EINTR);
-  return ready > 0;
+  if (count == 2 && watch[1].revents != 0) return Waited::Cancelled;
+  return ready > 0 ? Waited::Ready : Waited::TimedOut;
 }
 
 std::string lower(std::string_view s) {
@@ -53,7 +58,7 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-// Decodes a chunked body; returns false when it is incomplete.
+// Decodes a chunked body as far as it has arrived; true once the last chunk is in.
 bool dechunk(std::string_view in, std::string& out) {
   out.clear();
   while (true) {
@@ -62,43 +67,89 @@ bool dechunk(std::string_view in, std::string& out) {
     const std::size_t size = std::strtoul(std::string(in.substr(0, line_end)).c_str(), nullptr, 16);
     in.remove_prefix(line_end + 2);
     if (size == 0) return true;
-    if (in.size() < size + 2) return false;
+    if (in.size() < size + 2) {
+      out.append(in.substr(0, std::min(size, in.size())));
+      return false;
+    }
     out.append(in.substr(0, size));
     in.remove_prefix(size + 2);
   }
 }
 
-HttpResponse parse_response(const std::string& data) {
+// The answer as far as it has arrived.
+struct Answer {
+  std::string data;  // raw bytes read
+  std::size_t head_end = std::string::npos;
   HttpResponse response;
-  const std::size_t head_end = data.find("\r\n\r\n");
-  if (head_end == std::string::npos || data.compare(0, 5, "HTTP/") != 0) {
-    response.error = data.empty() ? "connection closed without a response" : "malformed response";
-    return response;
+  bool complete = false;  // no more bytes are needed
+};
+
+// Looks at what arrived: the status once the head is in, the body as far as it goes, whether
+// it is complete (by its length or last chunk) or longer than `max_body` (then cut).
+void parse(Answer& answer, std::size_t max_body) {
+  const std::string& data = answer.data;
+  HttpResponse& response = answer.response;
+  if (answer.head_end == std::string::npos) {
+    answer.head_end = data.find("\r\n\r\n");
+    if (answer.head_end == std::string::npos) return;
+    if (data.compare(0, 5, "HTTP/") != 0) {
+      response.error = "malformed response";
+      answer.complete = true;
+      return;
+    }
+    response.status = std::atoi(data.c_str() + data.find(' ') + 1);
   }
-  const std::size_t space = data.find(' ');
-  response.status = std::atoi(data.c_str() + space + 1);
-  const std::string head = lower(std::string_view(data).substr(0, head_end));
-  const std::string_view body = std::string_view(data).substr(head_end + 4);
+  const std::string head = lower(std::string_view(data).substr(0, answer.head_end));
+  const std::string_view body = std::string_view(data).substr(answer.head_end + 4);
+  bool whole = false;
   if (head.find("\r\ntransfer-encoding: chunked") != std::string::npos) {
-    if (!dechunk(body, response.body)) response.error = "truncated chunked body";
-    return response;
-  }
-  const std::size_t length_at = head.find("\r\ncontent-length:");
-  if (length_at != std::string::npos) {
-    const std::size_t length = std::strtoul(head.c_str() + length_at + 17, nullptr, 10);
-    if (body.size() < length) response.error = "truncated body";
+    whole = dechunk(body, response.body);
+  } else if (const std::size_t at = head.find("\r\ncontent-length:"); at != std::string::npos) {
+    const std::size_t length = std::strtoul(head.c_str() + at + 17, nullptr, 10);
     response.body = std::string(body.substr(0, length));
-    return response;
+    whole = body.size() >= length;
+  } else {
+    response.body = std::string(body);  // until the server closes the connection
   }
-  response.body = std::string(body);
-  return response;
+  if (response.body.size() > max_body) {
+    response.body.resize(max_body);
+    response.body_cut = true;
+    answer.complete = true;
+  }
+  answer.complete = answer.complete || whole;
+}
+
+// The connection closed before the answer was complete.
+void closed_early(Answer& answer) {
+  HttpResponse& response = answer.response;
+  if (answer.head_end == std::string::npos) {
+    response.error =
+        answer.data.empty() ? "connection closed without a response" : "malformed response";
+    return;
+  }
+  const std::string head = lower(std::string_view(answer.data).substr(0, answer.head_end));
+  if (head.find("\r\ntransfer-encoding: chunked") != std::string::npos) {
+    response.error = "truncated chunked body";
+  } else if (head.find("\r\ncontent-length:") != std::string::npos) {
+    response.error = "truncated body";
+  }
 }
 
 }  // namespace
 
 HttpResponse send_http(const HttpRequest& request, std::chrono::milliseconds timeout) {
-  const Clock::time_point deadline = Clock::now() + timeout;
+  HttpBounds bounds;
+  bounds.deadline = Clock::now() + timeout;
+  return send_http(request, bounds);
+}
+
+HttpResponse send_http(const HttpRequest& request, const HttpBounds& bounds) {
   HttpResponse failed;
+  const auto give_up = [&failed](Waited why, const char* doing) {
+    failed.error =
+        why == Waited::Cancelled ? std::string("cancelled") : "timed out " + std::string(doing);
+    return failed;
+  };
   const std::size_t colon = request.address.rfind(':');
   std::string host = request.address.substr(0, colon);
   if (colon == std::string::npos || host.empty() || host == "0.0.0.0") host = "127.0.0.1";
@@ -121,9 +172,8 @@ HttpResponse send_http(const HttpRequest& request, std::chrono::milliseconds tim
       failed.error = std::strerror(errno);
       return failed;
     }
-    if (!wait_for(socket.fd(), POLLOUT, deadline)) {
-      failed.error = "timed out connecting";
-      return failed;
+    if (const Waited why = wait_for(socket.fd(), POLLOUT, bounds); why != Waited::Ready) {
+      return give_up(why, "connecting");
     }
     int error = 0;
     socklen_t length = sizeof(error);
@@ -148,35 +198,52 @@ HttpResponse send_http(const HttpRequest& request, std::chrono::milliseconds tim
     } else if (sent < 0 && errno != EAGAIN && errno != EINTR) {
       failed.error = std::strerror(errno);
       return failed;
-    } else if (!wait_for(socket.fd(), POLLOUT, deadline)) {
-      failed.error = "timed out sending";
-      return failed;
+    } else if (const Waited why = wait_for(socket.fd(), POLLOUT, bounds); why != Waited::Ready) {
+      return give_up(why, "sending");
     }
   }
 
-  std::string data;
+  failed.sent = true;
+  // Chunk framing can take several bytes per body byte: the raw read is bounded on its own.
+  const std::size_t max_read = HttpBounds::kMaxHead + 8 * bounds.max_body + 64;
+  Answer answer;
+  answer.response.sent = true;
   char buffer[16 * 1024];
-  while (true) {
-    const ssize_t got = ::recv(socket.fd(), buffer, sizeof(buffer), 0);
+  while (!answer.complete) {
+    const std::size_t room = std::min(sizeof(buffer), max_read - answer.data.size());
+    const ssize_t got = ::recv(socket.fd(), buffer, room, 0);
     if (got > 0) {
-      data.append(buffer, static_cast<std::size_t>(got));
+      answer.data.append(buffer, static_cast<std::size_t>(got));
+      parse(answer, bounds.max_body);
+      if (answer.head_end == std::string::npos && answer.data.size() > HttpBounds::kMaxHead) {
+        failed.error = "answer head longer than " + std::to_string(HttpBounds::kMaxHead) + " bytes";
+        return failed;
+      }
+      if (!answer.complete && answer.data.size() >= max_read) {
+        answer.response.body_cut = true;
+        break;
+      }
     } else if (got == 0) {
+      closed_early(answer);
       break;
     } else if (errno == ECONNRESET) {
-      if (data.empty()) {
+      if (answer.data.empty()) {
         failed.error = std::strerror(errno);
         return failed;
       }
+      closed_early(answer);
       break;
     } else if (errno != EAGAIN && errno != EINTR) {
       failed.error = std::strerror(errno);
       return failed;
-    } else if (!wait_for(socket.fd(), POLLIN, deadline)) {
-      failed.error = "timed out waiting for the response";
-      return failed;
+    } else if (const Waited why = wait_for(socket.fd(), POLLIN, bounds); why != Waited::Ready) {
+      // What arrived is kept: a status and a partial body say more than the time out alone.
+      HttpResponse partial = std::move(answer.response);
+      partial.error = give_up(why, "waiting for the response").error;
+      return partial;
     }
   }
-  return parse_response(data);
+  return std::move(answer.response);
 }
 
 }  // namespace harness

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
@@ -21,10 +22,27 @@ struct HttpRequest {
 struct HttpResponse {
   std::optional<int> status;
   std::string body;
-  std::string error;  // "connection refused", "timed out", ... (empty on success)
+  bool body_cut = false;  // the body went on past HttpBounds::max_body; the rest was not read
+  std::string error;      // "connection refused", "timed out", ... (empty on success)
+  bool sent = false;      // the whole request went out (an error after it is the answer's)
 };
 
-// Blocks until the whole response has arrived or `timeout` has passed.
+// What bounds one request, whatever the server does (never answers, trickles, answers forever).
+struct HttpBounds {
+  static constexpr std::size_t kMaxBody = 64 * 1024;
+  static constexpr std::size_t kMaxHead = 16 * 1024;
+
+  std::chrono::steady_clock::time_point deadline;  // give up then: "timed out ..."
+  int cancel_fd = -1;  // give up as soon as it is readable (-1: never): error "cancelled"
+  std::size_t max_body = kMaxBody;
+};
+
+// Blocks until the whole answer has arrived, max_body bytes of its body have, the deadline has
+// passed or cancel_fd became readable. Reads at most kMaxHead + max_body bytes (plus chunk
+// framing) from the server.
+HttpResponse send_http(const HttpRequest& request, const HttpBounds& bounds);
+
+// The same with only a timeout from now.
 HttpResponse send_http(const HttpRequest& request, std::chrono::milliseconds timeout);
 
 }  // namespace harness

@@ -1,9 +1,12 @@
 #include "events_runner.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <strings.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -14,16 +17,20 @@
 namespace harness {
 
 EventsRunner::EventsRunner(std::vector<Event> events, int pidfd, Clock::time_point spawned,
-                           Millis request_timeout, std::function<void()> on_done)
+                           Clock::time_point deadline, Millis exit_grace,
+                           std::function<void()> on_done)
     : events_(std::move(events)),
       pidfd_(::fcntl(pidfd, F_DUPFD_CLOEXEC, 0)),
       spawned_(spawned),
-      request_timeout_(request_timeout),
-      on_done_(std::move(on_done)) {}
+      deadline_(deadline),
+      exit_grace_(exit_grace),
+      cancel_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
+      on_done_(std::move(on_done)) {}  // without an eventfd (-1), the deadline still bounds
 
 EventsRunner::~EventsRunner() {
   finish();
   if (pidfd_ >= 0) ::close(pidfd_);
+  if (cancel_fd_ >= 0) ::close(cancel_fd_);
 }
 
 void EventsRunner::start() {
@@ -60,6 +67,10 @@ std::vector<EventOutcome> EventsRunner::finish() {
     std::lock_guard lock(mutex_);
     stopped_ = true;
     changed_.notify_all();
+  }
+  if (cancel_fd_ >= 0) {
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const ssize_t written = ::write(cancel_fd_, &one, sizeof one);
   }
   if (thread_.joinable()) thread_.join();
   std::lock_guard lock(mutex_);
@@ -103,7 +114,7 @@ void EventsRunner::record_rest(std::size_t from_event, int from_repetition,
   const Nanos now = std::chrono::duration_cast<Nanos>(Clock::now() - spawned_);
   for (std::size_t i = from_event; i < events_.size(); ++i) {
     for (int r = i == from_event ? from_repetition : 0; r < events_[i].count; ++r) {
-      outcomes_.push_back(EventOutcome{i, r, now, std::nullopt, {}, error});
+      outcomes_.push_back(EventOutcome{i, r, now, std::nullopt, {}, error, false});
     }
   }
 }
@@ -154,14 +165,19 @@ EventOutcome EventsRunner::perform(const Event& event, std::size_t index, int re
   }
   if (event.signal) {
     if (send_signal(pidfd_, *event.signal) != 0) {
-      outcome.error = errno == ESRCH ? "target had exited"
-                                     : std::string("cannot signal: ") + std::strerror(errno);
+      if (errno == ESRCH) {
+        outcome.error = "target had exited";
+      } else {
+        outcome.error = std::string("cannot signal: ") + std::strerror(errno);
+        outcome.unsent = true;
+      }
     }
     return outcome;
   }
   const auto fleet = addresses.find("fleet");
   if (fleet == addresses.end()) {
     outcome.error = "no fleet address in the ready file";
+    outcome.unsent = true;
     return outcome;
   }
   HttpRequest request;
@@ -178,11 +194,36 @@ EventOutcome EventsRunner::perform(const Event& event, std::size_t index, int re
     if (!value.empty()) request.headers[name] = value;
   }
   request.body = event.body.value_or("");
-  HttpResponse response = send_http(request, request_timeout_);
+  HttpBounds bounds;
+  bounds.deadline = deadline_;
+  bounds.cancel_fd = cancel_fd_;
+  HttpResponse response = send_http(request, bounds);
   outcome.status = response.status;
   outcome.body = std::move(response.body);
+  outcome.body_cut = response.body_cut;
   outcome.error = std::move(response.error);
+  if (outcome.error == "cancelled") {
+    outcome.error = "the run ended first";
+  } else if (!response.sent) {
+    settle_unsent(outcome);
+  }
   return outcome;
+}
+
+void EventsRunner::settle_unsent(EventOutcome& outcome) {
+  const Clock::time_point until = std::min(deadline_, Clock::now() + exit_grace_);
+  pollfd watch[2] = {{pidfd_, POLLIN, 0}, {cancel_fd_, POLLIN, 0}};
+  int ready = 0;
+  do {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
+    ready = ::poll(watch, cancel_fd_ >= 0 ? 2 : 1, left > 0 ? static_cast<int>(left) : 0);
+  } while (ready < 0 && errno == EINTR);
+  if (watch[0].revents != 0) {
+    outcome.error = "target had exited (" + outcome.error + ")";
+  } else {
+    outcome.unsent = true;
+  }
 }
 
 }  // namespace harness

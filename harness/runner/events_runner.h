@@ -21,10 +21,13 @@ class EventsRunner {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // `pidfd` is duplicated (signals go through it, so a reused pid is never hit). `on_done` runs
-  // on the events thread once every event has an outcome.
+  // `pidfd` is duplicated (signals go through it, so a reused pid is never hit). No request
+  // outlasts `deadline` (the run's) or finish(). `on_done` runs on the events thread once every
+  // event has an outcome.
+  // A request that cannot be sent waits up to `exit_grace` for the target to exit: one that is
+  // going down is "target had exited", not a failure of the run.
   EventsRunner(std::vector<Event> events, int pidfd, Clock::time_point spawned,
-               Millis request_timeout, std::function<void()> on_done);
+               Clock::time_point deadline, Millis exit_grace, std::function<void()> on_done);
   ~EventsRunner();
   EventsRunner(const EventsRunner&) = delete;
   EventsRunner& operator=(const EventsRunner&) = delete;
@@ -38,7 +41,8 @@ class EventsRunner {
   void fired(const std::string& site, Clock::time_point when);
   // The target has exited: events not done yet get the error "target had exited".
   void target_exited();
-  // Ends the thread (events not done: "the run ended first") and returns every outcome.
+  // Ends the thread, cutting a request short (events not done: "the run ended first"), and
+  // returns every outcome.
   std::vector<EventOutcome> finish();
 
  private:
@@ -50,12 +54,17 @@ class EventsRunner {
   void run();
   EventOutcome perform(const Event& event, std::size_t index, int repetition,
                        const std::map<std::string, std::string>& addresses);
+  // Marks a failed request or signal: "target had exited" when the target exits within the
+  // grace (without holding up the run longer than its deadline), else unsent.
+  void settle_unsent(EventOutcome& outcome);
   void record_rest(std::size_t from_event, int from_repetition, const std::string& error);
 
   std::vector<Event> events_;
   int pidfd_;
   Clock::time_point spawned_;
-  Millis request_timeout_;
+  Clock::time_point deadline_;
+  Millis exit_grace_;
+  int cancel_fd_;  // an eventfd finish() makes readable: an unanswered request gives up
   std::function<void()> on_done_;
 
   std::mutex mutex_;

@@ -6,13 +6,20 @@ namespace harness {
 
 namespace {
 
-std::size_t cost(const LogLine& line) {
-  return line.raw.size() + line.text.size();
+// What a string holds on the heap: nothing while it fits the small-string buffer (the buffer is
+// part of the line's slot), else its capacity and the terminating zero.
+std::size_t heap_bytes(const std::string& s) {
+  return s.capacity() > std::string().capacity() ? s.capacity() + 1 : 0;
 }
 
 }  // namespace
 
+std::size_t OutputCapture::cost(const LogLine& line) {
+  return kLineOverhead + heap_bytes(line.raw) + heap_bytes(line.text);
+}
+
 std::string strip_ansi(std::string_view raw) {
+  if (raw.find('\x1b') == std::string_view::npos) return std::string(raw);
   std::string text;
   text.reserve(raw.size());
   for (std::size_t i = 0; i < raw.size(); ++i) {
@@ -63,6 +70,8 @@ void OutputCapture::emit(Stream stream, Pending& pending, Nanos at) {
   line.at = at;
   line.raw = std::move(pending.bytes);
   if (!line.raw.empty() && line.raw.back() == '\r') line.raw.pop_back();
+  // A line that grew by appends may hold twice its size; kept lines hold only their bytes.
+  if (line.raw.capacity() > line.raw.size() + line.raw.size() / 8) line.raw.shrink_to_fit();
   line.text = strip_ansi(line.raw);
   log_.dropped_bytes += pending.cut;
   pending = Pending{};

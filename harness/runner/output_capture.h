@@ -16,13 +16,19 @@ std::string strip_ansi(std::string_view raw);
 
 // Collects the lines of both streams in arrival order. The first lines fill the head (half the
 // budget); later lines go to a tail that forgets its oldest lines to stay within the other half.
-// A line's cost is raw + text bytes, what it really holds in memory. A line longer than
+// A line's cost is what it really holds in memory: its heap bytes (raw and text) plus
+// kLineOverhead, so that empty and one-byte lines count too. A line longer than
 // `max_line_bytes` keeps only its first `max_line_bytes` bytes; the rest counts as dropped.
 // Expectations are matched on the kept lines only: a line that fell out of the middle of a
 // flood is not seen by the verdict.
 class OutputCapture {
  public:
   static constexpr std::size_t kMaxLineBytes = 64 * 1024;
+  // The line's slot, twice (a vector's spare capacity after it grows), and the allocator's
+  // headers of its two strings.
+  static constexpr std::size_t kLineOverhead = 2 * sizeof(LogLine) + 2 * 16;
+  // The budget's charge for `line`.
+  static std::size_t cost(const LogLine& line);
 
   OutputCapture(std::size_t budget_bytes, std::function<void(const LogLine&)> on_line,
                 std::size_t max_line_bytes = kMaxLineBytes);

@@ -41,11 +41,12 @@ TEST(OutputCapture, SplitsLinesAcrossReadsAndKeepsThePartialLastLine) {
 }
 
 TEST(OutputCapture, KeepsHeadAndTailWithinTheBudgetAndCountsTheMiddle) {
-  OutputCapture capture(400, nullptr);  // 200 bytes each side; a 9-byte line costs 18
+  // A 9-byte line fits the small-string buffer: it costs the overhead alone, 11 lines a side.
+  OutputCapture capture(22 * OutputCapture::kLineOverhead, nullptr);
   for (int i = 0; i < 100; ++i) {
     capture.feed(Stream::Stderr, "line " + std::to_string(1000 + i) + "\n", Nanos(i));
   }
-  EXPECT_LE(capture.kept_bytes(), 400u);
+  EXPECT_LE(capture.kept_bytes(), 22 * OutputCapture::kLineOverhead);
   const CapturedLog log = capture.take();
   ASSERT_EQ(log.head.size(), 11u);
   ASSERT_EQ(log.tail.size(), 11u);
@@ -56,6 +57,36 @@ TEST(OutputCapture, KeepsHeadAndTailWithinTheBudgetAndCountsTheMiddle) {
   EXPECT_EQ(log.dropped_lines, 78u);
   EXPECT_EQ(log.dropped_bytes, 78u * 10);
   EXPECT_EQ(log.total_bytes, 1000u);
+}
+
+// Empty lines used to cost nothing, so a flood of newlines filled the head without end.
+TEST(OutputCapture, ChargesEmptyAndOneByteLinesTheirSlot) {
+  for (const std::string line : {"\n", "a\n"}) {
+    constexpr std::size_t kBudget = 64 * 1024;
+    OutputCapture capture(kBudget, nullptr);
+    std::string chunk;
+    for (int i = 0; i < 1000; ++i) chunk += line;
+    for (int i = 0; i < 1000; ++i) capture.feed(Stream::Stdout, chunk, Nanos(i));
+    EXPECT_LE(capture.kept_bytes(), kBudget);
+    const CapturedLog log = capture.take();
+    const std::size_t per_side = kBudget / 2 / OutputCapture::kLineOverhead;
+    EXPECT_EQ(log.head.size(), per_side);
+    EXPECT_EQ(log.tail.size(), per_side);
+    EXPECT_EQ(log.dropped_lines, 1'000'000u - 2 * per_side);
+    EXPECT_EQ(log.total_bytes, 1'000'000u * line.size());
+  }
+}
+
+// A line that grew by appends is kept at its size, not at the capacity the appends left.
+TEST(OutputCapture, AKeptLineCostsItsBytesNotItsGrowth) {
+  OutputCapture capture(1 << 20, nullptr);
+  // 32-byte appends double the capacity up to 32 KiB; one more makes it 64 KiB for 32800 bytes.
+  for (int i = 0; i < 1025; ++i) capture.feed(Stream::Stderr, std::string(32, 'x'), Nanos(0));
+  capture.feed(Stream::Stderr, "\n", Nanos(0));
+  EXPECT_EQ(capture.kept_bytes(), OutputCapture::kLineOverhead + 2 * (32'800 + 1));
+  const CapturedLog log = capture.take();
+  ASSERT_EQ(log.head.size(), 1u);
+  EXPECT_EQ(log.head[0].raw.size(), 32'800u);
 }
 
 TEST(OutputCapture, CutsAnOverlongLineAndCountsTheRestAsDropped) {

@@ -22,6 +22,12 @@ inline LogLine stderr_line(long ms, std::string text) {
   return line;
 }
 
+inline LogLine stdout_line(long ms, std::string text) {
+  LogLine line = stderr_line(ms, std::move(text));
+  line.stream = Stream::Stdout;
+  return line;
+}
+
 inline Fixture tick_panic_passed() {
   Fixture f;
   f.scenario.name = "tick_panic";
@@ -73,6 +79,26 @@ inline Fixture tick_panic_failed() {
   f.verdict.marks = {{Stream::Stderr, "Exit Code: 100", std::nullopt}};
   f.verdict.fault_to_exit.reset();
   return f;
+}
+
+// Two events: a request sent twice from ready+10ms (answered, then refused while the target
+// ran) and a SIGTERM after the firing that came too late.
+inline void add_events(Fixture& f) {
+  Event ping;
+  ping.request = "ping";
+  ping.delay = std::chrono::milliseconds(10);
+  ping.count = 2;
+  Event term;
+  term.at = Event::Anchor::Fired;
+  term.fired_site = "scheduler.tick";
+  term.signal = 15;
+  f.scenario.events = {ping, term};
+  EventOutcome answered{0, 0, std::chrono::milliseconds(41), 200, "pong\x01", "", false, false};
+  EventOutcome refused{
+      0, 1, std::chrono::milliseconds(45), std::nullopt, "", "Connection refused", false, true};
+  EventOutcome late{
+      1, 0, std::chrono::milliseconds(318), std::nullopt, "", "target had exited", false, false};
+  f.result.events = {answered, refused, late};
 }
 
 }  // namespace harness::testing

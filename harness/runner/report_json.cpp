@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "failpoint/json_string.h"
+#include "harness/event_report.h"
 #include "harness/repro_command.h"
 #include "internal/utf8_repair.h"
 
@@ -29,13 +30,8 @@ std::string string_array(const std::vector<std::string>& items) {
   return out + "]";
 }
 
-// Number of the line in the log as the text report counts it (capture-dropped lines included).
 std::string line_number(const CapturedLog& log, std::optional<std::size_t> index) {
-  if (!index) return "null";
-  const std::size_t number = *index < log.head.size()
-                                 ? *index + 1
-                                 : *index + 1 + static_cast<std::size_t>(log.dropped_lines);
-  return std::to_string(number);
+  return index ? std::to_string(log.line_number(*index)) : "null";
 }
 
 std::string run_object(const ScenarioOutcome& o) {
@@ -76,6 +72,25 @@ std::string run_object(const ScenarioOutcome& o) {
            ",\"thread\":" + json_quote(e.thread) + ",\"seed\":" + std::to_string(e.seed) +
            ",\"pid\":" + std::to_string(e.pid) + ",\"t_ms\":" +
            (r.spawn_mono_ns != 0 ? millis(Nanos(e.mono_ns - r.spawn_mono_ns)) : "null") + "}";
+  }
+  out += "]";
+  out += ",\"events\":[";
+  for (std::size_t i = 0; i < r.events.size(); ++i) {
+    const EventOutcome& e = r.events[i];
+    if (i > 0) out += ",";
+    const Event* event = e.event < o.scenario.events.size() ? &o.scenario.events[e.event] : nullptr;
+    out += "{\"event\":" + std::to_string(e.event) +
+           ",\"repetition\":" + std::to_string(e.repetition) +
+           ",\"what\":" + (event ? json_quote(describe_event(*event)) : "null") +
+           ",\"anchor\":" + (event ? json_quote(describe_anchor(*event)) : "null") +
+           std::string(",\"done\":") + (event_done(e) ? "true" : "false") +
+           ",\"t_ms\":" + millis(e.at) +
+           ",\"status\":" + (e.status ? std::to_string(*e.status) : "null") +
+           ",\"body\":" + json_quote(body_excerpt(e, 1024)) + std::string(",\"body_cut\":") +
+           (e.body_cut ? "true" : "false") +
+           ",\"error\":" + (e.error.empty() ? "null" : json_quote(e.error)) +
+           std::string(",\"unsent\":") + (e.unsent ? "true" : "false") +
+           ",\"outcome\":" + json_quote(describe_outcome(e)) + "}";
   }
   out += "]";
   out += ",\"repro\":" + json_quote(repro_command(r));

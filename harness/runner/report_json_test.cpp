@@ -42,7 +42,7 @@ TEST(JsonReport, OneObjectPerRun) {
       "\"journal\":[{\"hit\":1,\"site\":\"scheduler.tick\",\"task\":\"off\",\"arg\":\"\","
       "\"thread\":\"scheduler\",\"seed\":7,\"pid\":4242,\"t_ms\":105.000},"
       "{\"hit\":3,\"site\":\"scheduler.tick\",\"task\":\"panic\",\"arg\":\"database is locked\","
-      "\"thread\":\"scheduler\",\"seed\":7,\"pid\":4242,\"t_ms\":306.000}],"
+      "\"thread\":\"scheduler\",\"seed\":7,\"pid\":4242,\"t_ms\":306.000}],\"events\":[],"
       "\"repro\":\"FAILPOINTS='scheduler.tick=2*off->panic(database is locked)' NO_COLOR=1 "
       "/b/bin/mock-superlink --insecure --ready-file ./ready.json\"},\n"
       "  {\"name\":\"tick_panic\",\"group\":\"scheduler\",\"file\":\"scenarios/scheduler/"
@@ -57,9 +57,29 @@ TEST(JsonReport, OneObjectPerRun) {
       "\"exit_ms\":null,"
       "\"wall_ms\":325.000,\"journal\":[{\"hit\":1,\"site\":\"scheduler.tick\",\"task\":\"off\","
       "\"arg\":\"\",\"thread\":\"scheduler\",\"seed\":7,\"pid\":4242,\"t_ms\":105.000}],"
-      "\"repro\":\"FAILPOINTS='scheduler.tick=2*off->panic(database is locked)' NO_COLOR=1 "
+      "\"events\":[],\"repro\":\"FAILPOINTS='scheduler.tick=2*off->panic(database is locked)' "
+      "NO_COLOR=1 "
       "/b/bin/mock-superlink --insecure --ready-file ./ready.json\"}\n"
       "]\n");
+}
+
+TEST(JsonReport, SaysWhatEachEventDid) {
+  auto f = testing::tick_panic_failed();
+  testing::add_events(f);
+  const std::string json = json_report({{f.scenario, f.result, f.verdict, 0}});
+  EXPECT_NE(json.find("\"events\":[{\"event\":0,\"repetition\":0,\"what\":\"request ping\","
+                      "\"anchor\":\"ready+10ms\",\"done\":true,\"t_ms\":41.000,\"status\":200,"
+                      "\"body\":\"pong\\\\x01\",\"body_cut\":false,\"error\":null,\"unsent\":false,"
+                      "\"outcome\":\"done at +41 ms: HTTP 200 \\\"pong\\\\x01\\\"\"},"
+                      "{\"event\":0,\"repetition\":1,"),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find("\"what\":\"signal SIGTERM\",\"anchor\":\"fired:scheduler.tick\","
+                      "\"done\":false,\"t_ms\":318.000,\"status\":null,\"body\":\"\","
+                      "\"body_cut\":false,\"error\":\"target had exited\",\"unsent\":false,"
+                      "\"outcome\":\"not done: target had exited\"}]"),
+            std::string::npos)
+      << json;
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 #include "harness/report_junit.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <map>
+#include <utility>
 
 #include "harness/report_text.h"
 #include "internal/utf8_repair.h"
@@ -19,24 +21,24 @@ std::string attribute(std::string_view name, std::string_view value) {
   return " " + std::string(name) + "=\"" + xml_escape(value) + "\"";
 }
 
-std::string log_tail(const CapturedLog& log, std::size_t count) {
+// The last `count` lines of one stream, as written.
+std::string stream_tail(const CapturedLog& log, Stream stream, std::size_t count) {
   std::vector<const LogLine*> lines;
-  for (const LogLine& line : log.head) lines.push_back(&line);
-  for (const LogLine& line : log.tail) lines.push_back(&line);
+  for (const auto* part : {&log.head, &log.tail}) {
+    for (const LogLine& line : *part) {
+      if (line.stream == stream) lines.push_back(&line);
+    }
+  }
   const std::size_t first = lines.size() > count ? lines.size() - count : 0;
   std::string out;
-  for (std::size_t i = first; i < lines.size(); ++i) {
-    out += lines[i]->stream == Stream::Stderr ? "[stderr] " : "[stdout] ";
-    out += lines[i]->text;
-    out += '\n';
-  }
+  for (std::size_t i = first; i < lines.size(); ++i) out += lines[i]->text + '\n';
   return out;
 }
 
-void append_testcase(std::string& out, const ScenarioOutcome& o, std::size_t log_tail_lines) {
+void append_testcase(std::string& out, const ScenarioOutcome& o, const std::string& name,
+                     const std::string& classname, std::size_t log_tail_lines) {
   const bool error = o.result.harness_error.has_value();
-  out += "    <testcase" + attribute("name", o.scenario.name) +
-         attribute("classname", o.scenario.group) + attribute("file", o.scenario.file) +
+  out += "    <testcase" + attribute("name", name) + attribute("classname", classname) +
          attribute("time", seconds(o.result.wall));
   if (o.verdict.passed && !error) {
     out += "/>\n";
@@ -52,8 +54,10 @@ void append_testcase(std::string& out, const ScenarioOutcome& o, std::size_t log
   out += "      <" + element + attribute("message", report_headline(o.result, o.verdict)) +
          attribute("type", error ? "harness" : "verdict") + ">" + xml_escape(report) + "</" +
          element + ">\n";
-  const std::string tail = log_tail(o.result.log, log_tail_lines);
-  if (!tail.empty()) out += "      <system-err>" + xml_escape(tail) + "</system-err>\n";
+  const std::string out_tail = stream_tail(o.result.log, Stream::Stdout, log_tail_lines);
+  if (!out_tail.empty()) out += "      <system-out>" + xml_escape(out_tail) + "</system-out>\n";
+  const std::string err_tail = stream_tail(o.result.log, Stream::Stderr, log_tail_lines);
+  if (!err_tail.empty()) out += "      <system-err>" + xml_escape(err_tail) + "</system-err>\n";
   out += "    </testcase>\n";
 }
 
@@ -96,10 +100,24 @@ std::string xml_escape(std::string_view text) {
   return out;
 }
 
+std::string junit_class(const Scenario& scenario) {
+  if (!scenario.file.empty()) {
+    const std::filesystem::path folder =
+        std::filesystem::absolute(scenario.file).lexically_normal().parent_path().filename();
+    if (!folder.empty()) return folder.string();
+  }
+  return scenario.group.empty() ? "superlink-harness" : scenario.group;
+}
+
 std::string junit_report(const std::vector<ScenarioOutcome>& outcomes, std::size_t log_tail_lines) {
-  // Groups in name order; runs within a group in the order they came.
-  std::map<std::string, std::vector<const ScenarioOutcome*>> groups;
-  for (const ScenarioOutcome& o : outcomes) groups[o.scenario.group].push_back(&o);
+  // Classes in name order; runs within a class in the order they came.
+  std::map<std::string, std::vector<const ScenarioOutcome*>> classes;
+  std::map<std::pair<std::string, std::string>, int> runs_of;  // (class, name) -> how many
+  for (const ScenarioOutcome& o : outcomes) {
+    const std::string classname = junit_class(o.scenario);
+    classes[classname].push_back(&o);
+    ++runs_of[{classname, o.scenario.name}];
+  }
 
   std::size_t failures = 0;
   std::size_t errors = 0;
@@ -122,29 +140,36 @@ std::string junit_report(const std::vector<ScenarioOutcome>& outcomes, std::size
          attribute("errors", std::to_string(errors)) +
          (skipped > 0 ? attribute("skipped", std::to_string(skipped)) : std::string()) +
          attribute("time", seconds(total)) + ">\n";
-  for (const auto& [group, members] : groups) {
-    std::size_t group_failures = 0;
-    std::size_t group_errors = 0;
-    std::size_t group_skipped = 0;
-    Nanos group_time{0};
+  std::map<std::pair<std::string, std::string>, int> seen;
+  for (const auto& [classname, members] : classes) {
+    std::size_t class_failures = 0;
+    std::size_t class_errors = 0;
+    std::size_t class_skipped = 0;
+    Nanos class_time{0};
     for (const ScenarioOutcome* o : members) {
       if (o->result.harness_error) {
-        ++group_errors;
+        ++class_errors;
       } else if (o->verdict.skipped) {
-        ++group_skipped;
+        ++class_skipped;
       } else if (!o->verdict.passed) {
-        ++group_failures;
+        ++class_failures;
       }
-      group_time += o->result.wall;
+      class_time += o->result.wall;
     }
     out +=
-        "  <testsuite" + attribute("name", group.empty() ? "(top)" : group) +
+        "  <testsuite" + attribute("name", classname) +
         attribute("tests", std::to_string(members.size())) +
-        attribute("failures", std::to_string(group_failures)) +
-        attribute("errors", std::to_string(group_errors)) +
-        (group_skipped > 0 ? attribute("skipped", std::to_string(group_skipped)) : std::string()) +
-        attribute("time", seconds(group_time)) + ">\n";
-    for (const ScenarioOutcome* o : members) append_testcase(out, *o, log_tail_lines);
+        attribute("failures", std::to_string(class_failures)) +
+        attribute("errors", std::to_string(class_errors)) +
+        (class_skipped > 0 ? attribute("skipped", std::to_string(class_skipped)) : std::string()) +
+        attribute("time", seconds(class_time)) + ">\n";
+    for (const ScenarioOutcome* o : members) {
+      // Repetitions get a number each: CI tools keep one result per name.
+      const std::pair<std::string, std::string> key{classname, o->scenario.name};
+      std::string name = o->scenario.name;
+      if (runs_of[key] > 1) name += " #" + std::to_string(++seen[key]);
+      append_testcase(out, *o, name, classname, log_tail_lines);
+    }
     out += "  </testsuite>\n";
   }
   out += "</testsuites>\n";

@@ -1,6 +1,12 @@
 #include "harness/report_junit.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 #include "harness/report_text.h"
 #include "report_fixtures.h"
@@ -41,6 +47,7 @@ TEST(JunitReport, PassingAndFailingRunsGroupedByFolder) {
   auto error = testing::tick_panic_failed();
   error.scenario.group = "rest";
   error.scenario.name = "bind_taken";
+  error.scenario.file = "scenarios/rest/bind_taken.toml";
   error.result.harness_error = "cannot occupy fleet port";
   error.result.log = {};
   error.result.wall = std::chrono::milliseconds(1);
@@ -55,8 +62,7 @@ TEST(JunitReport, PassingAndFailingRunsGroupedByFolder) {
             "<testsuites name=\"superlink-harness\" tests=\"3\" failures=\"1\" errors=\"1\" "
             "time=\"0.651\">\n"
             "  <testsuite name=\"rest\" tests=\"1\" failures=\"0\" errors=\"1\" time=\"0.001\">\n"
-            "    <testcase name=\"bind_taken\" classname=\"rest\" "
-            "file=\"scenarios/scheduler/tick_panic.toml\" time=\"0.001\">\n"
+            "    <testcase name=\"bind_taken\" classname=\"rest\" time=\"0.001\">\n"
             "      <error message=\"harness error: cannot occupy fleet port\" type=\"harness\">" +
                 xml_escape(error_report) +
                 "</error>\n"
@@ -64,15 +70,14 @@ TEST(JunitReport, PassingAndFailingRunsGroupedByFolder) {
                 "  </testsuite>\n"
                 "  <testsuite name=\"scheduler\" tests=\"2\" failures=\"1\" errors=\"0\" "
                 "time=\"0.650\">\n"
-                "    <testcase name=\"tick_panic\" classname=\"scheduler\" "
-                "file=\"scenarios/scheduler/tick_panic.toml\" time=\"0.325\"/>\n"
+                "    <testcase name=\"tick_panic\" classname=\"scheduler\" time=\"0.325\"/>\n"
                 "    <testcase name=\"tick_&lt;panic&gt;\" classname=\"scheduler\" "
-                "file=\"scenarios/scheduler/tick_panic.toml\" time=\"0.325\">\n"
+                "time=\"0.325\">\n"
                 "      <failure message=\"expected exit status 100, got exited with status 0\" "
                 "type=\"verdict\">" +
                 xml_escape(report) +
                 "</failure>\n"
-                "      <system-err>[stderr] [91mERROR[0m : bad &quot;quote&quot; &amp; "
+                "      <system-err>[91mERROR[0m : bad &quot;quote&quot; &amp; "
                 "\xEF\xBF\xBD\n</system-err>\n"
                 "    </testcase>\n"
                 "  </testsuite>\n"
@@ -92,18 +97,100 @@ TEST(JunitReport, SkippedRunsAreSkippedElementsAndCounted) {
             "  <testsuite name=\"scheduler\" tests=\"1\" failures=\"0\" errors=\"0\" "
             "skipped=\"1\" time=\"0.000\">\n"
             "    <testcase name=\"tick_panic\" classname=\"scheduler\" "
-            "file=\"scenarios/scheduler/tick_panic.toml\" time=\"0.000\">\n"
+            "time=\"0.000\">\n"
             "      <skipped message=\"requires failpoints; the target lists none\"/>\n"
             "    </testcase>\n"
             "  </testsuite>\n"
             "</testsuites>\n");
 }
 
-TEST(JunitReport, SystemErrKeepsOnlyTheTail) {
+TEST(JunitReport, SystemOutAndSystemErrKeepTheTailOfTheirOwnStream) {
   auto f = testing::tick_panic_failed();
+  f.result.log.tail = {testing::stdout_line(310, "GET /health 200"),
+                       testing::stderr_line(311, "INFO :      last words")};
   const std::string xml = junit_report({outcome(f)}, 1);
-  EXPECT_NE(xml.find("<system-err>[stderr] INFO :      SuperLink terminated gracefully.\n"
-                     "</system-err>"),
+  EXPECT_NE(xml.find("      <system-out>GET /health 200\n</system-out>\n"
+                     "      <system-err>INFO :      last words\n</system-err>\n"),
+            std::string::npos)
+      << xml;
+}
+
+TEST(JunitReport, EachRepetitionHasANameOfItsOwn) {
+  std::vector<ScenarioOutcome> outcomes;
+  for (int r = 0; r < 3; ++r) {
+    outcomes.push_back(outcome(testing::tick_panic_passed()));
+    outcomes.back().repetition = r;
+  }
+  outcomes.push_back(outcome(testing::tick_panic_passed()));
+  outcomes.back().scenario.name = "once";
+  const std::string xml = junit_report(outcomes);
+  for (const char* name : {"tick_panic #1", "tick_panic #2", "tick_panic #3"}) {
+    EXPECT_NE(xml.find("<testcase name=\"" + std::string(name) + "\" classname=\"scheduler\""),
+              std::string::npos)
+        << name << " in " << xml;
+  }
+  EXPECT_NE(xml.find("<testcase name=\"once\" classname=\"scheduler\""), std::string::npos);
+}
+
+TEST(JunitClass, IsTheFolderHoweverThePathWasTyped) {
+  const std::string cwd = std::filesystem::current_path().filename().string();
+  Scenario scenario;
+  for (const std::string path :
+       {"scenarios/rest/port_taken.toml", "./scenarios/rest/port_taken.toml",
+        "scenarios//rest/./port_taken.toml", "/abs/scenarios/rest/port_taken.toml"}) {
+    scenario.file = path;
+    EXPECT_EQ(junit_class(scenario), "rest") << path;
+  }
+  // A file in the folder the harness runs in: that folder's name, not "" or ".".
+  for (const std::string path : {"top.toml", "./top.toml"}) {
+    scenario.file = path;
+    EXPECT_EQ(junit_class(scenario), cwd) << path;
+  }
+  scenario.file.clear();
+  scenario.group = "built";
+  EXPECT_EQ(junit_class(scenario), "built");
+  scenario.group.clear();
+  EXPECT_EQ(junit_class(scenario), "superlink-harness");
+}
+
+// xmllint's verdict on `xml` against the Jenkins/Ant JUnit schema in testdata/junit.xsd.
+int validate(const std::string& xml) {
+  const std::filesystem::path file = std::filesystem::temp_directory_path() /
+                                     ("report_junit_test_" + std::to_string(::getpid()) + ".xml");
+  std::ofstream(file) << xml;
+  const std::string command = "xmllint --noout --schema '" + std::string(JUNIT_XSD) + "' '" +
+                              file.string() + "' 2>/dev/null";
+  const int status = std::system(command.c_str());
+  std::filesystem::remove(file);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(JunitReport, ValidatesAgainstTheJenkinsJunitSchema) {
+  auto failed = testing::tick_panic_failed();
+  failed.result.log.tail = {testing::stdout_line(310, "GET <health> & \x1b[0m 200")};
+  auto error = testing::tick_panic_failed();
+  error.result.harness_error = "cannot occupy fleet port";
+  auto skipped = testing::tick_panic_failed();
+  skipped.result = RunResult{};
+  skipped.verdict = skipped_verdict("requires failpoints; the target lists none");
+  std::vector<ScenarioOutcome> outcomes{outcome(testing::tick_panic_passed()), outcome(failed),
+                                        outcome(error), outcome(skipped)};
+  outcomes[2].repetition = 1;
+  outcomes[3].repetition = 2;
+  const std::string xml = junit_report(outcomes);
+  EXPECT_EQ(validate(xml), 0) << xml;
+  // The schema does reject what CI tools do not know: the old testcase/@file attribute.
+  std::string with_file = xml;
+  with_file.replace(with_file.find("<testcase "), 10, "<testcase file=\"x.toml\" ");
+  EXPECT_NE(validate(with_file), 0);
+}
+
+TEST(JunitReport, TheFailureBodySaysWhatEachEventDid) {
+  auto f = testing::tick_panic_failed();
+  testing::add_events(f);
+  const std::string xml = junit_report({outcome(f)});
+  EXPECT_NE(xml.find("    events[0] request ping #2 at ready+10ms: not done at +45 ms: "
+                     "Connection refused (fails the run)\n"),
             std::string::npos)
       << xml;
 }

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "harness/event_report.h"
 #include "harness/repro_command.h"
 #include "harness/scenario_set.h"
 
@@ -64,13 +65,6 @@ std::string_view stream_tag(Stream stream) {
   return stream == Stream::Stderr ? "stderr" : "stdout";
 }
 
-// Line numbers as a person counts them: the lines the capture budget dropped between head and
-// tail still count.
-std::size_t display_line(const CapturedLog& log, std::size_t index) {
-  if (index < log.head.size()) return index + 1;
-  return index + 1 + static_cast<std::size_t>(log.dropped_lines);
-}
-
 const LogLine* line_at(const CapturedLog& log, std::size_t index) {
   if (index < log.head.size()) return &log.head[index];
   index -= log.head.size();
@@ -116,9 +110,26 @@ void append_failures_section(std::string& out, const RunResult& result, const Ve
     out += "  " + paint(title, kRed, color) + " " + f.expected + "\n";
     out += "    actual:  " + f.actual + "\n";
     if (f.nearest_line) {
-      out += "    nearest: line " + std::to_string(display_line(result.log, *f.nearest_line)) +
-             ": " + printable(f.nearest_text) + "\n";
+      out += "    nearest: line " + std::to_string(result.log.line_number(*f.nearest_line)) + ": " +
+             printable(f.nearest_text) + "\n";
     }
+  }
+}
+
+// Every event's outcome, repetitions apart, in the order they were done.
+void append_events_section(std::string& out, const Scenario& scenario, const RunResult& result) {
+  if (scenario.events.empty()) return;
+  std::size_t done = 0;
+  for (const EventOutcome& outcome : result.events) done += event_done(outcome) ? 1 : 0;
+  out += "  events: " + std::to_string(done) + " of " + std::to_string(result.events.size()) +
+         " done (t from spawn)\n";
+  for (const EventOutcome& outcome : result.events) {
+    if (outcome.event >= scenario.events.size()) continue;
+    const Event& event = scenario.events[outcome.event];
+    std::string which = "events[" + std::to_string(outcome.event) + "] " + describe_event(event);
+    if (event.count > 1) which += " #" + std::to_string(outcome.repetition + 1);
+    out += "    " + which + " at " + describe_anchor(event) + ": " +
+           printable(describe_outcome(outcome)) + "\n";
   }
 }
 
@@ -187,7 +198,7 @@ void append_log_section(std::string& out, const RunResult& result, const Verdict
     }
   }
 
-  const std::size_t number_width = std::to_string(display_line(log, n == 0 ? 0 : n - 1)).size();
+  const std::size_t number_width = std::to_string(log.line_number(n == 0 ? 0 : n - 1)).size();
   std::size_t time_width = 0;
   for (std::size_t i = 0; i < n; ++i) {
     time_width = std::max(time_width, format_duration(line_at(log, i)->at).size() + 1);
@@ -218,7 +229,7 @@ void append_log_section(std::string& out, const RunResult& result, const Verdict
       gutter = matched ? paint(">", kGreen, options.color) : paint("?", kYellow, options.color);
       gutter += ' ';
     }
-    out += "  " + gutter + pad_left(std::to_string(display_line(log, i)), number_width) + " " +
+    out += "  " + gutter + pad_left(std::to_string(log.line_number(i)), number_width) + " " +
            std::string(stream_tag(line.stream)) + " " +
            pad_left("+" + format_duration(line.at), time_width) + " | " + printable(line.text) +
            "\n";
@@ -294,6 +305,7 @@ std::string full_report(const Scenario& scenario, const RunResult& result, const
   append_scenario_section(out, scenario);
   append_ending_section(out, result, verdict);
   append_failures_section(out, result, verdict, options.color);
+  append_events_section(out, scenario, result);
   append_journal_section(out, result, verdict);
   append_log_section(out, result, verdict, options);
   append_rerun_section(out, result);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/verdict.h"
 #include "report_fixtures.h"
 
 namespace harness {
@@ -178,6 +179,44 @@ TEST(FullReport, NamesWhatOutlivedTheTarget) {
   const std::string report = full_report(f.scenario, f.result, f.verdict, {});
   EXPECT_NE(report.find("  left:     pid 41 (sleep), pid 42 (sleep) (outlived the target; killed "
                         "by the harness)\n"),
+            std::string::npos)
+      << report;
+}
+
+// The headline and the log give a line one number: its place in the whole output, the lines
+// the capture budget dropped included (the headline used to count kept lines only).
+TEST(FullReport, TheHeadlineAndTheLogNumberALineAlike) {
+  Scenario scenario;
+  scenario.name = "numbers";
+  scenario.expect.stderr_lines = {"Starting", "Exit Code"};
+  scenario.expect.stderr_not = {"forbidden"};
+  RunResult result;
+  result.end.kind = Termination::Kind::Exited;
+  result.argv = {"target"};
+  result.log.head = {stderr_line(1, "one"), stderr_line(2, "two")};
+  result.log.dropped_lines = 100;
+  result.log.tail = {stderr_line(3, "Starting"), stderr_line(4, "forbidden")};
+  const Verdict verdict = judge(scenario, result);
+  ASSERT_EQ(verdict.failures.size(), 2u);
+  EXPECT_EQ(verdict.failures[0].expected, "stderr line matching /Exit Code/ after line 103");
+  EXPECT_EQ(verdict.failures[1].actual.substr(0, 18), "line 104 matches: ");
+  const std::string report = full_report(scenario, result, verdict, {});
+  EXPECT_NE(report.find("  > 103 stderr"), std::string::npos) << report;
+  EXPECT_NE(report.find("  ? 104 stderr"), std::string::npos) << report;
+}
+
+TEST(FullReport, SaysWhatEachEventDid) {
+  auto f = tick_panic_failed();
+  testing::add_events(f);
+  const std::string report = full_report(f.scenario, f.result, f.verdict, {});
+  EXPECT_NE(report.find("  events: 1 of 3 done (t from spawn)\n"
+                        "    events[0] request ping #1 at ready+10ms: done at +41 ms: HTTP 200 "
+                        "\"pong\\x01\"\n"
+                        "    events[0] request ping #2 at ready+10ms: not done at +45 ms: "
+                        "Connection refused (fails the run)\n"
+                        "    events[1] signal SIGTERM at fired:scheduler.tick: not done: target "
+                        "had exited\n"
+                        "  fault journal:"),
             std::string::npos)
       << report;
 }

@@ -126,7 +126,11 @@ class Run {
         work_dir_(work_dir),
         capture_(options.log_budget_bytes,
                  [this](const LogLine& line) {
-                   if (events_) events_->started();
+                   // Once: a flood of empty lines must not take a lock per line.
+                   if (events_ && !first_line_seen_) {
+                     first_line_seen_ = true;
+                     events_->started();
+                   }
                    if (options_.on_line) options_.on_line(line);
                  }),
         deadline_(io_),
@@ -140,12 +144,14 @@ class Run {
 
   void execute() {
     watch_ready_file();
+    take_startup_slot();
     result_.spawn_mono_ns = mono_ns();
     spawned_ = Clock::now();
     SpawnedProcess process;
     try {
       process = spawn_process(result_.argv, result_.env);
     } catch (const std::exception& error) {
+      give_back_startup_slot();
       result_.harness_error = error.what();
       result_.end.kind = Termination::Kind::NotStarted;
       return;
@@ -156,9 +162,9 @@ class Run {
     out_.assign(process.stdout_fd);
     err_.assign(process.stderr_fd);
 
-    events_ =
-        std::make_unique<EventsRunner>(scenario_.events, process.pidfd, spawned_, scenario_.timeout,
-                                       [this] { asio::post(io_, [this] { on_events_done(); }); });
+    events_ = std::make_unique<EventsRunner>(
+        scenario_.events, process.pidfd, spawned_, spawned_ + scenario_.timeout, options_.grace,
+        [this] { asio::post(io_, [this] { on_events_done(); }); });
     events_->start();
 
     pidfd_.async_wait(stream_descriptor::wait_read, [this](auto error) {
@@ -175,12 +181,26 @@ class Run {
     auto guard = asio::make_work_guard(io_);
     io_.run();
 
+    give_back_startup_slot();
     result_.events = events_->finish();
     result_.log = capture_.take();
     result_.journal = read_journal(work_dir_ + "/journal.jsonl");
   }
 
  private:
+  void take_startup_slot() {
+    if (options_.startup_slots == nullptr) return;
+    options_.startup_slots->acquire();
+    holds_startup_slot_ = true;
+  }
+
+  // Once the target is ready or gone: it no longer starts up.
+  void give_back_startup_slot() {
+    if (!holds_startup_slot_) return;
+    holds_startup_slot_ = false;
+    options_.startup_slots->release();
+  }
+
   Nanos since_spawn() const { return std::chrono::duration_cast<Nanos>(Clock::now() - spawned_); }
 
   bool watches_journal() const {
@@ -243,6 +263,7 @@ class Run {
     if (result_.ready) return;
     result_.ready = true;
     result_.ready_at = at;
+    give_back_startup_slot();
     result_.addresses = addresses;
     events_->ready(std::move(addresses));
     if (scenario_.events.empty()) start_hold();
@@ -276,6 +297,7 @@ class Run {
 
   void on_exit() {
     exited_ = true;
+    give_back_startup_slot();
     result_.exit_mono_ns = mono_ns();
     result_.exit_at = since_spawn();
     deadline_.cancel();
@@ -367,6 +389,8 @@ class Run {
 
   Clock::time_point spawned_;
   pid_t pid_ = 0;
+  bool first_line_seen_ = false;
+  bool holds_startup_slot_ = false;
   bool out_open_ = true;
   bool err_open_ = true;
   bool exited_ = false;

@@ -7,9 +7,12 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
 
+#include "harness/verdict.h"
+#include "output_capture.h"
 #include "process_pidfd.h"
 #include "process_survivors.h"
 
@@ -180,6 +183,136 @@ TEST_F(RunTest, DISABLED_AGibibyteFloodKeepsMemoryBounded) {
   flood_keeps_memory_bounded(1ull << 30, 4 << 20, 600s);
 }
 
+// Every shape of byte stream stays within the budget: lines are charged their slot, not only
+// their bytes, and a line without end is cut.
+struct StreamShape {
+  std::string streams;  // out, err, both
+  std::string shape;    // fake-target spew: empty, one-byte, no-newline, binary
+  std::uint64_t bytes;  // per stream
+};
+
+void PrintTo(const StreamShape& p, std::ostream* os) {
+  *os << p.bytes << " bytes of " << p.shape << " on " << p.streams;
+}
+
+class StreamShapes : public RunTest, public ::testing::WithParamInterface<StreamShape> {};
+
+TEST_P(StreamShapes, KeepMemoryBounded) {
+  const StreamShape& p = GetParam();
+  RunOptions options;  // the default 4 MiB budget
+  const long before = max_rss_kib();
+  // The empty `print` ends a line the spew left open, so the last line stands on its own.
+  const RunResult result = run(fake({"spew", p.streams, p.shape, std::to_string(p.bytes), "print",
+                                     "err", "", "print", "err", "after the flood", "exit", "7"},
+                                    600s),
+                               options);
+  EXPECT_EQ(result.end.kind, Termination::Kind::Exited);
+  EXPECT_EQ(result.end.code, 7);
+  std::size_t kept = 0;
+  bool last_line_kept = false;
+  for (const auto* part : {&result.log.head, &result.log.tail}) {
+    for (const LogLine& line : *part) {
+      kept += OutputCapture::cost(line);
+      last_line_kept = last_line_kept || line.text == "after the flood";
+    }
+  }
+  EXPECT_LE(kept, options.log_budget_bytes);
+  EXPECT_TRUE(last_line_kept);
+  const std::uint64_t streams = p.streams == "both" ? 2 : 1;
+  EXPECT_EQ(result.log.total_bytes, p.bytes * streams + std::string("\nafter the flood\n").size());
+  EXPECT_GT(result.log.dropped_bytes, 0u);
+  if (kRssIsMeaningful) {
+    EXPECT_LT(max_rss_kib() - before, 32 * 1024) << "KiB of peak RSS growth";
+  }
+}
+
+std::string shape_name(const ::testing::TestParamInfo<StreamShape>& info) {
+  std::string name = info.param.streams + "_" + info.param.shape;
+  std::replace(name.begin(), name.end(), '-', '_');
+  return name;
+}
+
+std::vector<StreamShape> every_shape(std::uint64_t bytes) {
+  std::vector<StreamShape> shapes;
+  for (const char* shape : {"empty", "one-byte", "no-newline", "binary"}) {
+    shapes.push_back({"err", shape, bytes});
+  }
+  shapes.push_back({"both", "empty", bytes});
+  shapes.push_back({"both", "binary", bytes});
+  return shapes;
+}
+
+// 8 MiB of empty lines took 1.3 GB of RSS when an empty line cost nothing.
+INSTANTIATE_TEST_SUITE_P(EightMebibytes, StreamShapes, ::testing::ValuesIn(every_shape(8 << 20)),
+                         shape_name);
+// ctest label `slow` (see CMakeLists.txt); the numbers in docs/robustness.md.
+INSTANTIATE_TEST_SUITE_P(DISABLED_Gibibyte, StreamShapes,
+                         ::testing::ValuesIn(every_shape(1ull << 30)), shape_name);
+
+// The deadline bounds the run whatever the target writes or answers: it ends by the deadline
+// plus two graces (SIGTERM -> SIGKILL, then the wait for the pipes' EOF). The 5 s on top is a
+// sanity margin for a loaded machine, not a measurement.
+class DeadlineTest : public RunTest {
+ protected:
+  static constexpr Millis kDeadline{1000};
+  static constexpr Millis kGrace{300};
+
+  RunResult run_bounded(const Scenario& scenario) {
+    RunOptions options;
+    options.grace = kGrace;
+    RunResult result = run(scenario, options);
+    EXPECT_EQ(result.end.kind, Termination::Kind::TimedOut);
+    EXPECT_LT(result.wall, kDeadline + 2 * kGrace + 5s);
+    return result;
+  }
+
+  // The request gives up at the run's deadline, the moment the harness stops the target: either
+  // may come first.
+  const ::testing::Matcher<std::string> kCutAtTheDeadline =
+      ::testing::AnyOf("timed out waiting for the response", "truncated chunked body",
+                       "connection closed without a response");
+
+  // fake-http-target with one request to `route` once it is ready.
+  Scenario http(const std::string& route) {
+    Scenario scenario;
+    scenario.superlink.command = {FAKE_HTTP_TARGET};
+    scenario.timeout = kDeadline;
+    Event event;
+    event.request = route;
+    scenario.events = {event};
+    return scenario;
+  }
+};
+
+TEST_F(DeadlineTest, ANewlineFloodEndsAtTheDeadline) {
+  const RunResult result = run_bounded(fake({"spew", "both", "empty", "1099511627776"}, kDeadline));
+  EXPECT_GT(result.log.dropped_lines, 0u);
+}
+
+TEST_F(DeadlineTest, AnEndlessAnswerIsCutAndTheRunEndsAtTheDeadline) {
+  const RunResult result = run_bounded(http("endless"));
+  ASSERT_THAT(result.events, SizeIs(1));
+  EXPECT_THAT(result.events[0].status, Optional(200));
+  EXPECT_EQ(result.events[0].body, std::string(64 * 1024, 'e'));
+  EXPECT_TRUE(result.events[0].body_cut);
+  EXPECT_EQ(result.events[0].error, "");
+}
+
+TEST_F(DeadlineTest, AServerThatNeverAnswersEndsAtTheDeadline) {
+  const RunResult result = run_bounded(http("silent"));
+  ASSERT_THAT(result.events, SizeIs(1));
+  EXPECT_FALSE(result.events[0].status);
+  EXPECT_THAT(result.events[0].error, kCutAtTheDeadline);
+}
+
+TEST_F(DeadlineTest, AnAnswerThatTricklesEndsAtTheDeadline) {
+  const RunResult result = run_bounded(http("trickle"));
+  ASSERT_THAT(result.events, SizeIs(1));
+  EXPECT_THAT(result.events[0].status, Optional(200));
+  EXPECT_LE(result.events[0].body.size(), 2u);
+  EXPECT_THAT(result.events[0].error, kCutAtTheDeadline);
+}
+
 TEST_F(RunTest, AnOverlongLineIsCutAndCounted) {
   const RunResult result = run(fake({"long-line", std::to_string(1 << 20)}));
   ASSERT_THAT(result.log.head, SizeIs(1));
@@ -272,7 +405,8 @@ TEST_F(RunTest, EventsAfterTheExitAreRecordedAsNotDone) {
   event.count = 2;
   scenario.events = {event};
   const RunResult result = run(scenario);
-  EXPECT_THAT(result.events, ElementsAre(Field(&EventOutcome::error, "target had exited"),
+  // ASSERT: indexing events[1] after a failed expectation would read past the end.
+  ASSERT_THAT(result.events, ElementsAre(Field(&EventOutcome::error, "target had exited"),
                                          Field(&EventOutcome::error, "target had exited")));
   EXPECT_EQ(result.events[1].repetition, 1);
 }
@@ -301,6 +435,40 @@ TEST_F(RunTest, RequestEventsReachTheFleetAddressWithTheirHeaders) {
   }
   EXPECT_THAT(result.events[2].status, Optional(400));
   EXPECT_EQ(result.events[2].body, "Missing header `Accept`");
+}
+
+// fake-target's ready file names 127.0.0.1:1, where nothing listens.
+TEST_F(RunTest, ARequestThatCannotBeSentFailsTheRunNamingTheEvent) {
+  Scenario scenario = fake({"ready", "hang"});
+  scenario.expect.still_running = true;
+  scenario.expect.hold = 50ms;
+  Event ping;
+  ping.request = "ping";
+  scenario.events = {ping};
+  RunOptions options;
+  options.grace = 200ms;
+  const RunResult result = run(scenario, options);
+  ASSERT_THAT(result.events, SizeIs(1));
+  EXPECT_TRUE(result.events[0].unsent);
+  EXPECT_EQ(result.events[0].error, "Connection refused");
+  const Verdict verdict = judge(scenario, result);
+  EXPECT_FALSE(verdict.passed);
+  ASSERT_THAT(verdict.failures, SizeIs(1));
+  EXPECT_EQ(verdict.failures[0].expected, "events[0] (ping) #1 to be sent");
+  EXPECT_EQ(verdict.failures[0].actual, "not done: Connection refused");
+}
+
+// A target on its way out refuses the request: that is the exit, not an unsent request.
+TEST_F(RunTest, ARequestRefusedByAnExitingTargetIsNotDone) {
+  Scenario scenario = fake({"ready", "exit", "0"});
+  Event ping;
+  ping.request = "ping";
+  scenario.events = {ping};
+  const RunResult result = run(scenario);
+  ASSERT_THAT(result.events, SizeIs(1));
+  EXPECT_FALSE(result.events[0].unsent);
+  EXPECT_THAT(result.events[0].error, ::testing::StartsWith("target had exited"));
+  EXPECT_TRUE(judge(scenario, result).passed);
 }
 
 TEST_F(RunTest, TheJournalIsReadAndATornLastLineSkipped) {

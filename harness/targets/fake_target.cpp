@@ -7,6 +7,10 @@
 //   on-signal N CODE    hold signal N from now on; a later `hang` exits with CODE when it comes
 //   print out|err TEXT  one line on stdout or stderr
 //   flood out|err BYTES BYTES/100 lines of 100 bytes, as fast as the pipe takes them
+//   spew out|err|both SHAPE BYTES
+//                       BYTES bytes of one shape, as fast as the pipe takes them (both: BYTES
+//                       on each stream, interleaved): empty (newlines only), one-byte ("a\n"),
+//                       no-newline ('x' without end), binary (every byte value, seeded LCG)
 //   long-line BYTES     one line of BYTES bytes on stderr
 //   partial TEXT        TEXT on stderr without a newline
 //   children N          N grandchildren (`sleep`) that stay in the process group
@@ -19,6 +23,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -79,6 +84,40 @@ void flood(int fd, std::size_t bytes) {
   while (bytes > 0) {
     const std::size_t n = std::min(bytes, chunk.size());
     write_all(fd, chunk.data(), n);
+    bytes -= n;
+  }
+}
+
+// One 64 KiB chunk of `shape`, or empty for an unknown shape.
+std::string spew_chunk(std::string_view shape) {
+  constexpr std::size_t kChunk = 64 * 1024;
+  if (shape == "empty") return std::string(kChunk, '\n');
+  if (shape == "no-newline") return std::string(kChunk, 'x');
+  std::string chunk;
+  if (shape == "one-byte") {
+    for (std::size_t i = 0; i < kChunk / 2; ++i) chunk += "a\n";
+  } else if (shape == "binary") {
+    std::uint32_t state = 12345;
+    for (std::size_t i = 0; i < kChunk; ++i) {
+      state = state * 1103515245u + 12345u;
+      chunk.push_back(static_cast<char>(state >> 24));
+    }
+  }
+  return chunk;
+}
+
+void spew(std::string_view streams, std::string_view shape, std::size_t bytes) {
+  const std::string chunk = spew_chunk(shape);
+  if (chunk.empty() || (streams != "out" && streams != "err" && streams != "both")) {
+    std::fprintf(stderr, "fake-target: spew: unknown stream '%.*s' or shape '%.*s'\n",
+                 static_cast<int>(streams.size()), streams.data(), static_cast<int>(shape.size()),
+                 shape.data());
+    std::exit(2);
+  }
+  while (bytes > 0) {
+    const std::size_t n = std::min(bytes, chunk.size());
+    if (streams != "err") write_all(STDOUT_FILENO, chunk.data(), n);
+    if (streams != "out") write_all(STDERR_FILENO, chunk.data(), n);
     bytes -= n;
   }
 }
@@ -150,6 +189,9 @@ int main(int argc, char** argv) {
     } else if (step == "flood") {
       flood(stream_fd(arg(1)), std::strtoull(arg(2), nullptr, 10));
       i += 2;
+    } else if (step == "spew") {
+      spew(arg(1), arg(2), std::strtoull(arg(3), nullptr, 10));
+      i += 3;
     } else if (step == "long-line") {
       const std::string line = std::string(std::strtoull(arg(1), nullptr, 10), 'x') + '\n';
       write_all(STDERR_FILENO, line.data(), line.size());

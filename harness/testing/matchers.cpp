@@ -118,7 +118,8 @@ class NoLineMatcher : public ::testing::MatcherInterface<const RunResult&> {
     }
     const auto line = std::find_if(lines.begin(), lines.end(),
                                    [&](const NumberedLine& l) { return l.index == found.front(); });
-    *listener << "whose stderr line " << found.front() + 1 << " matches: \"" << line->text << "\"";
+    *listener << "whose stderr line " << result.log.line_number(found.front()) << " matches: \""
+              << line->text << "\"";
     return false;
   }
   void DescribeTo(std::ostream* os) const override {

@@ -36,7 +36,8 @@ std::string status_line(const Scenario& scenario, const RunResult& result, const
 
 // The failure report, in this order: the scenario and its file; how the target ended against
 // what was expected; every unmet expectation (the first with the nearest line that almost
-// matched); the fault journal; the captured log with match points marked; the command that
+// matched); what each event did (done when, answered what, or never done and why); the fault
+// journal; the captured log with match points marked; the command that
 // reruns the target by hand. Every line ends with '\n'.
 std::string full_report(const Scenario& scenario, const RunResult& result, const Verdict& verdict,
                         const TextReportOptions& options);

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <semaphore>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,11 @@ struct RunOptions {
   std::size_t log_budget_bytes = 4 << 20;  // head + tail kept in memory
   Millis grace{2000};                      // SIGTERM -> SIGKILL on timeout or stop
   std::string work_dir;  // ready file and journal go here; empty: a fresh temp dir, removed after
+  // Shared by parallel runs: a run takes a slot before it spawns and gives it back once the
+  // target is ready or gone, so start-ups (which need the CPU) are bounded by the slots while
+  // runs that only wait (for a deadline, a hold, an event) hold none. Null: no bound. The wait
+  // for a slot is not part of the run's deadline.
+  std::counting_semaphore<>* startup_slots = nullptr;
 };
 
 // Never throws for anything the target does; harness-side failures (cannot spawn, cannot bind an

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -29,6 +30,13 @@ struct CapturedLog {
   std::uint64_t dropped_lines = 0;
   std::uint64_t dropped_bytes = 0;
   std::uint64_t total_bytes = 0;
+
+  // The number of line `index` (head, then tail) as a person counts it in the whole output:
+  // 1-based, the lines dropped between head and tail included. Every report and message uses
+  // this one numbering.
+  std::uint64_t line_number(std::size_t index) const {
+    return index + 1 + (index < head.size() ? 0 : dropped_lines);
+  }
 };
 
 // One line of the target's fault journal.
@@ -60,30 +68,34 @@ struct Termination {
 };
 
 struct EventOutcome {
-  std::size_t event = 0;   // index in Scenario::events
-  int repetition = 0;      // 0..count-1
+  std::size_t event = 0;  // index in Scenario::events
+  int repetition = 0;     // 0..count-1
   Nanos at{0};
   std::optional<int> status;  // HTTP status, for requests
-  std::string body;
+  std::string body;           // at most 64 KiB of it
   std::string error;          // connection refused, ... (empty when it went through)
+  bool body_cut = false;      // the body was longer than 64 KiB; the rest was not read
+  // The request could not be sent (or the signal delivered) while the target ran: the run fails.
+  // A target that exits within the grace period after the failure makes it "target had exited".
+  bool unsent = false;
 };
 
 struct RunResult {
-  std::vector<std::string> argv;               // exactly what was spawned
-  std::map<std::string, std::string> env;      // variables the harness added or changed
+  std::vector<std::string> argv;           // exactly what was spawned
+  std::map<std::string, std::string> env;  // variables the harness added or changed
   long pid = 0;
   Termination end;
   bool ready = false;
   std::optional<Nanos> ready_at;
   std::optional<Nanos> exit_at;
-  std::int64_t spawn_mono_ns = 0;              // CLOCK_MONOTONIC at spawn, to place journal times
+  std::int64_t spawn_mono_ns = 0;  // CLOCK_MONOTONIC at spawn, to place journal times
   std::int64_t exit_mono_ns = 0;
   std::map<std::string, std::string> addresses;  // from the ready file: "fleet" -> "127.0.0.1:P"
   CapturedLog log;
   std::vector<JournalEntry> journal;
   std::vector<EventOutcome> events;
-  std::vector<std::string> leftovers;          // processes of the target's group still alive
-  std::optional<std::string> harness_error;    // the harness could not do its part
+  std::vector<std::string> leftovers;        // processes of the target's group still alive
+  std::optional<std::string> harness_error;  // the harness could not do its part
   Nanos wall{0};
 };
 

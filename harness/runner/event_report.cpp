@@ -1,0 +1,75 @@
+#include "harness/event_report.h"
+
+#include <cstdio>
+
+#include "harness/report_text.h"
+#include "harness/signal_name.h"
+
+namespace harness {
+
+std::string describe_event(const Event& event) {
+  if (event.signal) return "signal " + signal_name(*event.signal);
+  const std::string what = "request " + event.request.value_or("");
+  return event.method == "POST" ? what : event.method + " " + what;
+}
+
+std::string describe_anchor(const Event& event) {
+  std::string anchor;
+  switch (event.at) {
+    case Event::Anchor::Spawn:
+      anchor = "spawn";
+      break;
+    case Event::Anchor::Start:
+      anchor = "start";
+      break;
+    case Event::Anchor::Ready:
+      anchor = "ready";
+      break;
+    case Event::Anchor::Fired:
+      anchor = "fired:" + event.fired_site;
+      break;
+  }
+  if (event.delay.count() > 0) anchor += "+" + std::to_string(event.delay.count()) + "ms";
+  return anchor;
+}
+
+std::string body_excerpt(const EventOutcome& outcome, std::size_t limit) {
+  std::string out;
+  const std::string& body = outcome.body;
+  for (std::size_t i = 0; i < body.size() && i < limit; ++i) {
+    const auto u = static_cast<unsigned char>(body[i]);
+    if (u < 0x20 || u == 0x7f) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", u);
+      out += escaped;
+    } else {
+      out += body[i];
+    }
+  }
+  if (body.size() > limit || outcome.body_cut) out += "…";
+  return out;
+}
+
+bool event_done(const EventOutcome& outcome) {
+  return outcome.status.has_value() || (outcome.error.empty() && !outcome.unsent);
+}
+
+std::string describe_outcome(const EventOutcome& outcome) {
+  const std::string when = "+" + format_duration(outcome.at);
+  if (outcome.status) {
+    std::string text = "done at " + when + ": HTTP " + std::to_string(*outcome.status);
+    if (!outcome.body.empty()) text += " \"" + body_excerpt(outcome) + "\"";
+    if (outcome.body_cut) text += " (body longer than 64 KiB, not read further)";
+    if (!outcome.error.empty()) text += " (" + outcome.error + ")";
+    return text;
+  }
+  if (event_done(outcome)) return "done at " + when;
+  if (outcome.unsent) return "not done at " + when + ": " + outcome.error + " (fails the run)";
+  if (outcome.error == "target had exited" || outcome.error == "the run ended first" ||
+      outcome.error.starts_with("target had exited (")) {
+    return "not done: " + outcome.error;
+  }
+  return "sent at " + when + ", no answer: " + outcome.error;
+}
+
+}  // namespace harness
