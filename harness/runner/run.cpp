@@ -2,6 +2,7 @@
 // io_context (events run on a thread of their own, see events_runner.h).
 #include "harness/run.h"
 
+#include <fcntl.h>
 #include <sys/inotify.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -26,8 +27,7 @@
 #include "journal_reader.h"
 #include "occupy_ports.h"
 #include "output_capture.h"
-#include "process_group.h"
-#include "process_spawn.h"
+#include "process_containment.h"
 #include "ready_file.h"
 
 namespace harness {
@@ -109,6 +109,8 @@ class WorkDir {
   WorkDir(const WorkDir&) = delete;
   WorkDir& operator=(const WorkDir&) = delete;
   const std::string& path() const { return path_; }
+  // What the run init removes if the harness dies mid-run: only a folder the run created.
+  std::string remove_on_abandon() const { return owned_ ? path_ : std::string(); }
 
  private:
   std::string path_;
@@ -117,13 +119,13 @@ class WorkDir {
 
 class Run {
  public:
-  Run(const Scenario& scenario, const RunOptions& options, RunResult& result,
-      const std::string& work_dir)
+  Run(const Scenario& scenario, const RunOptions& options, RunResult& result, const WorkDir& dir)
       : scenario_(scenario),
         options_(options),
         result_(result),
-        ready_path_(work_dir + "/ready.json"),
-        work_dir_(work_dir),
+        ready_path_(dir.path() + "/ready.json"),
+        work_dir_(dir.path()),
+        remove_on_abandon_(dir.remove_on_abandon()),
         capture_(options.log_budget_bytes,
                  [this](const LogLine& line) {
                    if (events_) events_->started();
@@ -142,23 +144,23 @@ class Run {
     watch_ready_file();
     result_.spawn_mono_ns = mono_ns();
     spawned_ = Clock::now();
-    SpawnedProcess process;
     try {
-      process = spawn_process(result_.argv, result_.env);
+      target_ = std::make_unique<ContainedTarget>(result_.argv, result_.env, remove_on_abandon_);
     } catch (const std::exception& error) {
       result_.harness_error = error.what();
       result_.end.kind = Termination::Kind::NotStarted;
       return;
     }
-    pid_ = process.pid;
-    result_.pid = pid_;
-    pidfd_.assign(process.pidfd);
-    out_.assign(process.stdout_fd);
-    err_.assign(process.stderr_fd);
+    result_.pid = target_->pid();
+    result_.containment = std::string(containment_name(target_->containment()));
+    // A duplicate: asio owns (and closes) its own, the events runner signals through the other.
+    pidfd_.assign(::fcntl(target_->pidfd(), F_DUPFD_CLOEXEC, 0));
+    out_.assign(target_->take_stdout());
+    err_.assign(target_->take_stderr());
 
-    events_ =
-        std::make_unique<EventsRunner>(scenario_.events, process.pidfd, spawned_, scenario_.timeout,
-                                       [this] { asio::post(io_, [this] { on_events_done(); }); });
+    events_ = std::make_unique<EventsRunner>(
+        scenario_.events, target_->pidfd(), spawned_, scenario_.timeout,
+        [this] { asio::post(io_, [this] { on_events_done(); }); });
     events_->start();
 
     pidfd_.async_wait(stream_descriptor::wait_read, [this](auto error) {
@@ -176,6 +178,7 @@ class Run {
     io_.run();
 
     result_.events = events_->finish();
+    target_.reset();  // kills what is left of the run, reaps the run init
     result_.log = capture_.take();
     result_.journal = read_journal(work_dir_ + "/journal.jsonl");
   }
@@ -265,12 +268,12 @@ class Run {
     if (exited_ || stopping_) return;
     stopping_ = true;
     timed_out_ = timed_out;
-    ::kill(-pid_, SIGTERM);  // the leader is alive or unreaped, so the group id is still ours
+    target_->signal_group(SIGTERM);
     grace_.expires_after(options_.grace);
     grace_.async_wait([this](auto error) {
       if (error || exited_) return;
       sigterm_ignored_ = true;
-      ::kill(-pid_, SIGKILL);
+      target_->signal_group(SIGKILL);
     });
   }
 
@@ -288,11 +291,10 @@ class Run {
         on_ready(std::move(*addresses), since_spawn());
     }
     stop_watching();
-    // Before reaping, while the group id cannot be reused.
-    result_.leftovers = kill_leftovers(pid_);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    unregister_group(pid_);
+    // The run init has killed every process of the run that outlived the target.
+    const TargetEnd ended = target_->wait_end();
+    result_.leftovers = ended.leftovers;
+    const int status = ended.status;
     pidfd_.close();
 
     Termination& end = result_.end;
@@ -347,6 +349,7 @@ class Run {
   RunResult& result_;
   const std::string ready_path_;
   const std::string work_dir_;
+  const std::string remove_on_abandon_;
   OutputCapture capture_;
 
   asio::io_context io_;
@@ -362,11 +365,11 @@ class Run {
   std::array<char, 64 * 1024> out_buffer_{};
   std::array<char, 64 * 1024> err_buffer_{};
   std::array<char, 4096> inotify_buffer_{};
+  std::unique_ptr<ContainedTarget> target_;
   std::unique_ptr<EventsRunner> events_;
   std::set<std::string> notified_sites_;
 
   Clock::time_point spawned_;
-  pid_t pid_ = 0;
   bool out_open_ = true;
   bool err_open_ = true;
   bool exited_ = false;
@@ -381,14 +384,13 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   const Clock::time_point started = Clock::now();
   RunResult result;
   install_cleanup_on_signal();
-  become_subreaper();
   try {
     WorkDir dir(options.work_dir);
     const OccupiedPorts occupied = occupy_ports(scenario.setup.occupy);
     TargetCommand command = build_target_command(scenario, options, dir.path(), occupied.ports());
     result.argv = std::move(command.argv);
     result.env = std::move(command.env);
-    Run(scenario, options, result, dir.path()).execute();
+    Run(scenario, options, result, dir).execute();
   } catch (const std::exception& error) {
     result.harness_error = error.what();
   }

@@ -10,8 +10,8 @@
 #include <csignal>
 #include <filesystem>
 
+#include "marked_processes.h"
 #include "process_pidfd.h"
-#include "process_survivors.h"
 
 namespace harness {
 namespace {
@@ -29,8 +29,9 @@ using namespace std::chrono_literals;
 
 class RunTest : public ::testing::Test {
  protected:
-  // Every test must leave nothing behind: no child of the test, nothing in a target's group.
-  void TearDown() override { EXPECT_THAT(process_survivors(groups_), IsEmpty()); }
+  // Every test must leave nothing behind: no process that inherited this test's marker.
+  void SetUp() override { ::setenv("SUPERLINK_TEST_MARKER", marker_.c_str() + kMarkerName, 1); }
+  void TearDown() override { EXPECT_THAT(marked_survivors(marker_, 5s), IsEmpty()); }
 
   Scenario fake(std::vector<std::string> steps, Millis timeout = 10s) {
     Scenario scenario;
@@ -51,9 +52,7 @@ class RunTest : public ::testing::Test {
   }
 
   RunResult run(const Scenario& scenario, RunOptions options = {}) {
-    RunResult result = run_scenario(scenario, options);
-    if (result.pid > 0) groups_.insert(static_cast<pid_t>(result.pid));
-    return result;
+    return run_scenario(scenario, options);
   }
 
   // A target writes `bytes` to stderr, then one line, then exits 7: the run's facts stay right
@@ -61,7 +60,8 @@ class RunTest : public ::testing::Test {
   void flood_keeps_memory_bounded(std::uint64_t bytes, std::size_t budget,
                                   std::chrono::seconds timeout);
 
-  std::set<pid_t> groups_;
+  static constexpr std::size_t kMarkerName = sizeof "SUPERLINK_TEST_MARKER=" - 1;
+  const std::string marker_ = "SUPERLINK_TEST_MARKER=run_test-" + std::to_string(::getpid());
 };
 
 TEST_F(RunTest, RecordsTheExitCodeAndTheOutputOfEachStream) {

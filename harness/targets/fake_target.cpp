@@ -11,7 +11,8 @@
 //   partial TEXT        TEXT on stderr without a newline
 //   children N          N grandchildren (`sleep`) that stay in the process group
 //   setsid-children N   N grandchildren (`sleep`) in sessions of their own
-//   pid                 print "pid <own pid>" on stdout
+//   pid                 print "pid <own pid>" on stdout, as /proc numbers it (the host's pid,
+//                       also inside the run's PID namespace)
 //   ready               write {"pid":..., "fleet_api_address": "127.0.0.1:1"} to the ready file
 //   journal TEXT        append TEXT verbatim to $SUPERLINK_FAULT_JOURNAL
 #include <fcntl.h>
@@ -161,7 +162,9 @@ int main(int argc, char** argv) {
       start_children(std::atoi(arg(1)), step == "setsid-children");
       i += 1;
     } else if (step == "pid") {
-      std::printf("pid %d\n", static_cast<int>(::getpid()));
+      char self[32] = {};
+      if (::readlink("/proc/self", self, sizeof self - 1) <= 0) std::exit(125);
+      std::printf("pid %s\n", self);
       std::fflush(stdout);
     } else if (step == "ready") {
       const std::string json =

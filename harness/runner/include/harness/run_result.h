@@ -60,31 +60,36 @@ struct Termination {
 };
 
 struct EventOutcome {
-  std::size_t event = 0;   // index in Scenario::events
-  int repetition = 0;      // 0..count-1
+  std::size_t event = 0;  // index in Scenario::events
+  int repetition = 0;     // 0..count-1
   Nanos at{0};
   std::optional<int> status;  // HTTP status, for requests
   std::string body;
-  std::string error;          // connection refused, ... (empty when it went through)
+  std::string error;  // connection refused, ... (empty when it went through)
 };
 
 struct RunResult {
-  std::vector<std::string> argv;               // exactly what was spawned
-  std::map<std::string, std::string> env;      // variables the harness added or changed
+  std::vector<std::string> argv;           // exactly what was spawned
+  std::map<std::string, std::string> env;  // variables the harness added or changed
   long pid = 0;
   Termination end;
   bool ready = false;
   std::optional<Nanos> ready_at;
   std::optional<Nanos> exit_at;
-  std::int64_t spawn_mono_ns = 0;              // CLOCK_MONOTONIC at spawn, to place journal times
+  std::int64_t spawn_mono_ns = 0;  // CLOCK_MONOTONIC at spawn, to place journal times
   std::int64_t exit_mono_ns = 0;
   std::map<std::string, std::string> addresses;  // from the ready file: "fleet" -> "127.0.0.1:P"
   CapturedLog log;
   std::vector<JournalEntry> journal;
   std::vector<EventOutcome> events;
-  std::vector<std::string> leftovers;          // processes of the target's group still alive
-  std::optional<std::string> harness_error;    // the harness could not do its part
+  // Processes of this run (its target's descendants, daemons included) alive when the target
+  // ended, as "pid 123 (sleep)"; the harness killed them.
+  std::vector<std::string> leftovers;
+  std::optional<std::string> harness_error;  // the harness could not do its part
   Nanos wall{0};
+  // How the run's processes were contained: "pid-namespace", "user+pid-namespace" or
+  // "subreaper" (docs/robustness.md); empty when nothing was spawned.
+  std::string containment;
 };
 
 }  // namespace harness

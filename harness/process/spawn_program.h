@@ -1,0 +1,25 @@
+// The one posix_spawn wrapper: a program with a clean slate (default signal dispositions, an
+// empty signal mask, optionally a process group of its own) and the given standard streams.
+// Never forks: safe from a process that runs threads.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace harness {
+
+struct SpawnRequest {
+  std::vector<std::string> argv;  // argv[0] is searched in PATH
+  char* const* envp = nullptr;    // nullptr: this process's environment
+  int stdin_fd = -1;              // -1: /dev/null
+  int stdout_fd = -1;             // -1: this process's
+  int stderr_fd = -1;             // -1: this process's
+  bool own_process_group = true;  // pgid = its pid
+};
+
+// The child's pid, or -errno (posix_spawn's error: -ENOENT for a program not found).
+pid_t spawn(const SpawnRequest& request);
+
+}  // namespace harness
