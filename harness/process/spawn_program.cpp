@@ -1,6 +1,5 @@
 #include "spawn_program.h"
 
-#include <fcntl.h>
 #include <spawn.h>
 #include <unistd.h>
 
@@ -33,9 +32,7 @@ struct SpawnSetup {
 pid_t spawn(const SpawnRequest& request) {
   if (request.argv.empty()) return -EINVAL;
   SpawnSetup setup;
-  if (request.stdin_fd < 0) {
-    posix_spawn_file_actions_addopen(&setup.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  } else {
+  if (request.stdin_fd >= 0) {
     posix_spawn_file_actions_adddup2(&setup.actions, request.stdin_fd, STDIN_FILENO);
   }
   if (request.stdout_fd >= 0) {
@@ -43,6 +40,9 @@ pid_t spawn(const SpawnRequest& request) {
   }
   if (request.stderr_fd >= 0) {
     posix_spawn_file_actions_adddup2(&setup.actions, request.stderr_fd, STDERR_FILENO);
+  }
+  if (request.working_dir != nullptr) {
+    posix_spawn_file_actions_addchdir_np(&setup.actions, request.working_dir);
   }
   // Nothing of this process's signal mask, handlers or ignored signals carries over.
   sigset_t empty;

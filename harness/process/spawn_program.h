@@ -13,10 +13,11 @@ namespace harness {
 struct SpawnRequest {
   std::vector<std::string> argv;  // argv[0] is searched in PATH
   char* const* envp = nullptr;    // nullptr: this process's environment
-  int stdin_fd = -1;              // -1: /dev/null
-  int stdout_fd = -1;             // -1: this process's
-  int stderr_fd = -1;             // -1: this process's
-  bool own_process_group = true;  // pgid = its pid
+  int stdin_fd = -1;              // -1: this process's (each of the three)
+  int stdout_fd = -1;
+  int stderr_fd = -1;
+  bool own_process_group = true;      // pgid = its pid
+  const char* working_dir = nullptr;  // nullptr: this process's
 };
 
 // The child's pid, or -errno (posix_spawn's error: -ENOENT for a program not found).

@@ -93,7 +93,7 @@ class RunInit {
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (!in_namespace_) ::prctl(PR_SET_CHILD_SUBREAPER, 1);
 
-    SpawnRequest request;
+    SpawnRequest request;  // stdin is /dev/null already (the harness's doing)
     request.argv = options_.command;
     target_ = spawn(request);
     if (target_ < 0) {

@@ -8,9 +8,10 @@
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
+#include <set>
 #include <thread>
 
-#include "harness/run.h"
 #include "process_pidfd.h"
 
 namespace harness {
@@ -21,6 +22,16 @@ namespace {
 constexpr std::size_t kSlots = 1024;
 std::array<std::atomic<pid_t>, kSlots> g_run_inits{};
 std::atomic<bool> g_cleanup_installed{false};
+
+std::mutex& folders_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+std::set<std::string>& run_folders() {
+  static std::set<std::string> folders;
+  return folders;
+}
 
 // The handler does only what is async-signal-safe: stop every run init at once (each kills
 // its run), send the harness's own output to /dev/null (no verdict of a target it killed itself
@@ -52,8 +63,8 @@ void on_stop_signal(int signal_number) {
 }
 
 // The cleanup thread: waits for the handler's byte, then takes the registry lock for good (no
-// new run starts), waits until every run init has ended (each stopped by the handler), and
-// re-raises the signal with its default action.
+// new run starts), waits until every run init has ended (each stopped by the handler), removes
+// the run folders left, and re-raises the signal with its default action.
 void cleanup_after_signal(int wake) {
   unsigned char byte = 0;
   while (::read(wake, &byte, 1) != 1) {
@@ -68,6 +79,13 @@ void cleanup_after_signal(int wake) {
     pollfd watch{pidfd, POLLIN, 0};
     ::poll(&watch, 1, 10000);
     ::close(pidfd);
+  }
+  {
+    std::lock_guard lock(folders_mutex());
+    for (const std::string& folder : run_folders()) {
+      std::error_code ignored;
+      std::filesystem::remove_all(folder, ignored);
+    }
   }
   ::signal(byte, SIG_DFL);
   ::raise(byte);
@@ -92,6 +110,16 @@ void unregister_run_init(pid_t pid) {
     pid_t expected = pid;
     if (slot.compare_exchange_strong(expected, 0)) return;
   }
+}
+
+void register_run_folder(const std::string& path) {
+  std::lock_guard lock(folders_mutex());
+  run_folders().insert(path);
+}
+
+void unregister_run_folder(const std::string& path) {
+  std::lock_guard lock(folders_mutex());
+  run_folders().erase(path);
 }
 
 void install_cleanup_on_signal() {

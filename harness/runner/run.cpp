@@ -24,10 +24,12 @@
 #include <vector>
 
 #include "events_runner.h"
+#include "harness/target_command.h"
 #include "journal_reader.h"
 #include "occupy_ports.h"
 #include "output_capture.h"
 #include "process_containment.h"
+#include "process_registry.h"
 #include "ready_file.h"
 
 namespace harness {
@@ -101,10 +103,13 @@ class WorkDir {
     }
     path_ = pattern;
     owned_ = true;
+    register_run_folder(path_);
   }
   ~WorkDir() {
+    if (!owned_) return;
     std::error_code ignored;
-    if (owned_) std::filesystem::remove_all(path_, ignored);
+    std::filesystem::remove_all(path_, ignored);
+    unregister_run_folder(path_);
   }
   WorkDir(const WorkDir&) = delete;
   WorkDir& operator=(const WorkDir&) = delete;

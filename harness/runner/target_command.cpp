@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <system_error>
 
-#include "harness/run.h"
+#include "harness/target_command.h"
 
 namespace harness {
 
