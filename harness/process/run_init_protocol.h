@@ -12,6 +12,8 @@
 //                         "bye"                      the run is over: kill what is left, exit
 //   end of file, SIGTERM (the harness's death signal or its interrupt cleanup): kill every
 //   process of the run, remove the run folder if one was given, exit.
+// The janitor (--janitor TEMPLATE) says "folder PATH" (or "failed ERRNO") once, then waits for
+// the end of file and removes PATH.
 #pragma once
 
 #include <optional>
@@ -24,6 +26,7 @@ constexpr int kControlFd = 3;
 constexpr std::string_view kStarted = "started";
 constexpr std::string_view kFailed = "failed ";
 constexpr std::string_view kEnded = "ended ";
+constexpr std::string_view kFolder = "folder ";
 constexpr std::string_view kSignal = "signal ";
 constexpr std::string_view kBye = "bye";
 

@@ -41,6 +41,7 @@ pid_t spawn(const SpawnRequest& request) {
   if (request.stderr_fd >= 0) {
     posix_spawn_file_actions_adddup2(&setup.actions, request.stderr_fd, STDERR_FILENO);
   }
+  if (request.fd3 >= 0) posix_spawn_file_actions_adddup2(&setup.actions, request.fd3, 3);
   if (request.working_dir != nullptr) {
     posix_spawn_file_actions_addchdir_np(&setup.actions, request.working_dir);
   }

@@ -18,6 +18,7 @@ struct SpawnRequest {
   int stderr_fd = -1;
   bool own_process_group = true;      // pgid = its pid
   const char* working_dir = nullptr;  // nullptr: this process's
+  int fd3 = -1;                       // >= 0: becomes the child's fd 3
 };
 
 // The child's pid, or -errno (posix_spawn's error: -ENOENT for a program not found).

@@ -1,4 +1,6 @@
 // superlink-run-init [--remove-on-abandon DIR] -- COMMAND...: the parent of one run's target.
+// superlink-run-init --janitor TEMPLATE: creates the harness's folder for run folders (mkdtemp)
+// and removes it, whatever is in it, once the harness is gone (end of file on fd 3).
 //
 // The harness starts it in a PID namespace of its own where it can (it is then pid 1: when it
 // dies, the kernel kills every process of the namespace), or else as a child subreaper (every
@@ -38,6 +40,7 @@ using namespace harness::run_init;
 constexpr int kControl = kControlFd;
 
 struct Options {
+  std::string janitor_template;
   std::string remove_on_abandon;
   std::vector<std::string> command;
 };
@@ -51,6 +54,10 @@ Options parse(int argc, char** argv) {
       ++i;
       break;
     }
+    if (arg == "--janitor" && i + 1 < argc) {
+      options.janitor_template = argv[++i];
+      return options;
+    }
     if (arg == "--remove-on-abandon" && i + 1 < argc) {
       options.remove_on_abandon = argv[++i];
       continue;
@@ -59,9 +66,10 @@ Options parse(int argc, char** argv) {
     std::exit(2);
   }
   options.command.assign(argv + i, argv + argc);
-  if (options.command.empty()) {
+  if (options.command.empty() && options.janitor_template.empty()) {
     std::fprintf(stderr,
                  "usage: superlink-run-init [--remove-on-abandon DIR] -- COMMAND...\n"
+                 "       superlink-run-init --janitor TEMPLATE\n"
                  "(started by superlink-harness for each run)\n");
     std::exit(2);
   }
@@ -74,6 +82,8 @@ pid_t proc_pid() {
   const std::string self = std::filesystem::read_symlink("/proc/self", ignored).string();
   return self.empty() ? ::getpid() : static_cast<pid_t>(std::atol(self.c_str()));
 }
+
+void remove_until_gone(const std::string& folder);
 
 class RunInit {
  public:
@@ -198,10 +208,7 @@ class RunInit {
 
   [[noreturn]] void abandon() {
     kill_everything();
-    if (!options_.remove_on_abandon.empty()) {
-      std::error_code ignored;
-      std::filesystem::remove_all(options_.remove_on_abandon, ignored);
-    }
+    if (!options_.remove_on_abandon.empty()) remove_until_gone(options_.remove_on_abandon);
     std::exit(0);
   }
 
@@ -212,8 +219,38 @@ class RunInit {
   pid_t target_ = 0;  // as spawn() returned it (inside the namespace); 0 once reaped
 };
 
+// Removes `folder` until it is gone: a process of a run killed a moment ago may still add a file.
+void remove_until_gone(const std::string& folder) {
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    std::error_code error;
+    std::filesystem::remove_all(folder, error);
+    if (!std::filesystem::exists(folder, error)) return;
+  }
+}
+
+// The folder exists only once this process does, so no death of the harness can leave it.
+int janitor(std::string folder_template) {
+  ::fcntl(kControl, F_SETFD, FD_CLOEXEC);
+  sigset_t ignored;
+  sigemptyset(&ignored);
+  for (const int sig : {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE}) sigaddset(&ignored, sig);
+  ::sigprocmask(SIG_BLOCK, &ignored, nullptr);  // only the end of file ends it
+  if (::mkdtemp(folder_template.data()) == nullptr) {
+    send_message(kControl, std::string(kFailed) + std::to_string(errno));
+    return 1;
+  }
+  send_message(kControl, std::string(kFolder) + folder_template);
+  while (auto message = receive_message(kControl)) {
+    if (message->fd >= 0) ::close(message->fd);
+  }
+  remove_until_gone(folder_template);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  return RunInit(parse(argc, argv)).main();
+  Options options = parse(argc, argv);
+  if (!options.janitor_template.empty()) return janitor(options.janitor_template);
+  return RunInit(std::move(options)).main();
 }

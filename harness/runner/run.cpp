@@ -29,6 +29,7 @@
 #include "occupy_ports.h"
 #include "output_capture.h"
 #include "process_containment.h"
+#include "process_janitor.h"
 #include "process_registry.h"
 #include "ready_file.h"
 
@@ -94,9 +95,7 @@ class WorkDir {
       std::filesystem::remove(path_ + "/journal.jsonl");
       return;
     }
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern =
-        std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/superlink-run-XXXXXX";
+    std::string pattern = run_folders_parent() + "/run-XXXXXX";
     if (::mkdtemp(pattern.data()) == nullptr) {
       throw std::runtime_error("cannot create a work directory in " + pattern + ": " +
                                std::strerror(errno));
