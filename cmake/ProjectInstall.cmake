@@ -1,5 +1,6 @@
 # What `cmake --install` puts under a prefix, and the CMake package other projects find there:
-#   bin/               superlink-harness, mock-superlink, mock-serverapp (the mock starts it from
+#   bin/               superlink-harness, superlink-run-init (the parent of each run's target; the
+#                      harness finds it next to itself), mock-superlink, mock-serverapp (the mock starts it from
 #                      its own folder)
 #   libexec/superlink-harness/flower/flower-superlink
 #                      the persona, a link to bin/mock-superlink in a folder of its own: put it
@@ -15,11 +16,12 @@ include(CMakePackageConfigHelpers)
 set(SUPERLINK_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/SuperlinkHarness")
 set(SUPERLINK_PERSONA_DIR "${CMAKE_INSTALL_LIBEXECDIR}/superlink-harness/flower")
 
-set(installed_libraries failpoint failpoint_runtime harness_runner superlink_api_names)
+set(installed_libraries failpoint failpoint_runtime harness_runner superlink_api_names
+  superlink_process)
 if(TARGET harness_testing)
   list(APPEND installed_libraries harness_testing)
 endif()
-install(TARGETS superlink-harness mock-superlink mock-serverapp ${installed_libraries}
+install(TARGETS superlink-harness superlink-run-init mock-superlink mock-serverapp ${installed_libraries}
   EXPORT SuperlinkHarnessTargets
   RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}"
   ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}")

@@ -1,14 +1,13 @@
 // The real superlink-harness executable against targets that misbehave on purpose (fake-target):
 // one that hangs, one that ignores SIGTERM, one that forks grandchildren and exits, one that
 // floods its stderr, and the harness itself interrupted mid-run with two scenarios running.
-// Each asserts the exact verdict line and the exit status, and that no process is left behind.
-// This test process is a child subreaper, so whatever the harness leaves behind becomes its
-// child and is found.
+// Each asserts the exact verdict line and the exit status, and that no process is left behind:
+// every process a test starts inherits a marker in its environment, and none that carries it may
+// be alive at the end of the test (marked_processes.h). Nor may a run folder be left in TMPDIR.
 #include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <poll.h>
-#include <spawn.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -24,7 +23,8 @@
 #include <string>
 #include <vector>
 
-extern char** environ;
+#include "marked_processes.h"
+#include "spawn_program.h"
 
 namespace {
 
@@ -43,52 +43,38 @@ struct Ended {
   long max_rss_kib = 0;
 };
 
-// Live processes (zombies and the dying excluded) that are this process's children or in one of
-// `groups`.
-std::vector<std::string> live_leftovers(const std::set<pid_t>& groups) {
-  std::vector<std::string> found;
-  for (const auto& entry : fs::directory_iterator("/proc")) {
-    const std::string name = entry.path().filename();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream stat(entry.path() / "stat");
-    std::string line;
-    if (!std::getline(stat, line)) continue;
-    const auto close = line.rfind(')');
-    if (close == std::string::npos) continue;
-    char state = 0;
-    int ppid = 0;
-    int pgrp = 0;
-    if (std::sscanf(line.c_str() + close + 2, "%c %d %d", &state, &ppid, &pgrp) != 3) continue;
-    if (state == 'Z') continue;
-    if (ppid != ::getpid() && groups.count(pgrp) == 0) continue;
-    // A process killed a moment ago may still be on its way out: wait for its end on a pidfd
-    // (the timeout is only a safety net); whatever is still alive then was left behind.
-    const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, std::stoi(name), 0));
-    if (pidfd >= 0) {
-      pollfd gone{pidfd, POLLIN, 0};
-      const bool died = ::poll(&gone, 1, 5000) == 1;
-      ::close(pidfd);
-      if (died) continue;
-    }
-    found.push_back(line.substr(0, close + 1));
-  }
-  return found;
-}
-
 class CliRobustness : public ::testing::Test {
  protected:
   void SetUp() override {
+    // Run inits orphaned by a killed harness come here, to be reaped below.
     ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    const rlimit no_core{0, 0};
+    ::setrlimit(RLIMIT_CORE, &no_core);  // SIGQUIT to the harness dumps no core
     dir_ = fs::temp_directory_path() / ("cli-robust-" + std::to_string(::getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "robust");
+    fs::create_directories(dir_ / "tmp");
+    ::setenv("SUPERLINK_TEST_MARKER", marker_.substr(kMarkerName.size()).c_str(), 1);
+    ::setenv("TMPDIR", (dir_ / "tmp").c_str(), 1);  // the harness's run folders go here
   }
   void TearDown() override {
-    EXPECT_THAT(live_leftovers(groups_), IsEmpty());
-    // Reap (or kill and reap) whatever reached this process, so one test cannot spoil the next.
-    for (int i = 0; i < 64 && ::waitpid(-1, nullptr, WNOHANG) > 0; ++i) {
+    EXPECT_THAT(harness::marked_survivors(marker_, std::chrono::seconds(10)), IsEmpty());
+    // Every run init has ended; the harness's folder janitor (no marker: it gets no environment)
+    // ends once it has removed the folder. Both come here as orphans: wait for them all.
+    while (::waitpid(-1, nullptr, 0) > 0) {
     }
+    EXPECT_THAT(run_folders(), IsEmpty());
+    ::unsetenv("TMPDIR");
+    ::unsetenv("SUPERLINK_CONTAINMENT");
     fs::remove_all(dir_);
+  }
+
+  std::vector<std::string> run_folders() const {
+    std::vector<std::string> found;
+    for (const auto& entry : fs::directory_iterator(dir_ / "tmp")) {
+      found.push_back(entry.path().string());
+    }
+    return found;
   }
 
   // A scenario file robust/<name>.toml whose target is fake-target with `steps`.
@@ -104,20 +90,16 @@ class CliRobustness : public ::testing::Test {
   Harness start(const std::vector<std::string>& args) {
     int pipe[2];
     EXPECT_EQ(::pipe2(pipe, O_CLOEXEC), 0);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, pipe[1], STDOUT_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, pipe[1], STDERR_FILENO);
-    posix_spawn_file_actions_addchdir_np(&actions, dir_.c_str());
-    std::vector<std::string> argv{SUPERLINK_HARNESS};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> raw;
-    for (std::string& arg : argv) raw.push_back(arg.data());
-    raw.push_back(nullptr);
+    harness::SpawnRequest request;
+    request.argv = {SUPERLINK_HARNESS};
+    request.argv.insert(request.argv.end(), args.begin(), args.end());
+    request.stdout_fd = pipe[1];
+    request.stderr_fd = pipe[1];
+    request.own_process_group = false;
+    request.working_dir = dir_.c_str();
     Harness harness;
-    EXPECT_EQ(
-        ::posix_spawn(&harness.pid, SUPERLINK_HARNESS, &actions, nullptr, raw.data(), environ), 0);
-    posix_spawn_file_actions_destroy(&actions);
+    harness.pid = harness::spawn(request);
+    EXPECT_GT(harness.pid, 0);
     ::close(pipe[1]);
     harness.output = pipe[0];
     return harness;
@@ -139,42 +121,45 @@ class CliRobustness : public ::testing::Test {
 
   Ended run(const std::vector<std::string>& args) { return finish(start(args)); }
 
-  // SIGINT or SIGTERM to the harness with two scenarios running (--jobs 2, four queued): every
-  // target and its grandchildren die with it. Each target (a shell) starts a grandchild in its
-  // group (and, with `own_session`, one in a session of its own), then writes one line per
-  // process on a FIFO ("<its pid>", "g"); the signal goes out once both targets have written.
-  void interrupt_mid_run(int signal, bool own_session = false) {
-    const fs::path fifo = dir_ / "started";
-    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-    const int started = ::open(fifo.c_str(), O_RDWR | O_CLOEXEC);  // O_RDWR: never sees EOF
-    ASSERT_GE(started, 0);
+  // Hanging scenarios robust/hang_<i>.toml (timeout 120 s): each target (a shell) starts a
+  // process in a session of its own, a daemon by double fork, and then waits; each of the three
+  // writes a line on the FIFO `started` once it runs.
+  void hanging_daemonizers(int count) {
     std::ofstream(dir_ / "target.sh")
-        << "sleep 1000 &\n"
-        << (own_session ? "setsid sh -c 'echo g > \"$1\"; exec sleep 1000' sh \"$1\" &\n"
-                        : "echo g > \"$1\"\n")
-        << "echo $$ > \"$1\"\nwait\n";
-    for (int i = 0; i < 4; ++i) {
+        << "setsid sh -c 'echo s > \"$1\"; exec sleep 1000' sh \"$1\" &\n"
+        << "sh -c 'setsid sh -c \"echo d > \\\"\\$1\\\"; exec sleep 1000\" sh \"$1\" & exit 0' sh "
+           "\"$1\"\n"
+        << "echo t > \"$1\"\nwait\n";
+    for (int i = 0; i < count; ++i) {
       std::ofstream(dir_ / "robust" / ("hang_" + std::to_string(i) + ".toml"))
           << "description = \"hangs\"\ntimeout_ms = 120000\n[superlink]\ncommand = [\"sh\", \""
-          << (dir_ / "target.sh").string() << "\", \"" << fifo.string()
+          << (dir_ / "target.sh").string() << "\", \"" << (dir_ / "started").string()
           << "\"]\nready_file = false\n[expect]\nexit_code = 0\n";
     }
-    const Harness harness = start({"run", "robust", "--jobs", "2"});
-    std::string pids;
-    while (std::count(pids.begin(), pids.end(), '\n') < 4) {
-      pollfd ready{started, POLLIN, 0};
-      ASSERT_EQ(::poll(&ready, 1, 60000), 1) << "the targets did not start; got: " << pids;
+    ASSERT_EQ(::mkfifo((dir_ / "started").c_str(), 0600), 0);
+    started_ = ::open((dir_ / "started").c_str(), O_RDWR | O_CLOEXEC);  // never sees EOF
+    ASSERT_GE(started_, 0);
+  }
+
+  // Waits until `targets` targets of hanging_daemonizers have started all three processes.
+  void wait_for_daemonizers(int targets) {
+    std::string lines;
+    while (std::count(lines.begin(), lines.end(), '\n') < 3 * targets) {
+      pollfd ready{started_, POLLIN, 0};
+      ASSERT_EQ(::poll(&ready, 1, 60000), 1) << "the targets did not start; got: " << lines;
       char buffer[64];
-      const ssize_t n = ::read(started, buffer, sizeof buffer);
+      const ssize_t n = ::read(started_, buffer, sizeof buffer);
       ASSERT_GT(n, 0);
-      pids.append(buffer, static_cast<std::size_t>(n));
+      lines.append(buffer, static_cast<std::size_t>(n));
     }
-    ::close(started);
-    // The target's pid is its process group (the harness spawns each in a group of its own).
-    for (std::size_t at = 0, end; (end = pids.find('\n', at)) != std::string::npos; at = end + 1) {
-      if (pids[at] != 'g') groups_.insert(static_cast<pid_t>(std::stoi(pids.substr(at, end - at))));
-    }
-    ASSERT_EQ(groups_.size(), 2u) << pids;
+  }
+
+  // `signal` to the harness with four daemonizing targets running (--jobs 4, six queued): it
+  // dies by that signal and nothing of any run survives it (TearDown), however it died.
+  void harness_killed_mid_run(int signal) {
+    hanging_daemonizers(6);
+    const Harness harness = start({"run", "robust", "--jobs", "4"});
+    wait_for_daemonizers(4);
     ASSERT_EQ(::kill(harness.pid, signal), 0);
     const Ended ended = finish(harness);
     EXPECT_TRUE(WIFSIGNALED(ended.status) && WTERMSIG(ended.status) == signal)
@@ -183,8 +168,40 @@ class CliRobustness : public ::testing::Test {
     EXPECT_THAT(ended.output, ::testing::Not(HasSubstr("PASS")));
   }
 
+  // `superlink-harness run robust --jobs 4 | head -1`: the first verdict line is read, the pipe
+  // closed, and the harness dies (SIGPIPE) at its next line, with three daemonizing targets
+  // running. robust/a_first passes at once; robust/b_next ends when the test writes on the FIFO
+  // `next`, once the pipe is closed.
+  void harness_output_closed_mid_run() {
+    hanging_daemonizers(4);
+    ASSERT_EQ(::mkfifo((dir_ / "next").c_str(), 0600), 0);
+    scenario("a_first", "\"exit\", \"0\"", 60000, "exit_code = 0");
+    std::ofstream(dir_ / "robust" / "b_next.toml")
+        << "description = \"next\"\ntimeout_ms = 120000\n[superlink]\ncommand = [\"sh\", \"-c\", "
+           "\"read x < \\\"$0\\\"\", \""
+        << (dir_ / "next").string() << "\"]\nready_file = false\n[expect]\nexit_code = 0\n";
+    const Harness harness = start({"run", "robust", "--jobs", "4"});
+    std::string first;
+    for (char c = 0; c != '\n';) {
+      ASSERT_EQ(::read(harness.output, &c, 1), 1) << "got: " << first;
+      first += c;
+    }
+    EXPECT_THAT(first, ::testing::StartsWith("PASS  robust/a_first  ("));
+    ::close(harness.output);  // what `head -1` does once it has its line
+    wait_for_daemonizers(2);
+    const int next = ::open((dir_ / "next").c_str(), O_WRONLY | O_CLOEXEC);
+    ASSERT_GE(next, 0);
+    ASSERT_EQ(::write(next, "go\n", 3), 3);
+    ::close(next);
+    int status = 0;
+    ASSERT_EQ(::waitpid(harness.pid, &status, 0), harness.pid);
+    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE) << "status " << status;
+  }
+
+  static constexpr std::string_view kMarkerName = "SUPERLINK_TEST_MARKER=";
+  const std::string marker_ = std::string(kMarkerName) + "cli-robust-" + std::to_string(::getpid());
+  int started_ = -1;
   fs::path dir_;
-  std::set<pid_t> groups_;
 };
 
 int exit_status(const Ended& ended) {
@@ -245,18 +262,50 @@ TEST_F(CliRobustness, DISABLED_AGibibyteOnStderrKeepsTheHarnessSmall) {
   RecordProperty("harness_max_rss_kib_tiny", static_cast<int>(tiny.max_rss_kib));
 }
 
+// The kill matrix (docs/robustness.md): however the harness dies mid-run, no process of any run
+// survives it, also those in sessions of their own and double-forked daemons, and no run folder
+// is left. SIGINT and SIGTERM the harness handles itself; for the others the run inits see it
+// go (end of file on their control socket, their parent-death signal).
 TEST_F(CliRobustness, SigintToTheHarnessMidRunLeavesNothingBehind) {
-  interrupt_mid_run(SIGINT);
+  harness_killed_mid_run(SIGINT);
 }
 
 TEST_F(CliRobustness, SigtermToTheHarnessMidRunLeavesNothingBehind) {
-  interrupt_mid_run(SIGTERM);
+  harness_killed_mid_run(SIGTERM);
 }
 
-// A grandchild that moved to a session of its own is outside every target's group: the harness
-// inherits it as a child subreaper, and its cleanup thread kills it too.
-TEST_F(CliRobustness, SigtermToTheHarnessAlsoKillsGrandchildrenInOwnSessions) {
-  interrupt_mid_run(SIGTERM, true);
+TEST_F(CliRobustness, SigkillToTheHarnessMidRunLeavesNothingBehind) {
+  harness_killed_mid_run(SIGKILL);
+}
+
+TEST_F(CliRobustness, SighupToTheHarnessMidRunLeavesNothingBehind) {
+  harness_killed_mid_run(SIGHUP);
+}
+
+TEST_F(CliRobustness, SigquitToTheHarnessMidRunLeavesNothingBehind) {
+  harness_killed_mid_run(SIGQUIT);
+}
+
+TEST_F(CliRobustness, AClosedOutputPipeMidRunLeavesNothingBehind) {
+  harness_output_closed_mid_run();
+}
+
+// Where no PID namespace can be made, the run init is a child subreaper: the same guarantees
+// for every death of the harness, the run init itself staying alive (docs/robustness.md).
+TEST_F(CliRobustness, SigkillToTheHarnessInTheSubreaperFallbackLeavesNothingBehind) {
+  ::setenv("SUPERLINK_CONTAINMENT", "subreaper", 1);
+  harness_killed_mid_run(SIGKILL);
+}
+
+TEST_F(CliRobustness, SigtermToTheHarnessInTheSubreaperFallbackLeavesNothingBehind) {
+  ::setenv("SUPERLINK_CONTAINMENT", "subreaper", 1);
+  harness_killed_mid_run(SIGTERM);
+}
+
+// What an unprivileged user gets: a user namespace mapping its own uid, and a PID namespace.
+TEST_F(CliRobustness, SigkillToTheHarnessInAUserNamespaceLeavesNothingBehind) {
+  ::setenv("SUPERLINK_CONTAINMENT", "user+pid-namespace", 1);
+  harness_killed_mid_run(SIGKILL);
 }
 
 }  // namespace

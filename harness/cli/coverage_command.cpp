@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "harness/fault_coverage.h"
+#include "harness/target_command.h"
 #include "target_sites.h"
 
 namespace harness::cli {

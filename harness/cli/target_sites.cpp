@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "harness/fault_coverage.h"
+#include "harness/target_command.h"
 
 namespace harness::cli {
 namespace {

@@ -3,11 +3,14 @@
 // lets a misbehaviour pass fails here.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdlib>
 
 #include "harness/run.h"
 #include "harness/scenario_loader.h"
 #include "harness/verdict.h"
-#include "process_survivors.h"
+#include "marked_processes.h"
 
 namespace harness {
 namespace {
@@ -24,7 +27,13 @@ struct Judged {
 
 class MisbehavingTarget : public ::testing::Test {
  protected:
-  void TearDown() override { EXPECT_THAT(process_survivors({}), IsEmpty()); }
+  // Nothing that inherited this test's marker may outlive a test.
+  void SetUp() override { ::setenv("SUPERLINK_TEST_MARKER", value_.c_str(), 1); }
+  void TearDown() override {
+    EXPECT_THAT(marked_survivors("SUPERLINK_TEST_MARKER=" + value_, std::chrono::seconds(5)),
+                IsEmpty());
+  }
+  const std::string value_ = "misbehaving-" + std::to_string(::getpid());
 
   // `steps` are fake-target's arguments; `rest` is the scenario after [superlink].
   Judged run(const std::string& steps, const std::string& rest, Millis grace = Millis{2000},

@@ -59,6 +59,7 @@ std::string run_object(const ScenarioOutcome& o) {
   out += ",\"fired\":" + string_array(v.fired);
   out += ",\"armed_never_fired\":" + string_array(v.armed_never_fired);
   out += ",\"leftovers\":" + string_array(r.leftovers);
+  out += ",\"containment\":" + json_quote(r.containment);
   out += ",\"fault_to_exit_ms\":" + millis_or_null(v.fault_to_exit);
   out += ",\"ready_ms\":" + millis_or_null(r.ready_at);
   out += ",\"exit_ms\":" + millis_or_null(r.exit_at);

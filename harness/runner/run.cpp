@@ -2,6 +2,7 @@
 // io_context (events run on a thread of their own, see events_runner.h).
 #include "harness/run.h"
 
+#include <fcntl.h>
 #include <sys/inotify.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -23,11 +24,13 @@
 #include <vector>
 
 #include "events_runner.h"
+#include "harness/target_command.h"
 #include "journal_reader.h"
 #include "occupy_ports.h"
 #include "output_capture.h"
-#include "process_group.h"
-#include "process_spawn.h"
+#include "process_containment.h"
+#include "process_janitor.h"
+#include "process_registry.h"
 #include "ready_file.h"
 
 namespace harness {
@@ -92,23 +95,26 @@ class WorkDir {
       std::filesystem::remove(path_ + "/journal.jsonl");
       return;
     }
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern =
-        std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/superlink-run-XXXXXX";
+    std::string pattern = run_folders_parent() + "/run-XXXXXX";
     if (::mkdtemp(pattern.data()) == nullptr) {
       throw std::runtime_error("cannot create a work directory in " + pattern + ": " +
                                std::strerror(errno));
     }
     path_ = pattern;
     owned_ = true;
+    register_run_folder(path_);
   }
   ~WorkDir() {
+    if (!owned_) return;
     std::error_code ignored;
-    if (owned_) std::filesystem::remove_all(path_, ignored);
+    std::filesystem::remove_all(path_, ignored);
+    unregister_run_folder(path_);
   }
   WorkDir(const WorkDir&) = delete;
   WorkDir& operator=(const WorkDir&) = delete;
   const std::string& path() const { return path_; }
+  // What the run init removes if the harness dies mid-run: only a folder the run created.
+  std::string remove_on_abandon() const { return owned_ ? path_ : std::string(); }
 
  private:
   std::string path_;
@@ -117,13 +123,13 @@ class WorkDir {
 
 class Run {
  public:
-  Run(const Scenario& scenario, const RunOptions& options, RunResult& result,
-      const std::string& work_dir)
+  Run(const Scenario& scenario, const RunOptions& options, RunResult& result, const WorkDir& dir)
       : scenario_(scenario),
         options_(options),
         result_(result),
-        ready_path_(work_dir + "/ready.json"),
-        work_dir_(work_dir),
+        ready_path_(dir.path() + "/ready.json"),
+        work_dir_(dir.path()),
+        remove_on_abandon_(dir.remove_on_abandon()),
         capture_(options.log_budget_bytes,
                  [this](const LogLine& line) {
                    // Once: a flood of empty lines must not take a lock per line.
@@ -147,23 +153,23 @@ class Run {
     take_startup_slot();
     result_.spawn_mono_ns = mono_ns();
     spawned_ = Clock::now();
-    SpawnedProcess process;
     try {
-      process = spawn_process(result_.argv, result_.env);
+      target_ = std::make_unique<ContainedTarget>(result_.argv, result_.env, remove_on_abandon_);
     } catch (const std::exception& error) {
       give_back_startup_slot();
       result_.harness_error = error.what();
       result_.end.kind = Termination::Kind::NotStarted;
       return;
     }
-    pid_ = process.pid;
-    result_.pid = pid_;
-    pidfd_.assign(process.pidfd);
-    out_.assign(process.stdout_fd);
-    err_.assign(process.stderr_fd);
+    result_.pid = target_->pid();
+    result_.containment = std::string(containment_name(target_->containment()));
+    // A duplicate: asio owns (and closes) its own, the events runner signals through the other.
+    pidfd_.assign(::fcntl(target_->pidfd(), F_DUPFD_CLOEXEC, 0));
+    out_.assign(target_->take_stdout());
+    err_.assign(target_->take_stderr());
 
     events_ = std::make_unique<EventsRunner>(
-        scenario_.events, process.pidfd, spawned_, spawned_ + scenario_.timeout, options_.grace,
+        scenario_.events, target_->pidfd(), spawned_, spawned_ + scenario_.timeout, options_.grace,
         [this] { asio::post(io_, [this] { on_events_done(); }); });
     events_->start();
 
@@ -183,6 +189,7 @@ class Run {
 
     give_back_startup_slot();
     result_.events = events_->finish();
+    target_.reset();  // kills what is left of the run, reaps the run init
     result_.log = capture_.take();
     result_.journal = read_journal(work_dir_ + "/journal.jsonl");
   }
@@ -286,12 +293,12 @@ class Run {
     if (exited_ || stopping_) return;
     stopping_ = true;
     timed_out_ = timed_out;
-    ::kill(-pid_, SIGTERM);  // the leader is alive or unreaped, so the group id is still ours
+    target_->signal_group(SIGTERM);
     grace_.expires_after(options_.grace);
     grace_.async_wait([this](auto error) {
       if (error || exited_) return;
       sigterm_ignored_ = true;
-      ::kill(-pid_, SIGKILL);
+      target_->signal_group(SIGKILL);
     });
   }
 
@@ -310,11 +317,10 @@ class Run {
         on_ready(std::move(*addresses), since_spawn());
     }
     stop_watching();
-    // Before reaping, while the group id cannot be reused.
-    result_.leftovers = kill_leftovers(pid_);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    unregister_group(pid_);
+    // The run init has killed every process of the run that outlived the target.
+    const TargetEnd ended = target_->wait_end();
+    result_.leftovers = ended.leftovers;
+    const int status = ended.status;
     pidfd_.close();
 
     Termination& end = result_.end;
@@ -369,6 +375,7 @@ class Run {
   RunResult& result_;
   const std::string ready_path_;
   const std::string work_dir_;
+  const std::string remove_on_abandon_;
   OutputCapture capture_;
 
   asio::io_context io_;
@@ -384,11 +391,11 @@ class Run {
   std::array<char, 64 * 1024> out_buffer_{};
   std::array<char, 64 * 1024> err_buffer_{};
   std::array<char, 4096> inotify_buffer_{};
+  std::unique_ptr<ContainedTarget> target_;
   std::unique_ptr<EventsRunner> events_;
   std::set<std::string> notified_sites_;
 
   Clock::time_point spawned_;
-  pid_t pid_ = 0;
   bool first_line_seen_ = false;
   bool holds_startup_slot_ = false;
   bool out_open_ = true;
@@ -405,14 +412,13 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   const Clock::time_point started = Clock::now();
   RunResult result;
   install_cleanup_on_signal();
-  become_subreaper();
   try {
     WorkDir dir(options.work_dir);
     const OccupiedPorts occupied = occupy_ports(scenario.setup.occupy);
     TargetCommand command = build_target_command(scenario, options, dir.path(), occupied.ports());
     result.argv = std::move(command.argv);
     result.env = std::move(command.env);
-    Run(scenario, options, result, dir.path()).execute();
+    Run(scenario, options, result, dir).execute();
   } catch (const std::exception& error) {
     result.harness_error = error.what();
   }

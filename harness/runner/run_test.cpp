@@ -12,9 +12,9 @@
 #include <filesystem>
 
 #include "harness/verdict.h"
+#include "marked_processes.h"
 #include "output_capture.h"
 #include "process_pidfd.h"
-#include "process_survivors.h"
 
 namespace harness {
 namespace {
@@ -32,8 +32,9 @@ using namespace std::chrono_literals;
 
 class RunTest : public ::testing::Test {
  protected:
-  // Every test must leave nothing behind: no child of the test, nothing in a target's group.
-  void TearDown() override { EXPECT_THAT(process_survivors(groups_), IsEmpty()); }
+  // Every test must leave nothing behind: no process that inherited this test's marker.
+  void SetUp() override { ::setenv("SUPERLINK_TEST_MARKER", marker_.c_str() + kMarkerName, 1); }
+  void TearDown() override { EXPECT_THAT(marked_survivors(marker_, 5s), IsEmpty()); }
 
   Scenario fake(std::vector<std::string> steps, Millis timeout = 10s) {
     Scenario scenario;
@@ -54,9 +55,7 @@ class RunTest : public ::testing::Test {
   }
 
   RunResult run(const Scenario& scenario, RunOptions options = {}) {
-    RunResult result = run_scenario(scenario, options);
-    if (result.pid > 0) groups_.insert(static_cast<pid_t>(result.pid));
-    return result;
+    return run_scenario(scenario, options);
   }
 
   // A target writes `bytes` to stderr, then one line, then exits 7: the run's facts stay right
@@ -64,7 +63,8 @@ class RunTest : public ::testing::Test {
   void flood_keeps_memory_bounded(std::uint64_t bytes, std::size_t budget,
                                   std::chrono::seconds timeout);
 
-  std::set<pid_t> groups_;
+  static constexpr std::size_t kMarkerName = sizeof "SUPERLINK_TEST_MARKER=" - 1;
+  const std::string marker_ = "SUPERLINK_TEST_MARKER=run_test-" + std::to_string(::getpid());
 };
 
 TEST_F(RunTest, RecordsTheExitCodeAndTheOutputOfEachStream) {
@@ -327,6 +327,90 @@ TEST_F(RunTest, GrandchildrenAreKilledAndListed) {
   // A grandchild caught between fork and exec still carries its parent's name.
   const auto grandchild = MatchesRegex("pid [0-9]+ \\((sleep|fake-target)\\)");
   EXPECT_THAT(result.leftovers, ElementsAre(grandchild, grandchild, grandchild));
+}
+
+// "pid 123 (sleep)" for each "daemon 123" line a fake-target printed (its `daemon` step).
+std::vector<std::string> daemons_printed(const std::vector<LogLine>& lines) {
+  std::vector<std::string> daemons;
+  for (const LogLine& line : lines) {
+    int pid = 0;
+    if (std::sscanf(line.text.c_str(), "daemon %d", &pid) == 1) {
+      daemons.push_back("pid " + std::to_string(pid) + " (sleep)");
+    }
+  }
+  return daemons;
+}
+
+// Double-forked daemons in sessions of their own are nobody's children: still the run's, listed
+// by their pids, killed.
+TEST_F(RunTest, DaemonsThatDoubleForkAreListedByPidAndKilled) {
+  std::vector<LogLine> lines;
+  RunOptions options;
+  options.on_line = [&](const LogLine& line) { lines.push_back(line); };
+  const RunResult result = run(fake({"daemon", "2", "exit", "0"}), options);
+  EXPECT_EQ(result.end.kind, Termination::Kind::Exited);
+  const std::vector<std::string> daemons = daemons_printed(lines);
+  ASSERT_THAT(daemons, SizeIs(2));
+  EXPECT_THAT(result.leftovers, ::testing::UnorderedElementsAreArray(daemons));
+  EXPECT_THAT(result.containment, ::testing::AnyOf("pid-namespace", "user+pid-namespace"));
+}
+
+// Two runs at once, one of whose daemons is alive throughout: the other run ends, sweeps, and
+// neither kills nor reports it; each run lists exactly its own daemon.
+TEST_F(RunTest, ARunSweepsOnlyWhatItStarted) {
+  std::vector<LogLine> lines_b;
+  std::vector<LogLine> lines_a;
+  RunResult result_a;
+  bool b_daemon_alive_after_a = false;
+  int b_target = 0;
+  RunOptions options_b;
+  options_b.on_line = [&](const LogLine& line) {
+    lines_b.push_back(line);
+    if (std::sscanf(line.text.c_str(), "pid %d", &b_target) != 1) return;
+    // B's daemon runs and B hangs: run A to its end meanwhile (its own io loop, on this thread).
+    RunOptions options_a;
+    options_a.on_line = [&](const LogLine& a_line) { lines_a.push_back(a_line); };
+    result_a = run(fake({"daemon", "1", "exit", "0"}), options_a);
+    int b_daemon = 0;
+    for (const LogLine& seen : lines_b) std::sscanf(seen.text.c_str(), "daemon %d", &b_daemon);
+    const int pidfd = open_pidfd(b_daemon);
+    pollfd gone{pidfd, POLLIN, 0};
+    b_daemon_alive_after_a = pidfd >= 0 && ::poll(&gone, 1, 0) == 0;
+    if (pidfd >= 0) ::close(pidfd);
+    ::kill(b_target, SIGUSR1);  // B's on-signal: exit 0
+  };
+  const RunResult result_b = run(
+      fake({"daemon", "1", "on-signal", std::to_string(SIGUSR1), "0", "pid", "hang"}), options_b);
+  ASSERT_NE(b_target, 0);
+  EXPECT_TRUE(b_daemon_alive_after_a);
+  EXPECT_THAT(result_a.leftovers, ElementsAre(daemons_printed(lines_a).at(0)));
+  EXPECT_THAT(result_b.leftovers, ElementsAre(daemons_printed(lines_b).at(0)));
+  EXPECT_EQ(result_b.end.kind, Termination::Kind::Exited);
+}
+
+// Where no namespace is allowed, the run init is a child subreaper: daemons are still found.
+TEST_F(RunTest, TheSubreaperFallbackListsAndKillsDaemonsToo) {
+  ::setenv("SUPERLINK_CONTAINMENT", "subreaper", 1);
+  std::vector<LogLine> lines;
+  RunOptions options;
+  options.on_line = [&](const LogLine& line) { lines.push_back(line); };
+  const RunResult result = run(fake({"daemon", "1", "children", "1", "exit", "0"}), options);
+  ::unsetenv("SUPERLINK_CONTAINMENT");
+  EXPECT_EQ(result.containment, "subreaper");
+  const std::vector<std::string> daemons = daemons_printed(lines);
+  ASSERT_THAT(daemons, SizeIs(1));
+  EXPECT_THAT(result.leftovers,
+              ::testing::UnorderedElementsAre(
+                  daemons[0], MatchesRegex("pid [0-9]+ \\((sleep|fake-target)\\)")));
+}
+
+TEST_F(RunTest, AnUnknownContainmentModeIsAHarnessError) {
+  ::setenv("SUPERLINK_CONTAINMENT", "chroot", 1);
+  const RunResult result = run(fake({"exit", "0"}));
+  ::unsetenv("SUPERLINK_CONTAINMENT");
+  EXPECT_THAT(result.harness_error,
+              Optional(std::string("SUPERLINK_CONTAINMENT: unknown mode 'chroot' (known: "
+                                   "pid-namespace, user+pid-namespace, subreaper)")));
 }
 
 TEST_F(RunTest, TheReadyFileMakesTheTargetReadyAndGivesItsAddresses) {

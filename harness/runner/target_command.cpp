@@ -6,7 +6,7 @@
 #include <string_view>
 #include <system_error>
 
-#include "harness/run.h"
+#include "harness/target_command.h"
 
 namespace harness {
 

@@ -1,7 +1,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "harness/run.h"
+#include "harness/target_command.h"
 
 namespace harness {
 namespace {

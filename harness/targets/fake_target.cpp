@@ -15,11 +15,15 @@
 //   partial TEXT        TEXT on stderr without a newline
 //   children N          N grandchildren (`sleep`) that stay in the process group
 //   setsid-children N   N grandchildren (`sleep`) in sessions of their own
-//   pid                 print "pid <own pid>" on stdout
+//   daemon N            N daemons (`sleep`) by double fork and setsid; each prints
+//                       "daemon <pid>" on stdout (the pid as /proc numbers it)
+//   pid                 print "pid <own pid>" on stdout, as /proc numbers it (the host's pid,
+//                       also inside the run's PID namespace)
 //   ready               write {"pid":..., "fleet_api_address": "127.0.0.1:1"} to the ready file
 //   journal TEXT        append TEXT verbatim to $SUPERLINK_FAULT_JOURNAL
 #include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -144,6 +148,34 @@ void start_children(int count, bool own_session) {
   ::close(started[0]);
 }
 
+// A classic daemon, `count` times: fork, setsid, fork again and let the middle process exit, so
+// the daemon is nobody's child. Returns once each has printed its pid.
+void start_daemons(int count) {
+  int started[2];
+  if (::pipe2(started, O_CLOEXEC) != 0) std::exit(121);
+  for (int i = 0; i < count; ++i) {
+    const pid_t middle = ::fork();
+    if (middle == 0) {
+      ::setsid();
+      if (::fork() != 0) _exit(0);
+      char self[32] = {};
+      if (::readlink("/proc/self", self, sizeof self - 1) <= 0) _exit(125);
+      const std::string line = std::string("daemon ") + self + "\n";
+      write_all(STDOUT_FILENO, line.data(), line.size());
+      write_all(started[1], "x", 1);
+      ::execlp("sleep", "sleep", "1000", static_cast<char*>(nullptr));
+      _exit(122);
+    }
+    ::waitpid(middle, nullptr, 0);
+  }
+  ::close(started[1]);
+  char byte = 0;
+  for (int i = 0; i < count; ++i) {
+    if (::read(started[0], &byte, 1) != 1) std::exit(123);
+  }
+  ::close(started[0]);
+}
+
 void append_journal(std::string_view text) {
   const char* path = std::getenv("SUPERLINK_FAULT_JOURNAL");
   if (path == nullptr) std::exit(124);
@@ -199,11 +231,16 @@ int main(int argc, char** argv) {
     } else if (step == "partial") {
       write_all(STDERR_FILENO, arg(1), std::strlen(arg(1)));
       i += 1;
+    } else if (step == "daemon") {
+      start_daemons(std::atoi(arg(1)));
+      ++i;
     } else if (step == "children" || step == "setsid-children") {
       start_children(std::atoi(arg(1)), step == "setsid-children");
       i += 1;
     } else if (step == "pid") {
-      std::printf("pid %d\n", static_cast<int>(::getpid()));
+      char self[32] = {};
+      if (::readlink("/proc/self", self, sizeof self - 1) <= 0) std::exit(125);
+      std::printf("pid %s\n", self);
       std::fflush(stdout);
     } else if (step == "ready") {
       const std::string json =

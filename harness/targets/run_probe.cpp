@@ -1,5 +1,6 @@
 // run-probe COMMAND...: runs COMMAND through run_scenario, echoing its lines, so a test can
-// signal a harness in the middle of a run. Its first line is "probe <pid>".
+// signal a harness in the middle of a run. Its first line is "probe <pid>", the pid as /proc
+// numbers it (the host's, also when the probe runs in a run's PID namespace).
 #include <unistd.h>
 
 #include <chrono>
@@ -8,7 +9,9 @@
 #include "harness/run.h"
 
 int main(int argc, char** argv) {
-  std::printf("probe %d\n", static_cast<int>(::getpid()));
+  char self[32] = {};
+  if (::readlink("/proc/self", self, sizeof self - 1) <= 0) return 125;
+  std::printf("probe %s\n", self);
   std::fflush(stdout);
   harness::Scenario scenario;
   scenario.superlink.command.assign(argv + 1, argv + argc);

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <spawn.h>
 #include <sys/inotify.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -14,6 +13,8 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include "spawn_program.h"
 
 extern char** environ;
 
@@ -40,24 +41,23 @@ SpawnedProcess::SpawnedProcess(const std::vector<std::string>& argv,
                                const std::vector<std::string>& env) {
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 2);
-  std::vector<std::string> args = argv;
-  std::vector<char*> c_argv;
-  for (auto& arg : args) c_argv.push_back(arg.data());
-  c_argv.push_back(nullptr);
   std::vector<std::string> envs;
   for (char** e = environ; *e != nullptr; ++e) envs.emplace_back(*e);
   envs.insert(envs.end(), env.begin(), env.end());
   std::vector<char*> c_env;
   for (auto& e : envs) c_env.push_back(e.data());
   c_env.push_back(nullptr);
-  const int error = posix_spawn(&pid_, c_argv[0], &actions, nullptr, c_argv.data(), c_env.data());
-  posix_spawn_file_actions_destroy(&actions);
+  harness::SpawnRequest request;
+  request.argv = argv;
+  request.envp = c_env.data();
+  request.stderr_fd = pipe_fds[1];
+  request.own_process_group = false;
+  pid_ = harness::spawn(request);
   ::close(pipe_fds[1]);
   stderr_fd_ = pipe_fds[0];
-  if (error != 0) throw std::runtime_error("posix_spawn " + argv[0] + ": " + std::strerror(error));
+  if (pid_ < 0) {
+    throw std::runtime_error("posix_spawn " + argv[0] + ": " + std::strerror(-pid_));
+  }
   pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
 }
 

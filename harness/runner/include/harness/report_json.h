@@ -16,8 +16,9 @@ std::string json_quote(std::string_view text);
 // One object per run, keys in this order:
 //   name, group, file, repetition, passed, harness_error (string or null), ending,
 //   expected_ending, failures [{expected, actual, nearest_line (1-based or null),
-//   nearest_text}], fired [], armed_never_fired [], fault_to_exit_ms, ready_ms, exit_ms (number
-//   or null), wall_ms, journal [{hit, site, task, arg, thread, seed, pid, t_ms}], repro.
+//   nearest_text}], fired [], armed_never_fired [], leftovers [], containment, fault_to_exit_ms,
+//   ready_ms, exit_ms (number or null), wall_ms, journal [{hit, site, task, arg, thread, seed,
+//   pid, t_ms}], repro.
 // Times are milliseconds with three decimals; journal t_ms counts from spawn.
 std::string json_report(const std::vector<ScenarioOutcome>& outcomes);
 

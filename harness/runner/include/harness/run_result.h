@@ -94,9 +94,14 @@ struct RunResult {
   CapturedLog log;
   std::vector<JournalEntry> journal;
   std::vector<EventOutcome> events;
-  std::vector<std::string> leftovers;        // processes of the target's group still alive
+  // Processes of this run (its target's descendants, daemons included) alive when the target
+  // ended, as "pid 123 (sleep)"; the harness killed them.
+  std::vector<std::string> leftovers;
   std::optional<std::string> harness_error;  // the harness could not do its part
   Nanos wall{0};
+  // How the run's processes were contained: "pid-namespace", "user+pid-namespace" or
+  // "subreaper" (docs/robustness.md); empty when nothing was spawned.
+  std::string containment;
 };
 
 }  // namespace harness

@@ -1,0 +1,44 @@
+// What the harness and superlink-run-init say to each other, one message per datagram on a
+// SOCK_SEQPACKET socket pair (fd 3 in the run init). The run init is the parent of one run's
+// target; the harness holds the only other end, so an end of file means the harness is gone.
+//
+//   run init -> harness   "started" + the target's pidfd (SCM_RIGHTS)
+//                         "failed ERRNO"             the target could not be spawned
+//                         "ended STATUS\nLEFT\n..."  the target's raw wait status, then one
+//                                                    "pid N (comm)" line per process of the
+//                                                    run that outlived it (all killed since)
+//   harness -> run init   "signal N"                 signal N to the target's process group
+//                                                    (ignored once the target has ended)
+//                         "bye"                      the run is over: kill what is left, exit
+//   end of file, SIGTERM (the harness's death signal or its interrupt cleanup): kill every
+//   process of the run, remove the run folder if one was given, exit.
+// The janitor (--janitor TEMPLATE) says "folder PATH" (or "failed ERRNO") once, then waits for
+// the end of file and removes PATH.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace harness::run_init {
+
+constexpr int kControlFd = 3;
+constexpr std::string_view kStarted = "started";
+constexpr std::string_view kFailed = "failed ";
+constexpr std::string_view kEnded = "ended ";
+constexpr std::string_view kFolder = "folder ";
+constexpr std::string_view kSignal = "signal ";
+constexpr std::string_view kBye = "bye";
+
+// Sends `text` (and `fd`, if >= 0) as one message. False on failure (errno set).
+bool send_message(int socket, std::string_view text, int fd = -1);
+
+struct Message {
+  std::string text;
+  int fd = -1;  // a passed descriptor (close-on-exec), owned by the caller
+};
+
+// The next message; nullopt at end of file or on error (errno is 0 at end of file).
+std::optional<Message> receive_message(int socket);
+
+}  // namespace harness::run_init

@@ -1,0 +1,256 @@
+// superlink-run-init [--remove-on-abandon DIR] -- COMMAND...: the parent of one run's target.
+// superlink-run-init --janitor TEMPLATE: creates the harness's folder for run folders (mkdtemp)
+// and removes it, whatever is in it, once the harness is gone (end of file on fd 3).
+//
+// The harness starts it in a PID namespace of its own where it can (it is then pid 1: when it
+// dies, the kernel kills every process of the namespace), or else as a child subreaper (every
+// orphan of the run is handed to it). Either way each process the run starts stays below it, so
+// it alone decides what belongs to the run. It spawns COMMAND as its child (in a process group
+// of its own, with normal signal semantics, which pid 1 would not have), reaps orphans, reports
+// the target's end and the processes that outlived it, and when the harness goes away (end of
+// file on fd 3, or SIGTERM, its parent-death signal) kills everything of the run and removes DIR.
+// Protocol: harness/process/run_init_protocol.h.
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "process_table.h"
+#include "run_init_protocol.h"
+#include "spawn_program.h"
+
+namespace {
+
+using namespace harness;
+using namespace harness::run_init;
+
+constexpr int kControl = kControlFd;
+
+struct Options {
+  std::string janitor_template;
+  std::string remove_on_abandon;
+  std::vector<std::string> command;
+};
+
+Options parse(int argc, char** argv) {
+  Options options;
+  int i = 1;
+  for (; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") {
+      ++i;
+      break;
+    }
+    if (arg == "--janitor" && i + 1 < argc) {
+      options.janitor_template = argv[++i];
+      return options;
+    }
+    if (arg == "--remove-on-abandon" && i + 1 < argc) {
+      options.remove_on_abandon = argv[++i];
+      continue;
+    }
+    std::fprintf(stderr, "superlink-run-init: unknown argument '%s'\n", argv[i]);
+    std::exit(2);
+  }
+  options.command.assign(argv + i, argv + argc);
+  if (options.command.empty() && options.janitor_template.empty()) {
+    std::fprintf(stderr,
+                 "usage: superlink-run-init [--remove-on-abandon DIR] -- COMMAND...\n"
+                 "       superlink-run-init --janitor TEMPLATE\n"
+                 "(started by superlink-harness for each run)\n");
+    std::exit(2);
+  }
+  return options;
+}
+
+// This process's pid as /proc numbers it: the host's view, also from inside the namespace.
+pid_t proc_pid() {
+  std::error_code ignored;
+  const std::string self = std::filesystem::read_symlink("/proc/self", ignored).string();
+  return self.empty() ? ::getpid() : static_cast<pid_t>(std::atol(self.c_str()));
+}
+
+void remove_until_gone(const std::string& folder);
+
+class RunInit {
+ public:
+  explicit RunInit(Options options)
+      : options_(std::move(options)), in_namespace_(::getpid() == 1), self_(proc_pid()) {}
+
+  int main() {
+    ::fcntl(kControl, F_SETFD, FD_CLOEXEC);
+    // Our own signals arrive through a descriptor; none of them may end us by surprise.
+    sigset_t watched;
+    sigemptyset(&watched);
+    for (const int sig : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE}) {
+      sigaddset(&watched, sig);
+    }
+    ::sigprocmask(SIG_BLOCK, &watched, nullptr);
+    signals_ = ::signalfd(-1, &watched, SFD_CLOEXEC | SFD_NONBLOCK);
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (!in_namespace_) ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+
+    SpawnRequest request;  // stdin is /dev/null already (the harness's doing)
+    request.argv = options_.command;
+    target_ = spawn(request);
+    if (target_ < 0) {
+      send_message(kControl, std::string(kFailed) + std::to_string(-target_));
+      return 0;
+    }
+    // The pipes are the target's alone from now on: the harness sees their end when the run's
+    // last process closes them.
+    const int dev_null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+    ::dup2(dev_null, STDOUT_FILENO);
+    ::dup2(dev_null, STDERR_FILENO);
+    ::close(dev_null);
+    const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, target_, 0));
+    send_message(kControl, kStarted, pidfd);
+    if (pidfd >= 0) ::close(pidfd);
+
+    for (;;) {
+      pollfd watch[2] = {{kControl, POLLIN, 0}, {signals_, POLLIN, 0}};
+      if (::poll(watch, 2, -1) < 0) {
+        if (errno == EINTR) continue;
+        abandon();
+      }
+      if (watch[1].revents != 0) on_signals();
+      if (watch[0].revents != 0) on_control();
+    }
+  }
+
+ private:
+  void on_signals() {
+    signalfd_siginfo info{};
+    bool child = false;
+    while (::read(signals_, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+      if (info.ssi_signo == SIGCHLD) {
+        child = true;
+      } else if (info.ssi_signo == SIGTERM || info.ssi_signo == SIGHUP) {
+        abandon();
+      }
+      // SIGINT, SIGQUIT, SIGPIPE: a terminal's or a pipe's business, not ours.
+    }
+    if (child) reap();
+  }
+
+  void on_control() {
+    const auto message = receive_message(kControl);
+    if (!message) abandon();
+    if (message->fd >= 0) ::close(message->fd);
+    const std::string_view text = message->text;
+    if (text == kBye) {
+      kill_everything();
+      std::exit(0);
+    }
+    if (text.starts_with(kSignal) && target_ > 0) {
+      // The whole group, as a terminal would; a target that left its group gets it alone.
+      const int sig = std::atoi(message->text.c_str() + kSignal.size());
+      if (::kill(-target_, sig) != 0) ::kill(target_, sig);
+    }
+  }
+
+  // Reaps every child that has ended; the target's end is reported.
+  void reap() {
+    for (;;) {
+      siginfo_t info{};
+      if (::waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid == 0) return;
+      if (info.si_pid == target_) {
+        target_ended();
+        continue;
+      }
+      ::waitpid(info.si_pid, nullptr, 0);
+    }
+  }
+
+  // The target has ended (not reaped yet, so its group id is still its own): list what of the
+  // run is alive, kill it, reap the target, and tell the harness.
+  void target_ended() {
+    std::string report;
+    for (const ProcessEntry& entry : descendants(process_table(), self_)) {
+      if (entry.state == 'Z') continue;  // the target itself, and orphans not reaped yet
+      report += '\n' + describe(entry);
+    }
+    int status = 0;
+    ::waitpid(target_, &status, 0);
+    target_ = 0;
+    kill_everything();
+    send_message(kControl, std::string(kEnded) + std::to_string(status) + report);
+  }
+
+  // Kills every process below this one and reaps them, round after round: the children of the
+  // killed are handed to us (pid 1, or the subreaper) and found by the next round.
+  void kill_everything() {
+    for (;;) {
+      if (in_namespace_) {
+        ::kill(-1, SIGKILL);  // every process of the namespace but us
+      } else {
+        for (const ProcessEntry& entry : process_table()) {
+          if (entry.ppid == self_ && entry.state != 'Z') ::kill(entry.pid, SIGKILL);
+        }
+      }
+      if (::waitpid(-1, nullptr, 0) < 0 && errno == ECHILD) break;
+    }
+    target_ = 0;
+  }
+
+  [[noreturn]] void abandon() {
+    kill_everything();
+    if (!options_.remove_on_abandon.empty()) remove_until_gone(options_.remove_on_abandon);
+    std::exit(0);
+  }
+
+  const Options options_;
+  const bool in_namespace_;
+  const pid_t self_;
+  int signals_ = -1;
+  pid_t target_ = 0;  // as spawn() returned it (inside the namespace); 0 once reaped
+};
+
+// Removes `folder` until it is gone: a process of a run killed a moment ago may still add a file.
+void remove_until_gone(const std::string& folder) {
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    std::error_code error;
+    std::filesystem::remove_all(folder, error);
+    if (!std::filesystem::exists(folder, error)) return;
+  }
+}
+
+// The folder exists only once this process does, so no death of the harness can leave it.
+int janitor(std::string folder_template) {
+  ::fcntl(kControl, F_SETFD, FD_CLOEXEC);
+  sigset_t ignored;
+  sigemptyset(&ignored);
+  for (const int sig : {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE}) sigaddset(&ignored, sig);
+  ::sigprocmask(SIG_BLOCK, &ignored, nullptr);  // only the end of file ends it
+  if (::mkdtemp(folder_template.data()) == nullptr) {
+    send_message(kControl, std::string(kFailed) + std::to_string(errno));
+    return 1;
+  }
+  send_message(kControl, std::string(kFolder) + folder_template);
+  while (auto message = receive_message(kControl)) {
+    if (message->fd >= 0) ::close(message->fd);
+  }
+  remove_until_gone(folder_template);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options = parse(argc, argv);
+  if (!options.janitor_template.empty()) return janitor(options.janitor_template);
+  return RunInit(std::move(options)).main();
+}

@@ -1,0 +1,343 @@
+#include "process_containment.h"
+
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <utility>
+
+#include "process_registry.h"
+#include "run_init_protocol.h"
+
+extern char** environ;
+
+namespace harness {
+
+namespace {
+
+std::runtime_error system_error(const std::string& what, int error) {
+  return std::runtime_error(what + ": " + std::strerror(error));
+}
+
+// Two descriptors closed on destruction unless released.
+struct FdPair {
+  int fds[2] = {-1, -1};
+  FdPair() = default;
+  FdPair(const FdPair&) = delete;
+  FdPair& operator=(const FdPair&) = delete;
+  ~FdPair() {
+    for (const int fd : fds) {
+      if (fd >= 0) ::close(fd);
+    }
+  }
+  void close(int which) {
+    if (fds[which] >= 0) ::close(std::exchange(fds[which], -1));
+  }
+  int release(int which) { return std::exchange(fds[which], -1); }
+};
+
+void make_pipe(FdPair& pair) {
+  if (::pipe2(pair.fds, O_CLOEXEC) != 0) throw system_error("cannot create a pipe", errno);
+}
+
+std::vector<std::string> child_environment(const std::map<std::string, std::string>& env) {
+  std::vector<std::string> entries;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string_view item(*entry);
+    const std::string name(item.substr(0, item.find('=')));
+    if (env.contains(name) || name == "FAILPOINTS") continue;
+    entries.emplace_back(item);
+  }
+  for (const auto& [name, value] : env) entries.push_back(name + '=' + value);
+  return entries;
+}
+
+std::vector<char*> pointers(std::vector<std::string>& strings) {
+  std::vector<char*> result;
+  for (std::string& s : strings) result.push_back(s.data());
+  result.push_back(nullptr);
+  return result;
+}
+
+std::uint64_t clone_flags(Containment containment) {
+  switch (containment) {
+    case Containment::PidNamespace:
+      return CLONE_NEWPID;
+    case Containment::UserPidNamespace:
+      return CLONE_NEWUSER | CLONE_NEWPID;
+    case Containment::Subreaper:
+      return 0;
+  }
+  return 0;
+}
+
+// Everything the child between clone3 and execve needs, prepared beforehand: it may call only
+// async-signal-safe functions (it is a copy of a process that runs threads).
+struct ChildPlan {
+  const char* path;
+  char* const* argv;
+  char* const* envp;
+  int dev_null;
+  int out;
+  int err;
+  int control;
+  int go;          // -1, or a pipe to wait on until the user namespace's maps are written
+  int exec_error;  // errno goes here when execve fails
+};
+
+[[noreturn]] void run_child(const ChildPlan& plan) {
+  if (plan.go >= 0) {
+    char byte = 0;
+    while (::read(plan.go, &byte, 1) < 0 && errno == EINTR) {
+    }
+  }
+  ::setpgid(0, 0);  // out of the harness's group: a terminal's Ctrl-C is the harness's to handle
+  ::dup2(plan.dev_null, STDIN_FILENO);
+  ::dup2(plan.out, STDOUT_FILENO);
+  ::dup2(plan.err, STDERR_FILENO);
+  if (plan.control == run_init::kControlFd) {
+    ::fcntl(plan.control, F_SETFD, 0);
+  } else {
+    ::dup2(plan.control, run_init::kControlFd);
+  }
+  // Signals stay blocked through execve; the run init sets its own mask and gives its target an
+  // empty one.
+  ::execve(plan.path, plan.argv, plan.envp);
+  const int error = errno;
+  static_cast<void>(::write(plan.exec_error, &error, sizeof error));
+  ::_exit(127);
+}
+
+void write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+  out.close();
+  if (!out) throw system_error("cannot write " + path, errno);
+}
+
+// The user namespace maps this process's own uid and gid, so files keep their owner.
+void map_own_ids(pid_t child) {
+  const std::string proc = "/proc/" + std::to_string(child);
+  write_file(proc + "/setgroups", "deny");
+  write_file(proc + "/uid_map",
+             std::to_string(::getuid()) + ' ' + std::to_string(::getuid()) + " 1");
+  write_file(proc + "/gid_map",
+             std::to_string(::getgid()) + ' ' + std::to_string(::getgid()) + " 1");
+}
+
+std::optional<Containment> forced_containment() {
+  const char* value = std::getenv("SUPERLINK_CONTAINMENT");
+  if (value == nullptr || *value == '\0') return std::nullopt;
+  for (const Containment c :
+       {Containment::PidNamespace, Containment::UserPidNamespace, Containment::Subreaper}) {
+    if (containment_name(c) == value) return c;
+  }
+  throw std::runtime_error(std::string("SUPERLINK_CONTAINMENT: unknown mode '") + value +
+                           "' (known: pid-namespace, user+pid-namespace, subreaper)");
+}
+
+// The pid a pidfd refers to, as this process's /proc numbers it.
+pid_t pidfd_pid(int pidfd) {
+  std::ifstream info("/proc/self/fdinfo/" + std::to_string(pidfd));
+  for (std::string line; std::getline(info, line);) {
+    if (line.starts_with("Pid:")) return static_cast<pid_t>(std::atol(line.c_str() + 4));
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::string_view containment_name(Containment containment) {
+  switch (containment) {
+    case Containment::PidNamespace:
+      return "pid-namespace";
+    case Containment::UserPidNamespace:
+      return "user+pid-namespace";
+    case Containment::Subreaper:
+      return "subreaper";
+  }
+  return "?";
+}
+
+std::string run_init_binary() {
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "superlink-run-init";
+  return (self.parent_path() / "superlink-run-init").string();
+}
+
+ContainedTarget::ContainedTarget(const std::vector<std::string>& argv,
+                                 const std::map<std::string, std::string>& env,
+                                 const std::string& remove_on_abandon) {
+  if (argv.empty()) throw std::runtime_error("cannot start the target: empty command");
+  const std::string init = run_init_binary();
+  std::vector<std::string> init_args{init};
+  if (!remove_on_abandon.empty()) {
+    init_args.insert(init_args.end(), {"--remove-on-abandon", remove_on_abandon});
+  }
+  init_args.emplace_back("--");
+  init_args.insert(init_args.end(), argv.begin(), argv.end());
+  std::vector<std::string> environment = child_environment(env);
+  std::vector<char*> argv_pointers = pointers(init_args);
+  std::vector<char*> env_pointers = pointers(environment);
+
+  FdPair out;
+  FdPair err;
+  FdPair control;
+  FdPair exec_error;
+  make_pipe(out);
+  make_pipe(err);
+  make_pipe(exec_error);
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, control.fds) != 0) {
+    throw system_error("cannot create a socket pair", errno);
+  }
+  const int dev_null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (dev_null < 0) throw system_error("cannot open /dev/null", errno);
+  FdPair dev_null_holder;
+  dev_null_holder.fds[0] = dev_null;
+
+  // The first mode the kernel allows, remembered for later runs.
+  static std::atomic<int> learned{-1};
+  const std::optional<Containment> forced = forced_containment();
+  int mode = forced ? static_cast<int>(*forced) : std::max(learned.load(), 0);
+  for (;; ++mode) {
+    const auto containment = static_cast<Containment>(mode);
+    FdPair go;
+    const bool user_namespace = containment == Containment::UserPidNamespace;
+    if (user_namespace) make_pipe(go);
+    const ChildPlan plan{init.c_str(),     argv_pointers.data(), env_pointers.data(), dev_null,
+                         out.fds[1],       err.fds[1],           control.fds[1],      go.fds[0],
+                         exec_error.fds[1]};
+    clone_args args{};
+    args.flags = CLONE_PIDFD | clone_flags(containment);
+    int init_pidfd = -1;
+    args.pidfd = reinterpret_cast<std::uint64_t>(&init_pidfd);
+    args.exit_signal = SIGCHLD;
+
+    // Every signal blocked on this thread: no handler of the harness may run in the child, and
+    // the run init is registered before the interrupt cleanup can run here.
+    sigset_t all;
+    sigfillset(&all);
+    sigset_t previous;
+    pthread_sigmask(SIG_BLOCK, &all, &previous);
+    long child;
+    {
+      std::lock_guard lock(process_registry_mutex());
+      child = ::syscall(SYS_clone3, &args, sizeof args);
+      if (child == 0) run_child(plan);
+      if (child > 0) register_run_init_locked(static_cast<pid_t>(child));
+    }
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    if (child < 0) {
+      const int error = errno;
+      const bool refused = error == EPERM || error == EINVAL || error == ENOSPC || error == EUSERS;
+      if (!forced && refused && containment != Containment::Subreaper) continue;
+      throw system_error(
+          "cannot start the run init (" + std::string(containment_name(containment)) + ")", error);
+    }
+    init_pid_ = static_cast<pid_t>(child);
+    init_pidfd_ = init_pidfd;
+    containment_ = containment;
+    if (user_namespace) {
+      go.close(0);
+      try {
+        map_own_ids(init_pid_);
+      } catch (...) {
+        ::kill(init_pid_, SIGKILL);  // still waiting for the go: it has done nothing
+        unregister_run_init(init_pid_);
+        ::waitpid(init_pid_, nullptr, 0);
+        throw;
+      }
+      static_cast<void>(::write(go.fds[1], "g", 1));
+      go.close(1);
+    }
+    learned.store(mode);
+    break;
+  }
+  out.close(1);
+  err.close(1);
+  control.close(1);
+  exec_error.close(1);
+  control_ = control.release(0);
+
+  const auto fail = [this](const std::string& message) {
+    unregister_run_init(init_pid_);
+    ::close(control_);  // the run init kills what it started and exits
+    ::waitpid(init_pid_, nullptr, 0);
+    ::close(init_pidfd_);
+    throw std::runtime_error(message);
+  };
+  int exec_errno = 0;
+  if (::read(exec_error.fds[0], &exec_errno, sizeof exec_errno) > 0) {
+    fail("cannot start the run init '" + init + "': " + std::strerror(exec_errno));
+  }
+  auto message = run_init::receive_message(control_);
+  if (!message) fail("the run init '" + init + "' ended before it started the target");
+  if (message->text.starts_with(run_init::kFailed)) {
+    const int error = std::atoi(message->text.c_str() + run_init::kFailed.size());
+    fail("cannot start '" + argv[0] + "': " + std::strerror(error));
+  }
+  if (message->text != run_init::kStarted || message->fd < 0) {
+    if (message->fd >= 0) ::close(message->fd);
+    fail("the run init could not watch the target (pidfd_open)");
+  }
+  pidfd_ = message->fd;
+  pid_ = pidfd_pid(pidfd_);
+  stdout_fd_ = out.release(0);
+  stderr_fd_ = err.release(0);
+}
+
+ContainedTarget::~ContainedTarget() {
+  run_init::send_message(control_, run_init::kBye);
+  unregister_run_init(init_pid_);
+  ::close(control_);
+  ::waitpid(init_pid_, nullptr, 0);
+  ::close(init_pidfd_);
+  ::close(pidfd_);
+  if (stdout_fd_ >= 0) ::close(stdout_fd_);
+  if (stderr_fd_ >= 0) ::close(stderr_fd_);
+}
+
+int ContainedTarget::take_stdout() {
+  return std::exchange(stdout_fd_, -1);
+}
+int ContainedTarget::take_stderr() {
+  return std::exchange(stderr_fd_, -1);
+}
+
+void ContainedTarget::signal_group(int sig) {
+  run_init::send_message(control_, std::string(run_init::kSignal) + std::to_string(sig));
+}
+
+TargetEnd ContainedTarget::wait_end() {
+  for (;;) {
+    auto message = run_init::receive_message(control_);
+    if (!message)
+      throw std::runtime_error("the run init ended before it reported the target's end");
+    if (message->fd >= 0) ::close(message->fd);
+    if (!message->text.starts_with(run_init::kEnded)) continue;
+    TargetEnd end;
+    std::istringstream lines(message->text.substr(run_init::kEnded.size()));
+    std::string line;
+    std::getline(lines, line);
+    end.status = std::atoi(line.c_str());
+    while (std::getline(lines, line)) end.leftovers.push_back(line);
+    return end;
+  }
+}
+
+}  // namespace harness

@@ -1,0 +1,75 @@
+// Starting a target so that nothing it starts can outlive the run, or the harness: each target
+// is the child of a superlink-run-init of its own (harness/run_init), started in a PID namespace
+// of its own where the kernel allows it (see docs/robustness.md, "Containment").
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace harness {
+
+enum class Containment {
+  PidNamespace,      // CAP_SYS_ADMIN: a new PID namespace whose pid 1 is the run init
+  UserPidNamespace,  // no CAP_SYS_ADMIN: a new user namespace (own uid mapped) + PID namespace
+  Subreaper,         // neither allowed: the run init is a child subreaper
+};
+
+// "pid-namespace", "user+pid-namespace", "subreaper".
+std::string_view containment_name(Containment containment);
+
+// The target's raw wait status and the processes of the run that outlived it ("pid 123
+// (sleep)", pids as the harness sees them), all killed by now.
+struct TargetEnd {
+  int status = 0;
+  std::vector<std::string> leftovers;
+};
+
+class ContainedTarget {
+ public:
+  // argv[0] is searched in PATH. `env` is added to (or replaces in) the harness's environment;
+  // an inherited FAILPOINTS is dropped unless `env` sets it, so a developer's shell cannot arm
+  // the target by accident. The run init removes `remove_on_abandon` (if not empty) when the
+  // harness dies mid-run. The mode is the first of Containment's that the kernel allows, or
+  // the one SUPERLINK_CONTAINMENT names. Throws std::runtime_error:
+  // "cannot start 'nosuchbin': No such file or directory".
+  ContainedTarget(const std::vector<std::string>& argv,
+                  const std::map<std::string, std::string>& env,
+                  const std::string& remove_on_abandon);
+  ~ContainedTarget();  // kills what is left of the run, reaps the run init
+  ContainedTarget(const ContainedTarget&) = delete;
+  ContainedTarget& operator=(const ContainedTarget&) = delete;
+
+  pid_t pid() const { return pid_; }    // the target's pid, as the harness sees it
+  int pidfd() const { return pidfd_; }  // the target's pidfd, readable once it has exited
+  Containment containment() const { return containment_; }
+  // The read ends of the target's stdout and stderr; the caller owns them.
+  int take_stdout();
+  int take_stderr();
+
+  // Signal `sig` to the target's process group (to the target alone if it left its group);
+  // nothing once the target has ended.
+  void signal_group(int sig);
+
+  // Once the pidfd is readable: blocks until the run init has killed what outlived the target.
+  // Throws std::runtime_error when the run init is gone.
+  TargetEnd wait_end();
+
+ private:
+  pid_t pid_ = 0;
+  int pidfd_ = -1;
+  int stdout_fd_ = -1;
+  int stderr_fd_ = -1;
+  pid_t init_pid_ = 0;
+  int init_pidfd_ = -1;
+  int control_ = -1;
+  Containment containment_ = Containment::Subreaper;
+};
+
+// <directory of the running executable>/superlink-run-init.
+std::string run_init_binary();
+
+}  // namespace harness
