@@ -34,6 +34,7 @@ struct Options {
   bool list_failpoints = false;
   ExitStatusMode exit_status = ExitStatusMode::kDocumented;
   int pending_runs = 0;
+  std::string failpoint_control;  // loopback HOST:PORT of the run-time control endpoint
 };
 
 struct ParseResult {
