@@ -296,6 +296,35 @@ TEST_F(FailpointControlProcess, WithoutTheFlagTheReadyFileHasNoControlAddress) {
   EXPECT_THAT(testing::read_file(ready_path()), Not(HasSubstr("failpoint_control_address")));
 }
 
+// The status line of GET /failpoints over IPv6 to [::1]:port (the shared client is IPv4 only).
+std::string Ipv6StatusLine(int port) {
+  const int fd = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in6 addr{};
+  addr.sin6_family = AF_INET6;
+  addr.sin6_addr = in6addr_loopback;
+  addr.sin6_port = htons(static_cast<std::uint16_t>(port));
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return "connect failed";
+  }
+  const std::string request = "GET /failpoints HTTP/1.1\r\nHost: ::1\r\nConnection: close\r\n\r\n";
+  [[maybe_unused]] const ssize_t sent = ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  std::string reply;
+  char buffer[4096];
+  for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) reply.append(buffer, n);
+  ::close(fd);
+  return reply.substr(0, reply.find("\r\n"));
+}
+
+TEST_F(FailpointControlProcess, ServesOnIpv6Loopback) {
+  auto process = start({"--isolation", "process", "--failpoint-control", "[::1]:0"});
+  ASSERT_TRUE(process->wait_for_file(ready_path(), kSafety)) << process->stderr_text();
+  const std::string address =
+      json::parse(testing::read_file(ready_path())).value("failpoint_control_address", "");
+  ASSERT_EQ(address.rfind("[::1]:", 0), 0u) << address;
+  EXPECT_EQ(Ipv6StatusLine(std::stoi(address.substr(6))), "HTTP/1.1 200 OK");
+}
+
 TEST_F(FailpointControlProcess, APortThatCannotBeBoundExits104NamingIt) {
   const int taken = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
