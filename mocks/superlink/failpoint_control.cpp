@@ -150,7 +150,14 @@ void add_routes(httplib::Server& server) {
   server.Put(kResumePath, not_allowed);
   server.Delete(kResumePath, not_allowed);
   server.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
-    if (response.status == 404 && response.body.empty()) {
+    if (!response.body.empty()) return;
+    if (response.status == 400) {
+      // httplib refuses a POST or PUT without Content-Length before routing (curl -X POST URL).
+      answer_error(response, 400,
+                   "bad request: " + request.method + " " + request.path +
+                       " could not be read (a POST or PUT needs a Content-Length; with curl, "
+                       "give -d '')");
+    } else if (response.status == 404) {
       answer_error(response, 404,
                    "no route " + request.method + " " + request.path +
                        " (routes: GET /failpoints, PUT|DELETE /failpoints/SITE, GET "

@@ -58,6 +58,42 @@ TEST(ControlAddress, AnyOtherAddressIsRefusedByName) {
             "--failpoint-control '127.0.0.1:99999': expected HOST:PORT, as in 127.0.0.1:0");
 }
 
+// Sends `request` as it is to the loopback of `family` (the shared client is IPv4 only and
+// always sends a Content-Length); returns the whole reply.
+std::string RawExchange(int family, int port, const std::string& request) {
+  const int fd = ::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_storage storage{};
+  socklen_t size = 0;
+  if (family == AF_INET6) {
+    auto* addr = reinterpret_cast<sockaddr_in6*>(&storage);
+    addr->sin6_family = AF_INET6;
+    addr->sin6_addr = in6addr_loopback;
+    addr->sin6_port = htons(static_cast<std::uint16_t>(port));
+    size = sizeof *addr;
+  } else {
+    auto* addr = reinterpret_cast<sockaddr_in*>(&storage);
+    addr->sin_family = AF_INET;
+    addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr->sin_port = htons(static_cast<std::uint16_t>(port));
+    size = sizeof *addr;
+  }
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&storage), size) != 0) {
+    ::close(fd);
+    return "connect failed";
+  }
+  [[maybe_unused]] const ssize_t sent = ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  std::string reply;
+  char buffer[4096];
+  // Up to the end of the answer: after a request it could not read, httplib keeps the
+  // connection open until its keep-alive timeout.
+  for (ssize_t n;
+       !testing::whole_http_answer(reply) && (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) {
+    reply.append(buffer, n);
+  }
+  ::close(fd);
+  return reply;
+}
+
 class FailpointControlProcess : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -247,6 +283,15 @@ TEST_F(FailpointControlProcess, EveryErrorAnswersJsonNamingTheBadPiece) {
   expect("GET", "/other", "", 404,
          "no route GET /other (routes: GET /failpoints, PUT|DELETE /failpoints/SITE, GET "
          "/failpoints/SITE/paused?timeout_ms=N, POST /failpoints/SITE/resume)");
+  // httplib refuses a POST without Content-Length before routing (what `curl -X POST` sends).
+  const std::string raw = RawExchange(AF_INET, port_,
+                                      "POST /failpoints/scheduler.tick/resume HTTP/1.1\r\nHost: "
+                                      "x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(raw.substr(0, raw.find("\r\n")), "HTTP/1.1 400 Bad Request");
+  EXPECT_THAT(raw, ::testing::EndsWith(
+                       "{\"error\":\"bad request: POST /failpoints/scheduler.tick/resume could "
+                       "not be read (a POST or PUT needs a Content-Length; with curl, give -d "
+                       "'')\"}\n"));
   // Nothing paused: resuming is no error, it releases nobody. A bad PUT armed nothing.
   const HttpReply reply = call("POST", "/failpoints/scheduler.tick/resume");
   EXPECT_EQ(reply.status, 200);
@@ -296,33 +341,16 @@ TEST_F(FailpointControlProcess, WithoutTheFlagTheReadyFileHasNoControlAddress) {
   EXPECT_THAT(testing::read_file(ready_path()), Not(HasSubstr("failpoint_control_address")));
 }
 
-// The status line of GET /failpoints over IPv6 to [::1]:port (the shared client is IPv4 only).
-std::string Ipv6StatusLine(int port) {
-  const int fd = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in6 addr{};
-  addr.sin6_family = AF_INET6;
-  addr.sin6_addr = in6addr_loopback;
-  addr.sin6_port = htons(static_cast<std::uint16_t>(port));
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return "connect failed";
-  }
-  const std::string request = "GET /failpoints HTTP/1.1\r\nHost: ::1\r\nConnection: close\r\n\r\n";
-  [[maybe_unused]] const ssize_t sent = ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
-  std::string reply;
-  char buffer[4096];
-  for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) reply.append(buffer, n);
-  ::close(fd);
-  return reply.substr(0, reply.find("\r\n"));
-}
-
 TEST_F(FailpointControlProcess, ServesOnIpv6Loopback) {
   auto process = start({"--isolation", "process", "--failpoint-control", "[::1]:0"});
   ASSERT_TRUE(process->wait_for_file(ready_path(), kSafety)) << process->stderr_text();
   const std::string address =
       json::parse(testing::read_file(ready_path())).value("failpoint_control_address", "");
   ASSERT_EQ(address.rfind("[::1]:", 0), 0u) << address;
-  EXPECT_EQ(Ipv6StatusLine(std::stoi(address.substr(6))), "HTTP/1.1 200 OK");
+  const std::string reply =
+      RawExchange(AF_INET6, std::stoi(address.substr(6)),
+                  "GET /failpoints HTTP/1.1\r\nHost: ::1\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(reply.substr(0, reply.find("\r\n")), "HTTP/1.1 200 OK");
 }
 
 TEST_F(FailpointControlProcess, APortThatCannotBeBoundExits104NamingIt) {
