@@ -152,7 +152,7 @@ void add_routes(httplib::Server& server) {
   server.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
     if (!response.body.empty()) return;
     if (response.status == 400) {
-      // httplib refuses a POST or PUT without Content-Length before routing (curl -X POST URL).
+      // httplib refuses a POST or PUT it could not read (no Content-Length) before routing.
       answer_error(response, 400,
                    "bad request: " + request.method + " " + request.path +
                        " could not be read (a POST or PUT needs a Content-Length; with curl, "
@@ -203,6 +203,9 @@ void start_failpoint_control_or_exit(const std::string& flag, ExitStatusMode mod
   }
   auto* control = new Control;
   add_routes(control->server);
+  // A POST without Content-Length (curl -X POST URL) is read until the client closes or this
+  // timeout passes, then refused; loopback clients send a request at once, so 1 s is plenty.
+  control->server.set_read_timeout(1, 0);
   errno = 0;
   int port = address.port;
   if (port == 0) {
