@@ -48,7 +48,10 @@ struct Site {
   const std::vector<Action> actions;
   const std::unique_ptr<std::atomic<std::uint64_t>[]> remaining;
   std::atomic<std::uint64_t> hits{0};
-  bool released = false;  // guarded by Registry::pause_mu: set when disarmed or re-armed
+  // Guarded by Registry::pause_mu.
+  bool released = false;    // set when disarmed or re-armed: its paused threads go on for good
+  std::uint64_t wakes = 0;  // resume() counts up: the threads parked before it go on
+  std::size_t parked = 0;   // threads parked on this site right now
 };
 
 struct StringHash {
@@ -64,9 +67,12 @@ struct Registry {
   std::vector<std::string> order;
   std::vector<SiteInfo> declared;
 
+  // Whoever releases parked threads takes them off these counts at once, so a wait_paused
+  // right after a resume waits for the next pause instead of seeing the one just released.
   std::mutex pause_mu;
   std::condition_variable pause_cv;
-  std::size_t paused = 0;
+  std::size_t paused = 0;  // every parked thread
+  std::unordered_map<std::string, std::size_t, StringHash, std::equal_to<>> parked_at;
 
   std::mutex rng_mu;
   std::mt19937_64 rng;
@@ -87,13 +93,28 @@ Registry& registry() {
   return *r;
 }
 
+// Takes the threads parked on `site` off the counts; returns how many. Caller holds pause_mu.
+std::size_t uncount_parked(Registry& r, Site& site) {
+  const std::size_t n = site.parked;
+  site.parked = 0;
+  r.paused -= n;
+  if (const auto it = r.parked_at.find(site.name); it != r.parked_at.end()) {
+    it->second -= n;
+    if (it->second == 0) r.parked_at.erase(it);
+  }
+  return n;
+}
+
 // Wakes every thread paused on these sites: they were disarmed or re-armed.
 void release(const std::vector<std::shared_ptr<Site>>& gone) {
   if (gone.empty()) return;
   auto& r = registry();
   {
     std::lock_guard lock(r.pause_mu);
-    for (const auto& site : gone) site->released = true;
+    for (const auto& site : gone) {
+      site->released = true;
+      uncount_parked(r, *site);
+    }
   }
   r.pause_cv.notify_all();
 }
@@ -109,7 +130,7 @@ void check_declared(const Registry& r, const std::string& name) {
   std::sort(names.begin(), names.end());
   std::string known;
   for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
-  throw SpecError("failpoint '" + name + "': unknown site (known: " + known + ")");
+  throw UnknownSiteError("failpoint '" + name + "': unknown site (known: " + known + ")");
 }
 
 std::string checked_site_name(std::string_view site) {
@@ -166,13 +187,30 @@ bool yields(Site& site, std::size_t i) {
   return true;
 }
 
-void pause_until_released(Site& site) {
+// The `pause` task. Its journal line is written here, under pause_mu, so it is in the journal
+// before wait_paused can report the thread parked.
+void pause_until_released(Site& site, std::uint64_t hit) {
   auto& r = registry();
   std::unique_lock lock(r.pause_mu);
+  if (site.released) {
+    internal::journal_firing(hit, site.name, "pause", "", /*parked=*/false);
+    return;
+  }
+  internal::journal_firing(hit, site.name, "pause", "", /*parked=*/true);
+  const std::uint64_t wakes = site.wakes;
+  ++site.parked;
   ++r.paused;
-  r.pause_cv.notify_all();  // for wait_until_paused
-  r.pause_cv.wait(lock, [&] { return site.released; });
-  --r.paused;
+  ++r.parked_at[site.name];
+  r.pause_cv.notify_all();  // for wait_paused
+  r.pause_cv.wait(lock, [&] { return site.released || site.wakes != wakes; });
+}
+
+// The armed Site named `name`; null when it is not armed.
+std::shared_ptr<Site> armed_site(std::string_view name) {
+  auto& r = registry();
+  std::shared_lock lock(r.mu);
+  const auto it = r.sites.find(name);
+  return it == r.sites.end() ? nullptr : it->second;
 }
 
 void busy_wait(std::chrono::milliseconds ms) {
@@ -304,6 +342,62 @@ bool any_probabilistic() {
   return false;
 }
 
+void check_site(std::string_view site) {
+  auto& r = registry();
+  std::shared_lock lock(r.mu);
+  check_declared(r, std::string(site));
+}
+
+std::vector<SiteState> site_states() {
+  auto& r = registry();
+  std::vector<SiteState> states;
+  std::vector<std::shared_ptr<Site>> armed;
+  {
+    std::shared_lock lock(r.mu);
+    for (const auto& d : r.declared) states.push_back({d.name, d.where, {}, 0, 0});
+    for (const auto& name : r.order) {
+      const auto declared = std::find_if(states.begin(), states.end(),
+                                         [&](const SiteState& s) { return s.name == name; });
+      if (declared == states.end()) states.push_back({name, "", {}, 0, 0});
+    }
+    for (auto& state : states) {
+      if (const auto it = r.sites.find(state.name); it != r.sites.end()) {
+        state.actions = it->second->actions_text;
+        state.hits = it->second->hits.load(std::memory_order_relaxed);
+      }
+    }
+  }
+  std::lock_guard lock(r.pause_mu);  // never taken under r.mu: wait_paused holds it alone
+  for (auto& state : states) {
+    if (const auto it = r.parked_at.find(state.name); it != r.parked_at.end()) {
+      state.paused = it->second;
+    }
+  }
+  return states;
+}
+
+bool wait_paused(std::string_view site, std::chrono::milliseconds timeout) {
+  check_site(site);
+  auto& r = registry();
+  std::unique_lock lock(r.pause_mu);
+  return r.pause_cv.wait_for(lock, timeout, [&] { return r.parked_at.contains(site); });
+}
+
+std::size_t resume(std::string_view name) {
+  check_site(name);
+  const auto site = armed_site(name);
+  if (!site) return 0;  // a disarmed site has already let its threads go
+  auto& r = registry();
+  std::size_t released;
+  {
+    std::lock_guard lock(r.pause_mu);
+    ++site->wakes;
+    released = uncount_parked(r, *site);
+  }
+  r.pause_cv.notify_all();
+  return released;
+}
+
 void set_seed(std::uint64_t seed) {
   auto& r = registry();
   std::lock_guard lock(r.rng_mu);
@@ -361,7 +455,9 @@ std::optional<std::string> eval(std::string_view name) {
   }
   if (action == nullptr || action->task == Task::kOff) return std::nullopt;
 
-  journal_firing(hit, site->name, task_name(action->task), action->arg.value_or(""));
+  if (action->task != Task::kPause) {
+    journal_firing(hit, site->name, task_name(action->task), action->arg.value_or(""));
+  }
 
   switch (action->task) {
     case Task::kOff:
@@ -380,7 +476,7 @@ std::optional<std::string> eval(std::string_view name) {
       return std::nullopt;
     }
     case Task::kPause:
-      pause_until_released(*site);
+      pause_until_released(*site, hit);
       return std::nullopt;
     case Task::kYield:
       std::this_thread::yield();

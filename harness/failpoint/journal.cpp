@@ -51,7 +51,7 @@ namespace internal {
 
 std::string journal_line(std::uint64_t hit, std::string_view site, std::string_view task,
                          std::string_view arg, std::string_view thread, std::uint64_t seed,
-                         std::uint64_t mono_ns, long pid) {
+                         std::uint64_t mono_ns, long pid, std::optional<bool> parked) {
   std::string line;
   line.reserve(160 + site.size() + arg.size());
   line += "{\"hit\":" + std::to_string(hit);
@@ -66,12 +66,13 @@ std::string journal_line(std::uint64_t hit, std::string_view site, std::string_v
   line += ",\"seed\":" + std::to_string(seed);
   line += ",\"mono_ns\":" + std::to_string(mono_ns);
   line += ",\"pid\":" + std::to_string(pid);
+  if (parked) line += *parked ? ",\"parked\":true" : ",\"parked\":false";
   line += "}\n";
   return line;
 }
 
 void journal_firing(std::uint64_t hit, std::string_view site, std::string_view task,
-                    std::string_view arg) noexcept {
+                    std::string_view arg, std::optional<bool> parked) noexcept {
   try {
     auto& j = journal();
     std::shared_lock lock(j.mu);
@@ -83,7 +84,7 @@ void journal_firing(std::uint64_t hit, std::string_view site, std::string_view t
     const auto mono_ns = static_cast<std::uint64_t>(now.tv_sec) * 1'000'000'000ULL +
                          static_cast<std::uint64_t>(now.tv_nsec);
     const std::string line =
-        journal_line(hit, site, task, arg, thread, failpoint::seed(), mono_ns, ::getpid());
+        journal_line(hit, site, task, arg, thread, failpoint::seed(), mono_ns, ::getpid(), parked);
     ssize_t n;
     do {
       n = ::write(j.fd, line.data(), line.size());

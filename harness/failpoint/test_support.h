@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <fstream>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -53,10 +54,12 @@ struct JournalRecord {
   std::uint64_t hit = 0;
   std::string site, task, arg, thread;
   std::uint64_t seed = 0, mono_ns = 0, pid = 0;
+  std::optional<bool> parked;  // pause lines only
 };
 
 // Reads one journal line: a flat JSON object of strings and unsigned integers, with exactly the
-// journal's keys in the journal's order. Throws std::runtime_error on anything else.
+// journal's keys in the journal's order (a pause line ends with "parked":true|false). Throws
+// std::runtime_error on anything else.
 inline JournalRecord ParseJournalLine(const std::string& line) {
   std::size_t i = 0;
   const auto fail = [&](const std::string& why) -> std::runtime_error {
@@ -140,6 +143,11 @@ inline JournalRecord ParseJournalLine(const std::string& line) {
   key("seed", false), r.seed = number();
   key("mono_ns", false), r.mono_ns = number();
   key("pid", false), r.pid = number();
+  if (line.compare(i, 15, ",\"parked\":true}") == 0) {
+    r.parked = true, i += 14;
+  } else if (line.compare(i, 16, ",\"parked\":false}") == 0) {
+    r.parked = false, i += 15;
+  }
   expect('}');
   if (i != line.size()) throw fail("text after the object");
   return r;

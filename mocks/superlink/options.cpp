@@ -61,6 +61,8 @@ void add_options(CLI::App& app, Options& o, std::string& exit_status, bool& vers
       ->capture_default_str();
   app.add_option("--pending-runs", o.pending_runs, "Seed the state with N pending runs")
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--failpoint-control", o.failpoint_control,
+                 "Serve run-time failpoint control (HTTP, JSON) on this loopback HOST:PORT");
   app.add_flag("--version", version, "Print the version and exit");
 }
 

@@ -38,6 +38,7 @@ struct Options {
 
   // Started as `flower-superlink`: Flower's flags only, Flower's statuses, port 0 refused.
   bool persona = false;
+  std::string failpoint_control;  // loopback HOST:PORT of the run-time control endpoint
 };
 
 struct ParseResult {

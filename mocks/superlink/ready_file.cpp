@@ -30,7 +30,11 @@ std::string ready_json(const ReadyInfo& info) {
   for (std::size_t i = 0; i < info.critical_threads.size(); ++i) {
     json += (i ? "," : "") + quoted(info.critical_threads[i]);
   }
-  return json + "]}\n";
+  json += "]";
+  if (!info.failpoint_control_address.empty()) {
+    json += ",\"failpoint_control_address\":" + quoted(info.failpoint_control_address);
+  }
+  return json + "}\n";
 }
 
 void write_ready_file(const std::string& path, const ReadyInfo& info) {

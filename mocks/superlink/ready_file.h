@@ -15,10 +15,12 @@ struct ReadyInfo {
   std::string serverappio_api_address;
   std::string exec_api_address;
   std::vector<std::string> critical_threads;
+  std::string failpoint_control_address;  // written only when the control endpoint runs
 };
 
 // {"pid":1,"fleet_api_type":"rest","fleet_api_address":"127.0.0.1:5","serverappio_api_address":
-//  "...","exec_api_address":"...","critical_threads":["scheduler","rest"]}
+//  "...","exec_api_address":"...","critical_threads":["scheduler","rest"]}, then
+//  ,"failpoint_control_address":"127.0.0.1:7" before the "}" when the endpoint runs
 std::string ready_json(const ReadyInfo& info);
 
 // Throws std::system_error naming the path.

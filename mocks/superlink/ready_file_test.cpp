@@ -11,7 +11,7 @@ namespace superlink {
 namespace {
 
 ReadyInfo sample() {
-  return {42, "rest", "127.0.0.1:5", "127.0.0.1:6", "127.0.0.1:7", {"scheduler", "rest"}};
+  return {42, "rest", "127.0.0.1:5", "127.0.0.1:6", "127.0.0.1:7", {"scheduler", "rest"}, ""};
 }
 
 TEST(ReadyFile, JsonCarriesEveryField) {
@@ -19,6 +19,16 @@ TEST(ReadyFile, JsonCarriesEveryField) {
             "{\"pid\":42,\"fleet_api_type\":\"rest\",\"fleet_api_address\":\"127.0.0.1:5\","
             "\"serverappio_api_address\":\"127.0.0.1:6\",\"exec_api_address\":\"127.0.0.1:7\","
             "\"critical_threads\":[\"scheduler\",\"rest\"]}\n");
+}
+
+TEST(ReadyFile, ControlAddressIsWrittenOnlyWhenTheEndpointRuns) {
+  ReadyInfo info = sample();
+  info.failpoint_control_address = "127.0.0.1:8";
+  EXPECT_EQ(ready_json(info),
+            "{\"pid\":42,\"fleet_api_type\":\"rest\",\"fleet_api_address\":\"127.0.0.1:5\","
+            "\"serverappio_api_address\":\"127.0.0.1:6\",\"exec_api_address\":\"127.0.0.1:7\","
+            "\"critical_threads\":[\"scheduler\",\"rest\"],"
+            "\"failpoint_control_address\":\"127.0.0.1:8\"}\n");
 }
 
 TEST(ReadyFile, WrittenWholeAndNoTemporaryLeft) {

@@ -17,6 +17,7 @@
 #include "superlink/address.h"
 #include "superlink/crash_report.h"
 #include "superlink/exit_codes.h"
+#include "superlink/failpoint_control.h"
 #include "superlink/failpoint_sites.h"
 #include "superlink/fatal_signal.h"
 #include "superlink/flower_log.h"
@@ -247,6 +248,7 @@ class App {
     info.serverappio_api_address = ready_.serverappio;
     info.exec_api_address = ready_.exec;
     info.critical_threads = supervisor_.thread_names();
+    info.failpoint_control_address = failpoint_control_address();
     try {
       write_ready_file(options_.ready_file, info);
     } catch (const std::system_error& e) {
@@ -343,6 +345,8 @@ int superlink_main(int argc, const char* const* argv) {
   }
   block_termination_signals();
   std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up must not end the process
+  // After the signals are blocked (its threads must never take them), before anything starts.
+  start_failpoint_control_or_exit(options.failpoint_control, options.exit_status);
   // Lives until _exit: the threads use it, and its destructor must never run under them.
   static App* app = new App(options);
   app->run();

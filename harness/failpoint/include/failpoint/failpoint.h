@@ -14,6 +14,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -42,6 +44,13 @@ class Panic : public std::runtime_error {
 class SpecError : public std::invalid_argument {
  public:
   using std::invalid_argument::invalid_argument;
+};
+
+// The SpecError for a name the program did not declare, so a control endpoint can tell
+// "no such site" (404) from "bad actions" (400).
+class UnknownSiteError : public SpecError {
+ public:
+  using SpecError::SpecError;
 };
 
 // A site the program declares, with one line on where it is.
@@ -75,6 +84,29 @@ std::vector<std::string> armed_sites();
 // True when an armed action has a probability below 100%.
 bool any_probabilistic();
 
+// Run-time control: what a test driver or a control endpoint uses while the program runs.
+//
+// Throws UnknownSiteError when sites are declared and `site` is not one of them.
+void check_site(std::string_view site);
+
+// One site as a listing shows it.
+struct SiteState {
+  std::string name;
+  std::string where;                   // empty for a site that was armed but not declared
+  std::optional<std::string> actions;  // as configured; none when not armed
+  std::uint64_t hits = 0;              // evaluations since it was last (re-)armed; 0 unarmed
+  std::size_t paused = 0;              // threads parked in its `pause` right now
+};
+// Every declared site in declaration order, then the armed sites that were not declared.
+std::vector<SiteState> site_states();
+
+// Blocks until at least one thread is parked in `pause` at `site` (it need not be armed yet);
+// true at once when one already is, false when `timeout` passes first. Throws UnknownSiteError.
+bool wait_paused(std::string_view site, std::chrono::milliseconds timeout);
+// Releases the threads parked at `site` now and returns how many. The site stays armed, so a
+// later pass that reaches `pause` parks again. Throws UnknownSiteError.
+std::size_t resume(std::string_view site);
+
 // The one generator behind every probabilistic action.
 void set_seed(std::uint64_t seed);
 std::uint64_t seed();
@@ -83,6 +115,8 @@ std::uint64_t seed();
 // JSON object per line:
 // {"hit":3,"site":"scheduler.tick","task":"panic","arg":"boom","thread":"scheduler",
 //  "seed":42,"mono_ns":123456789,"pid":4242}
+// A `pause` firing is written as the thread parks (before wait_paused can see it) and adds
+// "parked":true, or "parked":false when the site was disarmed or re-armed first.
 // mono_ns is CLOCK_MONOTONIC, comparable across processes. Throws std::system_error when the
 // file cannot be opened.
 void open_journal(const std::string& path);
@@ -113,7 +147,9 @@ class ScopedArm {
 namespace internal {
 // Fast path: false while nothing is armed, so an unarmed site costs one relaxed load.
 extern std::atomic<bool> g_any_armed;
-inline bool any_armed() noexcept { return g_any_armed.load(std::memory_order_relaxed); }
+inline bool any_armed() noexcept {
+  return g_any_armed.load(std::memory_order_relaxed);
+}
 std::optional<std::string> eval(std::string_view site);
 }  // namespace internal
 
@@ -135,8 +171,8 @@ inline std::string compiled_out_refusal(std::string_view how) {
 }  // namespace failpoint
 
 #if defined(FAILPOINTS_ENABLED) && FAILPOINTS_ENABLED
-#define FAILPOINT(site)                                                            \
-  (::failpoint::internal::any_armed() ? ::failpoint::internal::eval(site)          \
+#define FAILPOINT(site)                                                   \
+  (::failpoint::internal::any_armed() ? ::failpoint::internal::eval(site) \
                                       : ::std::optional<::std::string>{})
 #else
 #define FAILPOINT(site) (static_cast<void>(sizeof(site)), ::std::optional<::std::string>{})
