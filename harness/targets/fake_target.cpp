@@ -126,7 +126,19 @@ void spew(std::string_view streams, std::string_view shape, std::size_t bytes) {
   }
 }
 
-// Starts `count` sleeping grandchildren and returns once each runs (in its own session when
+// `started` is a close-on-exec pipe each new process holds: its read end sees end of file once
+// every one of them has exec'd (so /proc names it by its new program) or died.
+void wait_until_all_exec(const int (&started)[2]) {
+  ::close(started[1]);
+  char byte = 0;
+  ssize_t got = 0;
+  while ((got = ::read(started[0], &byte, 1)) < 0 && errno == EINTR) {
+  }
+  if (got != 0) std::exit(123);
+  ::close(started[0]);
+}
+
+// Starts `count` sleeping grandchildren and returns once each runs `sleep` (in its own session when
 // `own_session`), so the harness finds them however fast this process exits.
 void start_children(int count, bool own_session) {
   int started[2];
@@ -135,21 +147,15 @@ void start_children(int count, bool own_session) {
     const pid_t child = ::fork();
     if (child == 0) {
       if (own_session) ::setsid();
-      write_all(started[1], "x", 1);
       ::execlp("sleep", "sleep", "1000", static_cast<char*>(nullptr));
       _exit(122);
     }
   }
-  ::close(started[1]);
-  char byte = 0;
-  for (int i = 0; i < count; ++i) {
-    if (::read(started[0], &byte, 1) != 1) std::exit(123);
-  }
-  ::close(started[0]);
+  wait_until_all_exec(started);
 }
 
 // A classic daemon, `count` times: fork, setsid, fork again and let the middle process exit, so
-// the daemon is nobody's child. Returns once each has printed its pid.
+// the daemon is nobody's child. Returns once each has printed its pid and runs `sleep`.
 void start_daemons(int count) {
   int started[2];
   if (::pipe2(started, O_CLOEXEC) != 0) std::exit(121);
@@ -162,18 +168,12 @@ void start_daemons(int count) {
       if (::readlink("/proc/self", self, sizeof self - 1) <= 0) _exit(125);
       const std::string line = std::string("daemon ") + self + "\n";
       write_all(STDOUT_FILENO, line.data(), line.size());
-      write_all(started[1], "x", 1);
       ::execlp("sleep", "sleep", "1000", static_cast<char*>(nullptr));
       _exit(122);
     }
     ::waitpid(middle, nullptr, 0);
   }
-  ::close(started[1]);
-  char byte = 0;
-  for (int i = 0; i < count; ++i) {
-    if (::read(started[0], &byte, 1) != 1) std::exit(123);
-  }
-  ::close(started[0]);
+  wait_until_all_exec(started);
 }
 
 void append_journal(std::string_view text) {
