@@ -18,6 +18,7 @@
 #include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 #include <utility>
 
 #include "process_registry.h"
@@ -174,10 +175,28 @@ std::string_view containment_name(Containment containment) {
 }
 
 std::string run_init_binary() {
+  if (const char* chosen = std::getenv("SUPERLINK_RUN_INIT"); chosen != nullptr && *chosen != 0)
+    return chosen;
+  // Next to superlink-harness (build/bin, or an install's bin/); a test program elsewhere that
+  // links the runner library finds it on PATH.
   std::error_code ec;
   const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) return "superlink-run-init";
-  return (self.parent_path() / "superlink-run-init").string();
+  if (!ec) {
+    const std::filesystem::path beside = self.parent_path() / "superlink-run-init";
+    if (std::filesystem::exists(beside, ec)) return beside.string();
+  }
+  if (const char* path = std::getenv("PATH"); path != nullptr) {
+    std::string_view rest = path;
+    while (!rest.empty()) {
+      const std::size_t colon = rest.find(':');
+      const std::string_view dir = rest.substr(0, colon);
+      rest = colon == std::string_view::npos ? std::string_view{} : rest.substr(colon + 1);
+      if (dir.empty()) continue;
+      const std::filesystem::path candidate = std::filesystem::path(dir) / "superlink-run-init";
+      if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+    }
+  }
+  return "superlink-run-init";  // the spawn error then names it
 }
 
 ContainedTarget::ContainedTarget(const std::vector<std::string>& argv,

@@ -69,7 +69,8 @@ class ContainedTarget {
   Containment containment_ = Containment::Subreaper;
 };
 
-// <directory of the running executable>/superlink-run-init.
+// The run init to start: $SUPERLINK_RUN_INIT, else superlink-run-init next to the running
+// executable, else the first one on PATH.
 std::string run_init_binary();
 
 }  // namespace harness
