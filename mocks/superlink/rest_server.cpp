@@ -225,11 +225,20 @@ std::string uvicorn_bind_error(const std::string& host, int port, int error) {
 
 RestServer::RestServer(StateFactory& states) : routes_(states) {}
 
+void RestServer::on_failure(std::function<void(std::exception_ptr)> listener) {
+  on_failure_ = std::move(listener);
+}
+
 void RestServer::stop_with(std::exception_ptr cause) {
-  std::lock_guard lock(mutex_);
-  if (!cause_) cause_ = cause;
-  stop_requested_ = true;
-  if (io_) io_->stop();
+  bool first_failure = false;
+  {
+    std::lock_guard lock(mutex_);
+    first_failure = cause && !cause_;
+    if (!cause_) cause_ = cause;
+    stop_requested_ = true;
+    if (io_) io_->stop();
+  }
+  if (first_failure && on_failure_) on_failure_(cause);
 }
 
 void RestServer::stop() {

@@ -41,6 +41,10 @@ class RestServer {
   // cause a `panic` at rest.request recorded. Every connection is closed when it returns.
   void run(const std::string& host, int port, const std::function<void(int port)>& on_bound);
 
+  // Called once, on the server's thread, the moment a panic at rest.request decides the server
+  // dies (before it unwinds and run() rethrows). Set before run().
+  void on_failure(std::function<void(std::exception_ptr cause)> listener);
+
   // Stops serving, from any thread, at any time (a stop before run() makes run() end at once).
   void stop();
 
@@ -53,6 +57,7 @@ class RestServer {
   void stop_with(std::exception_ptr cause);
 
   FleetRoutes routes_;
+  std::function<void(std::exception_ptr)> on_failure_;
   std::mutex mutex_;
   boost::asio::io_context* io_ = nullptr;  // while run() serves
   bool stop_requested_ = false;

@@ -315,6 +315,25 @@ TEST_F(RestServerTest, PanicAtRequestSiteTakesTheServerDown) {
   EXPECT_THROW(fleet_post(kHost, port_, "ping", ""), std::runtime_error);  // no longer listening
 }
 
+// The crash is told the moment the panic is caught, once, before the server unwinds.
+TEST(RestServerFailure, PanicAtRequestSiteIsReportedAtOnceAndOnce) {
+  StateFactory states{kInMemoryState};
+  RestServer server{states};
+  std::vector<std::string> reported;
+  server.on_failure([&](std::exception_ptr cause) {
+    try {
+      std::rethrow_exception(cause);
+    } catch (const std::exception& e) {
+      reported.push_back(e.what());
+    }
+  });
+  failpoint::ScopedArm arm("rest.request", "panic(handler exploded)");
+  EXPECT_EQ(server.request_site("/api/v0/fleet/ping"), 500);
+  EXPECT_EQ(server.request_site("/api/v0/fleet/ping"), 500);
+  ASSERT_EQ(reported.size(), 1u);
+  EXPECT_NE(reported[0].find("handler exploded"), std::string::npos) << reported[0];
+}
+
 TEST(UvicornBindError, MatchesUvicornsLine) {
   EXPECT_EQ(uvicorn_bind_error("127.0.0.1", 9095, EADDRINUSE),
             "ERROR:    [Errno 98] error while attempting to bind on address ('127.0.0.1', 9095): "

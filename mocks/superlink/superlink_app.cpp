@@ -196,6 +196,11 @@ class App {
     }
     if (options_.fleet_api_type == "rest") {
       expected_ready_.insert("rest");
+      // The crash is decided when the panic is caught: a signal during the unwinding must not
+      // overtake it (a crash exits 100 whatever arrives after it).
+      rest_server_.on_failure([this](std::exception_ptr cause) {
+        supervisor_.report_stopping("rest", describe_exception(cause));
+      });
       supervisor_.start("rest", [this, fleet] {
         run_reporting_uncaught("rest", [this, fleet] {
           rest_server_.run(fleet.host, fleet.port, [this, fleet](int port) {

@@ -31,13 +31,13 @@ void Supervisor::start(const std::string& name, std::function<void()> body) {
   names_.push_back(name);
   threads_.emplace_back([this, name, body = std::move(body)] {
     pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
-    SupervisorEvent stopped{SupervisorEvent::Kind::kThreadStopped, name, kStoppedQuietly, 0};
+    std::string cause = kStoppedQuietly;
     try {
       body();
     } catch (...) {
-      stopped.cause = describe_exception(std::current_exception());
+      cause = describe_exception(std::current_exception());
     }
-    post(std::move(stopped));
+    post_stopped(name, cause);
   });
 }
 
@@ -47,6 +47,10 @@ void Supervisor::mark_ready(const std::string& name) {
 
 void Supervisor::notify_signal(int signo) {
   post({SupervisorEvent::Kind::kSignal, "", "", signo});
+}
+
+void Supervisor::report_stopping(const std::string& name, const std::string& cause) {
+  post_stopped(name, cause);
 }
 
 void Supervisor::set_poll_interval(std::chrono::milliseconds interval) {
@@ -95,6 +99,16 @@ void Supervisor::join(const std::string& name) {
 std::vector<std::string> Supervisor::thread_names() const {
   std::lock_guard lock(mutex_);
   return names_;
+}
+
+void Supervisor::post_stopped(const std::string& name, const std::string& cause) {
+  {
+    std::lock_guard lock(mutex_);
+    if (std::find(stopped_.begin(), stopped_.end(), name) != stopped_.end()) return;
+    stopped_.push_back(name);
+    events_.push_back({SupervisorEvent::Kind::kThreadStopped, name, cause, 0});
+  }
+  changed_.notify_all();
 }
 
 void Supervisor::post(SupervisorEvent event) {

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -43,6 +44,11 @@ class Supervisor {
   // Called by the signal thread.
   void notify_signal(int signo);
 
+  // Called from a critical thread the moment its death is decided (a panic caught while it
+  // still has to unwind): posts its kThreadStopped now, so a signal that arrives while it
+  // unwinds queues behind the crash instead of overtaking it. Its exit then posts nothing.
+  void report_stopping(const std::string& name, const std::string& cause);
+
   // With an interval, a stopped thread is reported only at the next tick of a fixed schedule
   // (interval, 2 * interval, ... after the first wait()), as a loop of sleep(interval) and
   // is_alive() checks sees it; ready and signal events still come at once. Call before wait().
@@ -60,6 +66,8 @@ class Supervisor {
 
  private:
   void post(SupervisorEvent event);
+  // Posts a kThreadStopped for `name` unless one was posted already.
+  void post_stopped(const std::string& name, const std::string& cause);
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;
@@ -67,6 +75,7 @@ class Supervisor {
   std::chrono::milliseconds poll_interval_{0};  // 0: no polling
   std::chrono::steady_clock::time_point next_poll_{};
   std::vector<std::string> names_;
+  std::vector<std::string> stopped_;  // threads whose kThreadStopped was posted
   std::vector<std::thread> threads_;
 };
 

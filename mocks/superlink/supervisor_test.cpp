@@ -4,7 +4,9 @@
 #include <pthread.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
+#include <mutex>
 #include <stdexcept>
 
 #include "failpoint/failpoint.h"
@@ -60,6 +62,40 @@ TEST(Supervisor, SignalWakesTheWaiter) {
   const SupervisorEvent event = supervisor.wait();
   EXPECT_EQ(event.kind, SupervisorEvent::Kind::kSignal);
   EXPECT_EQ(event.signal, SIGTERM);
+}
+
+// The soak's flaky verdict: SIGTERM arrived while the crashed REST thread was still unwinding,
+// and the graceful exit won. The thread is held mid-unwind here until the signal is queued.
+TEST(Supervisor, ACrashReportedWhileUnwindingWinsOverALaterSignal) {
+  Supervisor supervisor;
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool reported = false, unwound = false;
+  supervisor.start("rest", [&] {
+    supervisor.report_stopping("rest", "crash first");
+    std::unique_lock lock(mutex);
+    reported = true;
+    changed.notify_all();
+    changed.wait(lock, [&] { return unwound; });
+    throw std::runtime_error("crash first");
+  });
+  {
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [&] { return reported; });
+  }
+  supervisor.notify_signal(SIGTERM);
+  const SupervisorEvent first = supervisor.wait();
+  EXPECT_EQ(first.kind, SupervisorEvent::Kind::kThreadStopped);
+  EXPECT_EQ(first.thread, "rest");
+  EXPECT_EQ(first.cause, "crash first");
+  {
+    std::lock_guard lock(mutex);
+    unwound = true;
+  }
+  changed.notify_all();
+  supervisor.join("rest");
+  // The thread's own exit posts no second stop: the signal is next.
+  EXPECT_EQ(supervisor.wait().kind, SupervisorEvent::Kind::kSignal);
 }
 
 TEST(Supervisor, WithAPollIntervalAStoppedThreadWaitsForTheTick) {
