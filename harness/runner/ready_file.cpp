@@ -17,6 +17,11 @@ std::optional<std::map<std::string, std::string>> parse_ready_file(std::string_v
       addresses[key.substr(0, key.size() - kSuffix.size())] = value.get<std::string>();
     }
   }
+  // The mock's failpoint control endpoint (--failpoint-control) is no API but is reached the same.
+  if (const auto control = doc.find("failpoint_control_address");
+      control != doc.end() && control->is_string()) {
+    addresses["failpoint_control"] = control->get<std::string>();
+  }
   if (const auto nested = doc.find("addresses"); nested != doc.end() && nested->is_object()) {
     for (const auto& [name, value] : nested->items()) {
       if (value.is_string()) addresses[name] = value.get<std::string>();

@@ -2,7 +2,8 @@
 // for the bound addresses (both may appear):
 //   {"pid": 42, "fleet_api_address": "127.0.0.1:9095", "serverappio_api_address": "...", ...}
 //   {"pid": 42, "addresses": {"fleet": "127.0.0.1:9095", "exec": "..."}, ...}
-// Either way RunResult::addresses gets "fleet" -> "127.0.0.1:9095" and so on.
+// Either way RunResult::addresses gets "fleet" -> "127.0.0.1:9095" and so on; a top-level
+// "failpoint_control_address" (the mock's --failpoint-control) becomes "failpoint_control".
 #pragma once
 
 #include <map>

@@ -26,6 +26,14 @@ TEST(ReadyFile, TakesANestedAddressesObject) {
               UnorderedElementsAre(Pair("fleet", "127.0.0.1:1"), Pair("exec", "127.0.0.1:2")));
 }
 
+TEST(ReadyFile, TakesTheFailpointControlAddress) {
+  const auto addresses = parse_ready_file(
+      R"({"fleet_api_address": "127.0.0.1:9095", "failpoint_control_address": "127.0.0.1:4"})");
+  ASSERT_TRUE(addresses);
+  EXPECT_THAT(*addresses, UnorderedElementsAre(Pair("fleet", "127.0.0.1:9095"),
+                                               Pair("failpoint_control", "127.0.0.1:4")));
+}
+
 TEST(ReadyFile, RejectsHalfAFile) {
   EXPECT_FALSE(parse_ready_file(R"({"pid": 42, "fleet_api_addr)"));
   EXPECT_FALSE(parse_ready_file(""));
