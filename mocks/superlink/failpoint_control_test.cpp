@@ -16,6 +16,7 @@
 
 #include "superlink/testing/http_client.h"
 #include "superlink/testing/spawned_process.h"
+#include "superlink/testing/test_directory.h"
 
 namespace superlink {
 namespace {
@@ -96,15 +97,6 @@ std::string RawExchange(int family, int port, const std::string& request) {
 
 class FailpointControlProcess : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("failpoint_control_test." + std::to_string(::getpid()) + "." +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   std::string ready_path() const { return (dir_ / "ready.json").string(); }
   std::string journal_path() const { return (dir_ / "journal.jsonl").string(); }
 
@@ -158,7 +150,7 @@ class FailpointControlProcess : public ::testing::Test {
     return std::stoi(address.substr(address.rfind(':') + 1));
   }
 
-  std::filesystem::path dir_;
+  testing::TestDirectory dir_{"failpoint_control_test"};
   json ready_;
   int port_ = 0;
 };

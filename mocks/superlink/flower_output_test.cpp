@@ -13,6 +13,7 @@
 #include <filesystem>
 
 #include "superlink/testing/spawned_process.h"
+#include "superlink/testing/test_directory.h"
 
 namespace superlink {
 namespace {
@@ -122,15 +123,6 @@ enum class Target { kFlowerMode, kPersona };
 
 class FlowerOutput : public ::testing::TestWithParam<Target> {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("flower_output_test." + std::to_string(::getpid()) + "." +
-            std::to_string(reinterpret_cast<std::uintptr_t>(this)));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   bool persona() const { return GetParam() == Target::kPersona; }
 
   // Flower's flags only (the mode comes from --exit-status or from the persona's name); every
@@ -154,7 +146,7 @@ class FlowerOutput : public ::testing::TestWithParam<Target> {
 
   std::string ready_path() const { return (dir_ / "ready.json").string(); }
 
-  std::filesystem::path dir_;
+  testing::TestDirectory dir_{"flower_output_test"};
 };
 
 INSTANTIATE_TEST_SUITE_P(, FlowerOutput, ::testing::Values(Target::kFlowerMode, Target::kPersona),

@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "superlink/python_error.h"
+#include "superlink/testing/test_directory.h"
 
 namespace superlink {
 namespace {
@@ -18,14 +19,6 @@ using ::testing::ElementsAre;
 
 class LinkStateFile : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("link_state_test." + std::to_string(::getpid()) + "." +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   std::string db() const { return (dir_ / "state.db").string(); }
 
   // Runs `call` and returns "TYPE: message" of the PythonError it throws.
@@ -39,7 +32,7 @@ class LinkStateFile : public ::testing::Test {
     return "no error";
   }
 
-  std::filesystem::path dir_;
+  testing::TestDirectory dir_{"link_state_test"};
 };
 
 TEST_F(LinkStateFile, CreatesFlowersTablesInTheFile) {

@@ -13,6 +13,7 @@
 #include "superlink/sqlite_connection.h"
 #include "superlink/testing/http_client.h"
 #include "superlink/testing/spawned_process.h"
+#include "superlink/testing/test_directory.h"
 
 namespace superlink {
 namespace {
@@ -30,15 +31,6 @@ const std::string kCrashBlockTail =
 
 class SuperlinkProcess : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("superlink_process_test." + std::to_string(::getpid()) + "." +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   std::string ready_path() const { return (dir_ / "ready.json").string(); }
   std::string journal_path() const { return (dir_ / "journal.jsonl").string(); }
   std::string database_path() const { return (dir_ / "state.db").string(); }
@@ -81,7 +73,7 @@ class SuperlinkProcess : public ::testing::Test {
     return at == std::string::npos ? 0 : std::atoi(json.c_str() + at + key.size());
   }
 
-  std::filesystem::path dir_;
+  testing::TestDirectory dir_{"superlink_process_test"};
 };
 
 TEST_F(SuperlinkProcess, SchedulerPanicExits100WithTheBlock) {
