@@ -13,6 +13,7 @@
 
 namespace {
 
+using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 namespace fs = std::filesystem;
 
@@ -71,8 +72,16 @@ TEST_F(ExecutableTest, FailingRunExitsOneWithReportAndRerunCommand) {
   const Result r = harness("run cat --json out.json --junit out.xml");
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_THAT(r.output, HasSubstr("FAIL  shell/wrong_code  ("));
-  EXPECT_THAT(r.output, HasSubstr("  rerun:\n    SUPERLINK_FAULT_JOURNAL=./fault-journal.jsonl "
-                                  "SUPERLINK_READY_FILE=./ready.json sh -c 'exit 3'\n"));
+  // The run's folder is gone: the rerun uses the current one; the ports are the run's.
+  EXPECT_THAT(r.output, ContainsRegex("  rerun:\n    SUPERLINK_DATABASE=./state.db "
+                                      "SUPERLINK_EXEC_ADDRESS=127.0.0.1:[0-9]+ "
+                                      "SUPERLINK_FAULT_JOURNAL=./fault-journal.jsonl "
+                                      "SUPERLINK_FLEET_ADDRESS=127.0.0.1:[0-9]+ "
+                                      "SUPERLINK_READY_FILE=./ready.json "
+                                      "SUPERLINK_SERVERAPPIO_ADDRESS=127.0.0.1:[0-9]+ "
+                                      "SUPERLINK_SIMULATIONIO_ADDRESS=127.0.0.1:[0-9]+ "
+                                      "SUPERLINK_TARGET=[^ ]+/mock-superlink SUPERLINK_WORK_DIR=. "
+                                      "sh -c 'exit 3'\n"));
   EXPECT_THAT(r.output, HasSubstr("\n1 passed, 1 failed\n"));
   EXPECT_TRUE(fs::file_size(dir_ / "out.json") > 0);
   EXPECT_TRUE(fs::file_size(dir_ / "out.xml") > 0);

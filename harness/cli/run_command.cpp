@@ -2,8 +2,8 @@
 // machine-readable reports.
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <semaphore>
+#include <sstream>
 
 #include "catalogue.h"
 #include "cli.h"

@@ -15,7 +15,7 @@ std::optional<std::vector<std::string>> list_sites(const std::string& binary,
   Scenario probe;
   probe.name = "list-failpoints";
   probe.superlink.command = {binary, "--list-failpoints"};
-  probe.superlink.ready_file = false;
+  probe.superlink.ready = harness::Readiness::None;
   probe.expect.exit_code = 0;
   const RunResult result = backend.run(probe, RunOptions{});
   const std::string shown = binary + " --list-failpoints";

@@ -1,16 +1,45 @@
 #include "event_anchor.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <system_error>
 
 namespace harness::internal {
 
+namespace {
+
+// The delay of a `line:REGEX+<N>ms` anchor is its last "+<digits>ms" or "+<digits>s": a '+'
+// inside the regex ("a+b") is the regex's.
+std::size_t line_delay_start(std::string_view text) {
+  const auto plus = text.rfind('+');
+  if (plus == std::string_view::npos) return plus;
+  std::string_view tail = text.substr(plus + 1);
+  if (tail.size() > 2 && tail.substr(tail.size() - 2) == "ms") {
+    tail.remove_suffix(2);
+  } else if (tail.size() > 1 && tail.back() == 's') {
+    tail.remove_suffix(1);
+  } else {
+    return std::string_view::npos;
+  }
+  const bool digits = !tail.empty() && std::all_of(tail.begin(), tail.end(),
+                                                   [](char c) { return c >= '0' && c <= '9'; });
+  return digits ? plus : std::string_view::npos;
+}
+
+}  // namespace
+
 bool parse_at(std::string_view text, Event& event) {
-  const auto plus = text.find('+');
+  constexpr std::string_view kLine = "line:";
+  const bool line = text.substr(0, kLine.size()) == kLine;
+  const auto plus = line ? line_delay_start(text) : text.find('+');
   const std::string_view anchor = text.substr(0, plus);
   constexpr std::string_view kFired = "fired:";
-  if (anchor == "spawn") {
+  if (line) {
+    if (anchor.size() == kLine.size()) return false;
+    event.at = Event::Anchor::Line;
+    event.line_pattern = std::string(anchor.substr(kLine.size()));
+  } else if (anchor == "spawn") {
     event.at = Event::Anchor::Spawn;
   } else if (anchor == "start") {
     event.at = Event::Anchor::Start;

@@ -1,4 +1,5 @@
-// The `at` of an event: "spawn", "start", "ready" or "fired:SITE", optionally +<N>ms or +<N>s.
+// The `at` of an event: "spawn", "start", "ready", "fired:SITE" or "line:REGEX", optionally
+// +<N>ms or +<N>s.
 #pragma once
 
 #include <string_view>

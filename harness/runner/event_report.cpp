@@ -28,6 +28,9 @@ std::string describe_anchor(const Event& event) {
     case Event::Anchor::Fired:
       anchor = "fired:" + event.fired_site;
       break;
+    case Event::Anchor::Line:
+      anchor = "line:" + event.line_pattern;
+      break;
   }
   if (event.delay.count() > 0) anchor += "+" + std::to_string(event.delay.count()) + "ms";
   return anchor;

@@ -56,6 +56,12 @@ void EventsRunner::fired(const std::string& site, Clock::time_point when) {
   changed_.notify_all();
 }
 
+void EventsRunner::line_matched(const std::string& pattern, Clock::time_point when) {
+  std::lock_guard lock(mutex_);
+  line_at_.emplace(pattern, when);
+  changed_.notify_all();
+}
+
 void EventsRunner::target_exited() {
   std::lock_guard lock(mutex_);
   exited_ = true;
@@ -98,6 +104,11 @@ std::optional<EventsRunner::Clock::time_point> EventsRunner::wait_anchor(
       case Event::Anchor::Fired: {
         const auto it = fired_at_.find(event.fired_site);
         if (it == fired_at_.end()) return std::nullopt;
+        return it->second;
+      }
+      case Event::Anchor::Line: {
+        const auto it = line_at_.find(event.line_pattern);
+        if (it == line_at_.end()) return std::nullopt;
         return it->second;
       }
     }
@@ -176,7 +187,7 @@ EventOutcome EventsRunner::perform(const Event& event, std::size_t index, int re
   }
   const auto fleet = addresses.find("fleet");
   if (fleet == addresses.end()) {
-    outcome.error = "no fleet address in the ready file";
+    outcome.error = "no fleet address: the target serves no Fleet API";
     outcome.unsent = true;
     return outcome;
   }

@@ -39,6 +39,8 @@ class EventsRunner {
   void ready(std::map<std::string, std::string> addresses);
   // `site` fired first at `when` (anchor "fired:SITE").
   void fired(const std::string& site, Clock::time_point when);
+  // A line of output first matched the `line:` anchor `pattern` at `when`.
+  void line_matched(const std::string& pattern, Clock::time_point when);
   // The target has exited: events not done yet get the error "target had exited".
   void target_exited();
   // Ends the thread, cutting a request short (events not done: "the run ended first"), and
@@ -73,6 +75,7 @@ class EventsRunner {
   std::optional<Clock::time_point> ready_at_;
   std::optional<Clock::time_point> started_at_;
   std::map<std::string, Clock::time_point> fired_at_;
+  std::map<std::string, Clock::time_point> line_at_;
   bool exited_ = false;
   bool stopped_ = false;
   std::vector<EventOutcome> outcomes_;

@@ -42,7 +42,8 @@ void OccupiedPorts::close_all() {
   fds_.clear();
 }
 
-OccupiedPorts occupy_ports(const std::vector<std::string>& names) {
+OccupiedPorts occupy_ports(const std::vector<std::string>& names,
+                           const std::map<std::string, int>& ports) {
   OccupiedPorts occupied;
   for (const std::string& name : names) {
     if (std::find(kNames.begin(), kNames.end(), name) == kNames.end()) {
@@ -56,7 +57,8 @@ OccupiedPorts occupy_ports(const std::vector<std::string>& names) {
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = 0;
+    const auto given = ports.find(name);
+    address.sin_port = htons(static_cast<std::uint16_t>(given == ports.end() ? 0 : given->second));
     socklen_t length = sizeof(address);
     if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
         ::listen(fd, 1) != 0 ||

@@ -21,15 +21,18 @@ class OccupiedPorts {
   const std::map<std::string, int>& ports() const { return ports_; }
 
  private:
-  friend OccupiedPorts occupy_ports(const std::vector<std::string>& names);
+  friend OccupiedPorts occupy_ports(const std::vector<std::string>& names,
+                                    const std::map<std::string, int>& ports);
   void close_all();
   std::map<std::string, int> ports_;
   std::vector<int> fds_;
 };
 
-// Binds and listens on 127.0.0.1:0 (SO_REUSEADDR off) for each name: "fleet", "serverappio",
-// "exec". Throws std::invalid_argument for another name ("setup.occupy: unknown address 'x'
-// (known: fleet, serverappio, exec)") and std::system_error when a socket cannot be bound.
-OccupiedPorts occupy_ports(const std::vector<std::string>& names);
+// Binds and listens on 127.0.0.1 (SO_REUSEADDR off) for each name ("fleet", "serverappio",
+// "exec") on the port `ports` gives it (the run's allocated one; none: any free port). Throws
+// std::invalid_argument for another name ("setup.occupy: unknown address 'x' (known: fleet,
+// serverappio, exec)") and std::system_error when a socket cannot be bound.
+OccupiedPorts occupy_ports(const std::vector<std::string>& names,
+                           const std::map<std::string, int>& ports = {});
 
 }  // namespace harness

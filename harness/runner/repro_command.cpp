@@ -28,6 +28,26 @@ constexpr std::array<TempPathFlag, 2> kTempPathVariables{{
     {"SUPERLINK_FAULT_JOURNAL", "./fault-journal.jsonl"},
 }};
 
+// The run's folder is gone after the run: a rerun uses the current one.
+std::string in_current_folder(std::string_view word, const std::string& work_dir) {
+  if (work_dir.empty()) return std::string(word);
+  std::string out;
+  std::size_t from = 0;
+  for (auto at = word.find(work_dir); at != std::string_view::npos;
+       at = word.find(work_dir, from)) {
+    const std::size_t end = at + work_dir.size();
+    if (end < word.size() && word[end] != '/') {
+      out += word.substr(from, end - from);
+    } else {
+      out += word.substr(from, at - from);
+      out += '.';
+    }
+    from = end;
+  }
+  out += word.substr(from);
+  return out;
+}
+
 }  // namespace
 
 std::string shell_quote(std::string_view word) {
@@ -56,7 +76,7 @@ std::string repro_command(const RunResult& result) {
     }
     out += name;
     out += '=';
-    out += shell_quote(shown);
+    out += shell_quote(in_current_folder(shown, result.work_dir));
     out += ' ';
   }
   std::string_view pending_replacement;  // set when the previous word was a temp-path flag
@@ -78,7 +98,7 @@ std::string repro_command(const RunResult& result) {
     }
     if (!first) out += ' ';
     first = false;
-    out += shell_quote(shown);
+    out += shell_quote(in_current_folder(shown, result.work_dir));
   }
   return out;
 }

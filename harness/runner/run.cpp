@@ -3,7 +3,11 @@
 #include "harness/run.h"
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <re2/re2.h>
 #include <sys/inotify.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,6 +32,7 @@
 #include "journal_reader.h"
 #include "occupy_ports.h"
 #include "output_capture.h"
+#include "port_allocator.h"
 #include "process_containment.h"
 #include "process_janitor.h"
 #include "process_registry.h"
@@ -123,8 +128,11 @@ class WorkDir {
 
 class Run {
  public:
-  Run(const Scenario& scenario, const RunOptions& options, RunResult& result, const WorkDir& dir)
+  Run(const Scenario& scenario, const RunOptions& options, RunResult& result, const WorkDir& dir,
+      std::map<std::string, std::string> allocated)
       : scenario_(scenario),
+        readiness_(effective_readiness(scenario.superlink)),
+        allocated_(std::move(allocated)),
         options_(options),
         result_(result),
         ready_path_(dir.path() + "/ready.json"),
@@ -137,18 +145,21 @@ class Run {
                      first_line_seen_ = true;
                      events_->started();
                    }
+                   if (!line_patterns_.empty()) match_line_patterns(line);
                    if (options_.on_line) options_.on_line(line);
                  }),
         deadline_(io_),
         grace_(io_),
         hold_(io_),
         drain_(io_),
+        port_poll_(io_),
         pidfd_(io_),
         out_(io_),
         err_(io_),
         inotify_(io_) {}
 
   void execute() {
+    compile_line_patterns();
     watch_ready_file();
     take_startup_slot();
     result_.spawn_mono_ns = mono_ns();
@@ -182,7 +193,8 @@ class Run {
     deadline_.async_wait([this](auto error) {
       if (!error) stop_target(/*timed_out=*/true);
     });
-    if (!scenario_.superlink.ready_file) on_ready({}, Nanos(0));
+    if (readiness_ == Readiness::None) on_ready({}, Nanos(0));
+    if (readiness_ == Readiness::Ports) poll_ports();
 
     auto guard = asio::make_work_guard(io_);
     io_.run();
@@ -208,6 +220,77 @@ class Run {
     options_.startup_slots->release();
   }
 
+  // The `line:` anchors and `ready = { line = ... }`, compiled once; each counts at its first
+  // match.
+  void compile_line_patterns() {
+    const auto add = [this](const std::string& pattern, bool readiness) {
+      auto compiled = std::make_unique<re2::RE2>(pattern, re2::RE2::Quiet);
+      if (!compiled->ok()) {
+        throw std::runtime_error("bad line pattern /" + pattern + "/: " + compiled->error());
+      }
+      line_patterns_.push_back({pattern, std::move(compiled), readiness});
+    };
+    if (readiness_ == Readiness::Line) add(scenario_.superlink.ready_line, true);
+    for (const Event& event : scenario_.events) {
+      if (event.at == Event::Anchor::Line) add(event.line_pattern, false);
+    }
+  }
+
+  void match_line_patterns(const LogLine& line) {
+    for (LinePattern& pattern : line_patterns_) {
+      if (pattern.matched || !re2::RE2::PartialMatch(line.text, *pattern.regex)) continue;
+      pattern.matched = true;
+      if (pattern.readiness) {
+        on_ready({}, line.at);
+      } else if (events_) {
+        events_->line_matched(pattern.text, Clock::now());
+      }
+    }
+  }
+
+  // ready = "ports": every API port accepts a connection. Loopback connects answer at once
+  // (refused or accepted), so each look is a non-blocking connect and a short poll.
+  static bool accepts(const std::string& address) {
+    const auto colon = address.rfind(':');
+    const int port = std::atoi(address.c_str() + colon + 1);
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) return false;
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    to.sin_port = htons(static_cast<std::uint16_t>(port));
+    bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof(to)) == 0;
+    if (!ok && errno == EINPROGRESS) {
+      pollfd watch{fd, POLLOUT, 0};
+      int error = 0;
+      socklen_t length = sizeof(error);
+      ok = ::poll(&watch, 1, 20) == 1 &&
+           ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 && error == 0;
+    }
+    ::close(fd);
+    return ok;
+  }
+
+  void poll_ports() {
+    if (result_.ready || exited_) return;
+    bool all = true;
+    for (const char* api : {"fleet", "serverappio", "exec"}) {
+      const auto it = allocated_.find(api);
+      if (it != allocated_.end() && !accepts(it->second)) {
+        all = false;
+        break;
+      }
+    }
+    if (all) {
+      on_ready({}, since_spawn());
+      return;
+    }
+    port_poll_.expires_after(std::chrono::milliseconds(10));
+    port_poll_.async_wait([this](auto error) {
+      if (!error) poll_ports();
+    });
+  }
+
   Nanos since_spawn() const { return std::chrono::duration_cast<Nanos>(Clock::now() - spawned_); }
 
   bool watches_journal() const {
@@ -220,7 +303,7 @@ class Run {
   // inotify on the work dir: the ready file's rename, and appends to the journal when an event
   // waits for a firing.
   void watch_ready_file() {
-    if (!scenario_.superlink.ready_file && !watches_journal()) return;
+    if (readiness_ != Readiness::File && !watches_journal()) return;
     const int fd = take_inotify();
     if (fd < 0) throw std::runtime_error(std::string("inotify: ") + std::strerror(errno));
     inotify_.assign(fd);
@@ -246,7 +329,7 @@ class Run {
     inotify_.async_read_some(asio::buffer(inotify_buffer_), [this](auto error, std::size_t) {
       if (error) return;
       // Any change in the directory: look at the files themselves (small, and what counts).
-      if (!result_.ready && scenario_.superlink.ready_file) {
+      if (!result_.ready && readiness_ == Readiness::File) {
         if (auto addresses = read_ready_file(ready_path_)) {
           on_ready(std::move(*addresses), since_spawn());
         }
@@ -266,8 +349,13 @@ class Run {
     }
   }
 
-  void on_ready(std::map<std::string, std::string> addresses, Nanos at) {
+  // `reported`: what the ready file says (the bound addresses); the allocated ports fill in the
+  // rest.
+  void on_ready(std::map<std::string, std::string> reported, Nanos at) {
     if (result_.ready) return;
+    std::map<std::string, std::string> addresses = allocated_;
+    for (auto& [name, address] : reported) addresses[name] = std::move(address);
+    port_poll_.cancel();
     result_.ready = true;
     result_.ready_at = at;
     give_back_startup_slot();
@@ -308,10 +396,11 @@ class Run {
     result_.exit_mono_ns = mono_ns();
     result_.exit_at = since_spawn();
     deadline_.cancel();
+    port_poll_.cancel();
     grace_.cancel();
     hold_.cancel();
     events_->target_exited();
-    if (!result_.ready && scenario_.superlink.ready_file) {
+    if (!result_.ready && readiness_ == Readiness::File) {
       // Written just before the exit, its notification not read yet.
       if (auto addresses = read_ready_file(ready_path_))
         on_ready(std::move(*addresses), since_spawn());
@@ -370,7 +459,17 @@ class Run {
     }
   }
 
+  struct LinePattern {
+    std::string text;
+    std::unique_ptr<re2::RE2> regex;
+    bool readiness = false;  // ready = { line = ... } rather than an event's anchor
+    bool matched = false;
+  };
+
   const Scenario& scenario_;
+  const Readiness readiness_;
+  const std::map<std::string, std::string> allocated_;  // API name -> 127.0.0.1:PORT
+  std::vector<LinePattern> line_patterns_;
   const RunOptions& options_;
   RunResult& result_;
   const std::string ready_path_;
@@ -383,6 +482,7 @@ class Run {
   asio::steady_timer grace_;
   asio::steady_timer hold_;
   asio::steady_timer drain_;
+  asio::steady_timer port_poll_;
   stream_descriptor pidfd_;
   stream_descriptor out_;
   stream_descriptor err_;
@@ -414,11 +514,18 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   install_cleanup_on_signal();
   try {
     WorkDir dir(options.work_dir);
-    const OccupiedPorts occupied = occupy_ports(scenario.setup.occupy);
-    TargetCommand command = build_target_command(scenario, options, dir.path(), occupied.ports());
+    // Held until the run is over: no other run, in this process or another, gets these ports.
+    const PortLeases leases = allocate_ports({"fleet", "serverappio", "exec", "simulationio"});
+    const OccupiedPorts occupied = occupy_ports(scenario.setup.occupy, leases.ports());
+    TargetCommand command = build_target_command(scenario, options, dir.path(), leases.ports());
     result.argv = std::move(command.argv);
     result.env = std::move(command.env);
-    Run(scenario, options, result, dir).execute();
+    result.work_dir = dir.path();
+    std::map<std::string, std::string> allocated;
+    for (const auto& [name, port] : leases.ports()) {
+      allocated[name] = "127.0.0.1:" + std::to_string(port);
+    }
+    Run(scenario, options, result, dir, std::move(allocated)).execute();
   } catch (const std::exception& error) {
     result.harness_error = error.what();
   }

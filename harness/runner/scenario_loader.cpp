@@ -13,6 +13,7 @@
 #include "failpoint/failpoint.h"
 #include "harness/scenario_requirements.h"
 #include "scenario_toml_reader.h"
+#include "substitutions.h"
 #include "superlink_api/fleet_api_names.h"
 
 namespace harness {
@@ -49,13 +50,72 @@ using superlink_api::kFleetRoutes;
 constexpr std::array<std::string_view, 7> kMethods = {"GET",   "POST", "PUT",    "DELETE",
                                                       "PATCH", "HEAD", "OPTIONS"};
 
+// Every `{name}` in a command, args or env value must be one the harness fills in.
+void check_substitutions(const Reader& reader, const toml::node& value, const std::string& name) {
+  const auto unknown = find_unknown_substitution(**value.as_string());
+  if (!unknown) return;
+  std::string message =
+      "'" + name + "' uses an unknown substitution '{" + shortened(unknown->name) + "}'";
+  if (auto suggestion = closest(unknown->name, kSubstitutions)) {
+    message += "; did you mean '{" + std::string(*suggestion) + "}'?";
+  } else {
+    message += " (known: " + join(kSubstitutions) + "; write {{ for a literal brace)";
+  }
+  reader.fail(value.source(), message);
+}
+
+void check_substitutions_in(const Reader& reader, const toml::node& node, const std::string& name) {
+  if (const toml::array* array = node.as_array()) {
+    for (std::size_t i = 0; i < array->size(); ++i) {
+      check_substitutions(reader, (*array)[i], name + "[" + std::to_string(i) + "]");
+    }
+  } else if (const toml::table* table = node.as_table()) {
+    for (const auto& [key, value] : *table) {
+      check_substitutions(reader, value, name + "." + std::string(key.str()));
+    }
+  }
+}
+
+void read_ready(const Reader& reader, const toml::node& node, TargetSpec& target) {
+  if (const toml::table* table = node.as_table()) {
+    reader.check_keys(*table, "in 'superlink.ready'", {"line"});
+    const toml::node* line = table->get("line");
+    if (line == nullptr) {
+      reader.fail(node.source(),
+                  "'superlink.ready' as a table needs 'line', the regex of the "
+                  "output line that says the target is ready");
+    }
+    target.ready = Readiness::Line;
+    target.ready_line = reader.regex(*line, "superlink.ready.line");
+    return;
+  }
+  const std::string mode = reader.one_of(node, "superlink.ready",
+                                         std::array<std::string_view, 3>{"file", "ports", "none"});
+  target.ready = mode == "file"    ? Readiness::File
+                 : mode == "ports" ? Readiness::Ports
+                                   : Readiness::None;
+}
+
 void read_superlink(const Reader& reader, const toml::table& table, TargetSpec& target) {
-  reader.check_keys(
-      table, "in [superlink]",
-      {"command", "isolation", "fleet_api_type", "exit_status", "args", "env", "ready_file"});
+  reader.check_keys(table, "in [superlink]",
+                    {"kind", "command", "isolation", "fleet_api_type", "exit_status", "args", "env",
+                     "ready", "ready_file"});
+  if (auto* node = table.get("kind")) {
+    target.kind = reader.one_of(*node, "superlink.kind",
+                                std::array<std::string_view, 2>{"mock", "flower"}) == "flower"
+                      ? TargetKind::Flower
+                      : TargetKind::Mock;
+  }
   if (auto* node = table.get("command")) {
+    if (table.contains("kind")) {
+      reader.fail(reader.key_source(table, "command"),
+                  "'superlink.command' cannot be combined with 'superlink.kind': a command is a "
+                  "target of its own");
+    }
     target.command = reader.strings(*node, "superlink.command");
     if (target.command.empty()) reader.fail(node->source(), "'superlink.command' is empty");
+    check_substitutions_in(reader, *node, "superlink.command");
+    target.kind = TargetKind::Command;
   }
   if (auto* node = table.get("isolation")) {
     target.isolation = reader.one_of(*node, "superlink.isolation",
@@ -67,13 +127,33 @@ void read_superlink(const Reader& reader, const toml::table& table, TargetSpec& 
                       std::array<std::string_view, 3>{"grpc-rere", "grpc-adapter", "rest"});
   }
   if (auto* node = table.get("exit_status")) {
+    if (target.kind == TargetKind::Flower) {
+      reader.fail(reader.key_source(table, "exit_status"),
+                  "'superlink.exit_status' is a flag of the mock's own; kind = \"flower\" takes "
+                  "Flower's flags only and exits with Flower's statuses");
+    }
     target.exit_status = reader.one_of(*node, "superlink.exit_status",
                                        std::array<std::string_view, 2>{"documented", "flower"});
   }
-  if (auto* node = table.get("args")) target.args = reader.strings(*node, "superlink.args");
-  if (auto* node = table.get("env")) target.env = reader.string_table(*node, "superlink.env");
+  if (auto* node = table.get("args")) {
+    target.args = reader.strings(*node, "superlink.args");
+    check_substitutions_in(reader, *node, "superlink.args");
+  }
+  if (auto* node = table.get("env")) {
+    target.env = reader.string_table(*node, "superlink.env");
+    check_substitutions_in(reader, *node, "superlink.env");
+  }
+  if (auto* node = table.get("ready")) {
+    if (table.contains("ready_file")) {
+      reader.fail(reader.key_source(table, "ready_file"),
+                  "'superlink.ready_file' cannot be combined with 'superlink.ready' (ready_file = "
+                  "false is ready = \"none\")");
+    }
+    read_ready(reader, *node, target);
+  }
   if (auto* node = table.get("ready_file")) {
-    target.ready_file = reader.boolean(*node, "superlink.ready_file");
+    target.ready =
+        reader.boolean(*node, "superlink.ready_file") ? Readiness::File : Readiness::None;
   }
 }
 
@@ -126,17 +206,21 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
     if (!parse_at(reader.string(*at, prefix + ".at"), event)) {
       reader.fail(at->source(),
                   "'" + prefix +
-                      ".at' must be \"spawn\", \"start\", \"ready\" or \"fired:SITE\", "
+                      ".at' must be \"spawn\", \"start\", \"ready\", \"fired:SITE\" or "
+                      "\"line:REGEX\", "
                       "optionally followed by +<N>ms or +<N>s (as in "
                       "\"ready+250ms\"), not " +
                       in_quotes(**at->as_string()));
     }
   }
-  if (event.at == Event::Anchor::Ready && !target.ready_file) {
+  if (event.at == Event::Anchor::Line) {
+    reader.check_regex(table.get("at")->source(), event.line_pattern, prefix + ".at");
+  }
+  if (event.at == Event::Anchor::Ready && effective_readiness(target) == Readiness::None) {
     reader.fail(table.contains("at") ? table.get("at")->source() : table.source(),
                 "'" + prefix +
-                    "' waits for \"ready\" but 'superlink.ready_file' is false: the target never "
-                    "reports ready (use at = \"start\" or \"start+<N>ms\")");
+                    "' waits for \"ready\" but the target is never ready (superlink.ready = "
+                    "\"none\"; use at = \"start\", \"start+<N>ms\" or \"line:REGEX\")");
   }
   auto* request = table.get("request");
   auto* signal = table.get("signal");

@@ -87,7 +87,7 @@ fired = ["scheduler.tick"]
   EXPECT_EQ(s.superlink.exit_status, "flower");
   EXPECT_EQ(s.superlink.args, (std::vector<std::string>{"--database", "x.db"}));
   EXPECT_EQ(s.superlink.env, (std::map<std::string, std::string>{{"FLWR_LOG_LEVEL", "DEBUG"}}));
-  EXPECT_TRUE(s.superlink.ready_file);
+  EXPECT_EQ(s.superlink.ready, Readiness::File);
   EXPECT_EQ(
       s.failpoints,
       (std::map<std::string, std::string>{{"scheduler.tick", "2*off->panic(database is locked)"}}));
@@ -266,7 +266,8 @@ TEST(LoadScenarioErrors, NamesBadRoutesAndAnchors) {
     EXPECT_EQ(error_of(with_basics("[[events]]\nat = '" + std::string(at) +
                                    "'\nsignal = 1\n[expect]\nexit_code = 0\n")),
               "scenarios/scheduler/crash.toml:3:6: 'events[0].at' must be \"spawn\", \"start\", "
-              "\"ready\" or \"fired:SITE\", optionally followed by +<N>ms or +<N>s (as in "
+              "\"ready\", \"fired:SITE\" or \"line:REGEX\", optionally followed by +<N>ms or +<N>s "
+              "(as in "
               "\"ready+250ms\"), not \"" +
                   std::string(at) + "\"");
   }
@@ -412,9 +413,9 @@ TEST(LoadScenarioErrors, RejectsImpossibleCombinations) {
             "request event");
   EXPECT_EQ(error_of(with_basics("[superlink]\nready_file = false\n[[events]]\nsignal = 1\n"
                                  "[expect]\nexit_code = 0\n")),
-            "scenarios/scheduler/crash.toml:4:1: 'events[0]' waits for \"ready\" but "
-            "'superlink.ready_file' is false: the target never reports ready (use at = \"start\" "
-            "or \"start+<N>ms\")");
+            "scenarios/scheduler/crash.toml:4:1: 'events[0]' waits for \"ready\" but the target "
+            "is never ready (superlink.ready = \"none\"; use at = \"start\", \"start+<N>ms\" "
+            "or \"line:REGEX\")");
   EXPECT_EQ(error_of(with_basics("negative = true\n[expect]\nexit_code = 0\n")),
             "scenarios/scheduler/crash.toml:2:1: 'negative = true' needs 'negative_message', the "
             "regex the first failure must match");

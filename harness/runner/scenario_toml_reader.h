@@ -140,6 +140,14 @@ class Reader {
     }
     return pattern;
   }
+  // A pattern taken from inside a string (the REGEX of at = "line:REGEX"), reported at the string.
+  void check_regex(const toml::source_region& where, const std::string& pattern,
+                   const std::string& name) const {
+    if (const auto problem = pattern_problem(pattern)) {
+      fail(where, "'" + name + "' is not a valid RE2 pattern /" + shortened(pattern) +
+                      "/: " + problem->message);
+    }
+  }
   template <typename Range>
   std::string one_of(const toml::node& node, const std::string& name, const Range& allowed) const {
     std::string value = string(node, name);

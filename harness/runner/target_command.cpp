@@ -1,4 +1,6 @@
 // build_target_command: the argv and environment of a scenario's target.
+#include "harness/target_command.h"
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -6,16 +8,11 @@
 #include <string_view>
 #include <system_error>
 
-#include "harness/target_command.h"
+#include "substitutions.h"
 
 namespace harness {
 
 namespace {
-
-std::string loopback(const std::map<std::string, int>& occupied, const std::string& name) {
-  const auto it = occupied.find(name);
-  return "127.0.0.1:" + std::to_string(it == occupied.end() ? 0 : it->second);
-}
 
 std::string failpoints_spec(const std::map<std::string, std::string>& failpoints) {
   std::string spec;
@@ -37,66 +34,146 @@ bool rolls_a_probability(std::string_view actions) {
   return false;
 }
 
-// --seed, else the scenario's, else a fresh one when an armed action rolls a probability: the
-// harness picks it so that the printed command reruns the same rolls.
+// --seed, else the scenario's, else a fresh one when an armed action rolls a probability or the
+// command asks for `{seed}`: the harness picks it so that the printed command reruns the same.
 std::optional<std::uint64_t> seed_for(const Scenario& scenario, const RunOptions& options) {
   if (options.seed) return options.seed;
   if (scenario.seed) return scenario.seed;
+  bool needs_one = false;
   for (const auto& [site, actions] : scenario.failpoints) {
-    if (!rolls_a_probability(actions)) continue;
-    std::random_device entropy;
-    return (std::uint64_t{entropy()} << 32) | entropy();
+    needs_one = needs_one || rolls_a_probability(actions);
   }
-  return std::nullopt;
+  // A command that passes `{seed}` on gets one too.
+  const TargetSpec& target = scenario.superlink;
+  for (const auto* list : {&target.command, &target.args}) {
+    for (const std::string& arg : *list) needs_one = needs_one || uses_substitution(arg, "seed");
+  }
+  for (const auto& [name, value] : target.env) {
+    needs_one = needs_one || uses_substitution(value, "seed");
+  }
+  if (!needs_one) return std::nullopt;
+  std::random_device entropy;
+  return (std::uint64_t{entropy()} << 32) | entropy();
+}
+
+std::filesystem::path own_folder() {
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::path() : self.parent_path();
+}
+
+std::string address_of(const std::map<std::string, int>& ports, const std::string& name) {
+  const auto it = ports.find(name);
+  return "127.0.0.1:" + std::to_string(it == ports.end() ? 0 : it->second);
+}
+
+// The binary of a `kind` target: the run's --target for that kind, else the bundled one.
+std::string binary_for(TargetKind kind, const RunOptions& options) {
+  if (kind == TargetKind::Flower) {
+    return options.flower_binary.empty() ? default_flower_binary() : options.flower_binary;
+  }
+  return options.mock_binary.empty() ? default_mock_binary() : options.mock_binary;
 }
 
 }  // namespace
 
 std::string default_mock_binary() {
+  const std::filesystem::path folder = own_folder();
+  return folder.empty() ? "mock-superlink" : (folder / "mock-superlink").string();
+}
+
+std::string default_flower_binary() {
+  const std::filesystem::path folder = own_folder();
+  if (folder.empty()) return "flower-superlink";
+  // A build tree has it beside the harness; an install keeps it in a folder of its own so that
+  // it never shadows a real Flower on PATH.
+  const std::filesystem::path beside = folder / "flower-superlink";
+  const std::filesystem::path installed =
+      folder.parent_path() / "libexec/superlink-harness/flower/flower-superlink";
   std::error_code ec;
-  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) return "mock-superlink";
-  return (self.parent_path() / "mock-superlink").string();
+  if (!std::filesystem::exists(beside, ec) && std::filesystem::exists(installed, ec)) {
+    return installed.string();
+  }
+  return beside.string();
+}
+
+std::string database_path(const std::string& work_dir) {
+  return work_dir + "/state.db";
+}
+
+std::map<std::string, std::string> substitution_values(const Scenario& scenario,
+                                                       const RunOptions& options,
+                                                       const std::string& work_dir,
+                                                       const std::map<std::string, int>& ports) {
+  std::map<std::string, std::string> values;
+  for (const char* api : {"fleet", "serverappio", "exec", "simulationio"}) {
+    const std::string name(api);
+    values[name + "_address"] = address_of(ports, name);
+    const auto port = ports.find(name);
+    values[name + "_port"] = std::to_string(port == ports.end() ? 0 : port->second);
+  }
+  values["database"] = database_path(work_dir);
+  values["work_dir"] = work_dir;
+  values["ready_file"] = work_dir + "/ready.json";
+  values["journal"] = work_dir + "/journal.jsonl";
+  if (const auto seed = seed_for(scenario, options)) values["seed"] = std::to_string(*seed);
+  values["target"] = binary_for(options.target_kind, options);
+  return values;
 }
 
 TargetCommand build_target_command(const Scenario& scenario, const RunOptions& options,
                                    const std::string& work_dir,
-                                   const std::map<std::string, int>& occupied_ports) {
+                                   const std::map<std::string, int>& ports) {
   const TargetSpec& target = scenario.superlink;
-  const std::string ready_file = work_dir + "/ready.json";
-  const std::string journal = work_dir + "/journal.jsonl";
+  const TargetKind kind = kind_of(target);
+  const auto values = substitution_values(scenario, options, work_dir, ports);
   TargetCommand command;
-  if (target.command.empty()) {
-    command.argv = {options.mock_binary.empty() ? default_mock_binary() : options.mock_binary,
+  if (kind == TargetKind::Command) {
+    for (const std::string& arg : target.command) command.argv.push_back(substitute(arg, values));
+  } else {
+    command.argv = {binary_for(kind, options),
                     "--insecure",
                     "--isolation",
                     target.isolation,
                     "--fleet-api-type",
                     target.fleet_api_type,
                     "--fleet-api-address",
-                    loopback(occupied_ports, "fleet"),
+                    values.at("fleet_address"),
                     "--serverappio-api-address",
-                    loopback(occupied_ports, "serverappio"),
+                    values.at("serverappio_address"),
                     "--exec-api-address",
-                    loopback(occupied_ports, "exec"),
-                    "--ready-file",
-                    ready_file,
-                    "--fault-journal",
-                    journal};
+                    values.at("exec_address")};
+  }
+  if (kind == TargetKind::Mock) {
+    // The mock's own flags; a Flower-like target gets the same through the environment.
+    command.argv.insert(command.argv.end(), {"--ready-file", values.at("ready_file"),
+                                             "--fault-journal", values.at("journal")});
     if (!target.exit_status.empty()) {
       command.argv.insert(command.argv.end(), {"--exit-status", target.exit_status});
     }
-    const std::optional<std::uint64_t> seed = seed_for(scenario, options);
-    if (seed) command.argv.insert(command.argv.end(), {"--seed", std::to_string(*seed)});
+    if (values.contains("seed")) {
+      command.argv.insert(command.argv.end(), {"--seed", values.at("seed")});
+    }
   } else {
-    command.argv = target.command;
-    command.env["SUPERLINK_READY_FILE"] = ready_file;
-    command.env["SUPERLINK_FAULT_JOURNAL"] = journal;
+    command.env["SUPERLINK_READY_FILE"] = values.at("ready_file");
+    command.env["SUPERLINK_FAULT_JOURNAL"] = values.at("journal");
+    if (values.contains("seed")) command.env["SUPERLINK_SEED"] = values.at("seed");
   }
-  command.argv.insert(command.argv.end(), target.args.begin(), target.args.end());
+  if (kind == TargetKind::Command) {
+    // What a launcher needs to start a SuperLink on the run's ports.
+    for (const char* api : {"fleet", "serverappio", "exec", "simulationio"}) {
+      std::string upper(api);
+      for (char& c : upper) c = static_cast<char>(c - 'a' + 'A');
+      command.env["SUPERLINK_" + upper + "_ADDRESS"] = values.at(std::string(api) + "_address");
+    }
+    command.env["SUPERLINK_DATABASE"] = values.at("database");
+    command.env["SUPERLINK_WORK_DIR"] = work_dir;
+    command.env["SUPERLINK_TARGET"] = values.at("target");
+  }
+  for (const std::string& arg : target.args) command.argv.push_back(substitute(arg, values));
   if (!scenario.failpoints.empty())
     command.env["FAILPOINTS"] = failpoints_spec(scenario.failpoints);
-  for (const auto& [name, value] : target.env) command.env[name] = value;
+  for (const auto& [name, value] : target.env) command.env[name] = substitute(value, values);
   return command;
 }
 

@@ -1,7 +1,7 @@
+#include "harness/target_command.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include "harness/target_command.h"
 
 namespace harness {
 namespace {
@@ -69,10 +69,58 @@ TEST(TargetCommand, PassesPathsToACustomCommandInTheEnvironment) {
   scenario.superlink.command = {"python3", "-m", "flwr"};
   scenario.superlink.args = {"--insecure"};
   scenario.failpoints = {{"a", "return"}};
-  const TargetCommand command = build_target_command(scenario, RunOptions{}, "/w", {});
+  RunOptions options;
+  options.mock_binary = "/opt/mock";
+  const TargetCommand command = build_target_command(
+      scenario, options, "/w", {{"fleet", 21001}, {"serverappio", 21002}, {"exec", 21003}});
   EXPECT_THAT(command.argv, ElementsAre("python3", "-m", "flwr", "--insecure"));
-  EXPECT_THAT(command.env, ElementsAre(Pair("FAILPOINTS", "a=return"),
-                                       Pair("SUPERLINK_FAULT_JOURNAL", "/w/journal.jsonl"),
+  EXPECT_THAT(command.env,
+              ElementsAre(Pair("FAILPOINTS", "a=return"), Pair("SUPERLINK_DATABASE", "/w/state.db"),
+                          Pair("SUPERLINK_EXEC_ADDRESS", "127.0.0.1:21003"),
+                          Pair("SUPERLINK_FAULT_JOURNAL", "/w/journal.jsonl"),
+                          Pair("SUPERLINK_FLEET_ADDRESS", "127.0.0.1:21001"),
+                          Pair("SUPERLINK_READY_FILE", "/w/ready.json"),
+                          Pair("SUPERLINK_SERVERAPPIO_ADDRESS", "127.0.0.1:21002"),
+                          Pair("SUPERLINK_SIMULATIONIO_ADDRESS", "127.0.0.1:0"),
+                          Pair("SUPERLINK_TARGET", "/opt/mock"), Pair("SUPERLINK_WORK_DIR", "/w")));
+}
+
+TEST(TargetCommand, FillsInEverySubstitution) {
+  Scenario scenario;
+  scenario.superlink.command = {
+      "launch",         "{fleet_address}", "{fleet_port}", "{serverappio_address}",
+      "{exec_address}", "{database}",      "{work_dir}"};
+  scenario.superlink.args = {"{ready_file}", "{journal}", "{target}",
+                             "{seed}",       "${KEEP}",   "{{fleet_port}}"};
+  scenario.superlink.env = {{"PORT", "{exec_port}"}};
+  scenario.seed = 42;
+  RunOptions options;
+  options.flower_binary = "/usr/bin/flower-superlink";
+  options.target_kind = TargetKind::Flower;
+  const TargetCommand command = build_target_command(
+      scenario, options, "/w", {{"fleet", 21001}, {"serverappio", 21002}, {"exec", 21003}});
+  EXPECT_THAT(command.argv, ElementsAre("launch", "127.0.0.1:21001", "21001", "127.0.0.1:21002",
+                                        "127.0.0.1:21003", "/w/state.db", "/w", "/w/ready.json",
+                                        "/w/journal.jsonl", "/usr/bin/flower-superlink", "42",
+                                        "${KEEP}", "{fleet_port}"));
+  EXPECT_EQ(command.env.at("PORT"), "21003");
+  EXPECT_EQ(command.env.at("SUPERLINK_SEED"), "42");
+}
+
+TEST(TargetCommand, AFlowerTargetGetsFlowersFlagsOnlyAndTheRestInTheEnvironment) {
+  Scenario scenario;
+  scenario.superlink.kind = TargetKind::Flower;
+  scenario.superlink.fleet_api_type = "rest";
+  RunOptions options;
+  options.flower_binary = "/usr/bin/flower-superlink";
+  const TargetCommand command = build_target_command(
+      scenario, options, "/w", {{"fleet", 21001}, {"serverappio", 21002}, {"exec", 21003}});
+  EXPECT_THAT(command.argv,
+              ElementsAre("/usr/bin/flower-superlink", "--insecure", "--isolation", "subprocess",
+                          "--fleet-api-type", "rest", "--fleet-api-address", "127.0.0.1:21001",
+                          "--serverappio-api-address", "127.0.0.1:21002", "--exec-api-address",
+                          "127.0.0.1:21003"));
+  EXPECT_THAT(command.env, ElementsAre(Pair("SUPERLINK_FAULT_JOURNAL", "/w/journal.jsonl"),
                                        Pair("SUPERLINK_READY_FILE", "/w/ready.json")));
 }
 

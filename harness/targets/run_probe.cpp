@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
   harness::Scenario scenario;
   scenario.superlink.command.assign(argv + 1, argv + argc);
-  scenario.superlink.ready_file = false;
+  scenario.superlink.ready = harness::Readiness::None;
   scenario.timeout = std::chrono::seconds(60);
   harness::RunOptions options;
   options.on_line = [](const harness::LogLine& line) {

@@ -65,8 +65,9 @@ std::vector<std::size_t> matching_lines(const std::vector<NumberedLine>& lines,
 // "Exit Code: 1".
 std::string literal_text(std::string_view pattern);
 
-// The line closest to what `pattern` says literally (fewest edits into some part of the line; ties go to
-// the first line after `after`, then to the earliest). Empty when no line shares anything with it.
+// The line closest to what `pattern` says literally (fewest edits into some part of the line; ties
+// go to the first line after `after`, then to the earliest). Empty when no line shares anything
+// with it.
 std::optional<NumberedLine> nearest_line(const std::vector<NumberedLine>& lines,
                                          std::string_view pattern,
                                          std::optional<std::size_t> after = std::nullopt);

@@ -17,9 +17,13 @@
 namespace harness {
 
 struct RunOptions {
-  // The bundled mock (used when the scenario has no `command`). Empty: bin/mock-superlink next to
-  // the running executable.
+  // The bundled mock (kind mock). Empty: bin/mock-superlink next to the running executable.
   std::string mock_binary;
+  // The Flower-like target (kind flower): a real flower-superlink or the persona. Empty:
+  // default_flower_binary().
+  std::string flower_binary;
+  // Which of the two `{target}` names in a command (the run's --target-kind).
+  TargetKind target_kind = TargetKind::Mock;
   std::optional<std::uint64_t> seed;  // overrides the scenario's seed
   // Called for every captured line as it arrives (live output for `repro` and `-v`).
   std::function<void(const LogLine&)> on_line;

@@ -83,6 +83,7 @@ struct EventOutcome {
 struct RunResult {
   std::vector<std::string> argv;           // exactly what was spawned
   std::map<std::string, std::string> env;  // variables the harness added or changed
+  std::string work_dir;  // the run's folder (ready file, journal, database); "." in a rerun
   long pid = 0;
   Termination end;
   bool ready = false;

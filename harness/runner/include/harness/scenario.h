@@ -14,16 +14,27 @@ namespace harness {
 
 using Millis = std::chrono::milliseconds;
 
-// [superlink]: the process under test. With `command` empty the bundled mock runs and the
-// harness adds the address, ready-file and journal flags itself.
+// What the target is (`kind`): the bundled mock with its own flags, a SuperLink that takes only
+// Flower's flags (the real one, or the mock's `flower-superlink` persona), or a custom command.
+enum class TargetKind { Mock, Flower, Command };
+
+// When the target counts as ready (`ready`): it wrote its ready file; every API port it serves
+// accepts a connection; a line of its output matched `ready_line`; at once (spawn).
+enum class Readiness { File, Ports, Line, None };
+
+// [superlink]: the process under test. The harness allocates a loopback port for every API and
+// passes them as flags (mock, flower) or through substitutions and the environment (command).
 struct TargetSpec {
+  TargetKind kind = TargetKind::Mock;        // kind_of(): Command whenever `command` is set
   std::vector<std::string> command;          // argv of a custom target (argv[0] searched in PATH)
   std::string isolation = "subprocess";      // --isolation
   std::string fleet_api_type = "grpc-rere";  // --fleet-api-type
   std::string exit_status;                   // --exit-status: "" (mock default), documented, flower
   std::vector<std::string> args;             // appended after the harness's own flags
   std::map<std::string, std::string> env;    // added to the harness's environment
-  bool ready_file = true;                    // the target writes a ready file (the mock does)
+  // Unset: File for the mock and a command, Ports for kind flower (effective_readiness).
+  std::optional<Readiness> ready;
+  std::string ready_line;  // with Readiness::Line: RE2, searched in every output line
 };
 
 // [setup]
@@ -40,10 +51,12 @@ struct Event {
   //   Start  the target wrote its first line of output: it runs its own code;
   //   Ready  the target wrote its ready file;
   //   Fired  the failpoint `fired_site` fired (its first line in the fault journal).
-  enum class Anchor { Spawn, Start, Ready, Fired };
+  //   Line   a line of output matched `line_pattern` (RE2, searched; first match counts).
+  enum class Anchor { Spawn, Start, Ready, Fired, Line };
   Anchor at = Anchor::Ready;
-  std::string fired_site;  // with Anchor::Fired
-  Millis delay{0};         // "ready+250ms"
+  std::string fired_site;    // with Anchor::Fired
+  std::string line_pattern;  // with Anchor::Line
+  Millis delay{0};           // "ready+250ms"
 
   // Exactly one of these two.
   std::optional<std::string> request;  // Fleet API route: "create-node", "ping", ...
@@ -76,6 +89,16 @@ struct Expect {
   // run (default "fail").
   bool leftovers_allowed = false;
 };
+
+// A spec with a `command` is a command whatever its `kind` says (C++ callers set only that).
+inline TargetKind kind_of(const TargetSpec& target) {
+  return target.command.empty() ? target.kind : TargetKind::Command;
+}
+
+inline Readiness effective_readiness(const TargetSpec& target) {
+  if (target.ready) return *target.ready;
+  return kind_of(target) == TargetKind::Flower ? Readiness::Ports : Readiness::File;
+}
 
 struct Scenario {
   std::string name;   // file stem

@@ -11,24 +11,42 @@
 namespace harness {
 
 // The argv and added environment a scenario's target gets (what run_scenario spawns), without
-// running it. Ports for occupied addresses are filled in by run_scenario.
+// running it. `ports` are the run's allocated ports by API name (fleet, serverappio, exec,
+// simulationio).
 struct TargetCommand {
   std::vector<std::string> argv;
   std::map<std::string, std::string> env;
 };
 
-// The mock gets --insecure, --isolation, --fleet-api-type, the three addresses on 127.0.0.1
-// (port 0, or the port from `occupied_ports` for an occupied name), --ready-file
-// <work_dir>/ready.json, --fault-journal <work_dir>/journal.jsonl, --exit-status when set,
-// --seed (RunOptions', else the scenario's, else one the harness picks when an armed action has
-// a probability, so the argv reruns the same rolls), then the scenario's args. A custom `command` gets command + args, and the two paths in
-// the environment: SUPERLINK_READY_FILE and SUPERLINK_FAULT_JOURNAL. Both get FAILPOINTS
-// ("site=actions;..." in the map's order) when failpoints are armed, and the scenario's env.
+// Kind mock: the mock binary, --insecure, --isolation, --fleet-api-type, the three API addresses
+// on 127.0.0.1 with the allocated ports, --ready-file <work_dir>/ready.json, --fault-journal
+// <work_dir>/journal.jsonl, --exit-status when set, --seed (RunOptions', else the scenario's,
+// else one the harness picks when an armed action has a probability, so the argv reruns the
+// same rolls), then the scenario's args.
+// Kind flower: the Flower-like binary with Flower's flags only (the same addresses); the ready
+// file, journal and seed go in SUPERLINK_READY_FILE, SUPERLINK_FAULT_JOURNAL, SUPERLINK_SEED.
+// Kind command: the command with its substitutions filled in, the same three variables and
+// SUPERLINK_<API>_ADDRESS, SUPERLINK_DATABASE, SUPERLINK_WORK_DIR, SUPERLINK_TARGET.
+// All get FAILPOINTS ("site=actions;..." in the map's order) when failpoints are armed, and the
+// scenario's env (substituted).
 TargetCommand build_target_command(const Scenario& scenario, const RunOptions& options,
                                    const std::string& work_dir,
-                                   const std::map<std::string, int>& occupied_ports);
+                                   const std::map<std::string, int>& ports);
+
+// What each `{name}` of the scenario's command, args and env becomes in this run.
+std::map<std::string, std::string> substitution_values(const Scenario& scenario,
+                                                       const RunOptions& options,
+                                                       const std::string& work_dir,
+                                                       const std::map<std::string, int>& ports);
+
+// <work_dir>/state.db: the run's SQLite file, `{database}`.
+std::string database_path(const std::string& work_dir);
 
 // <directory of the running executable>/mock-superlink: the default RunOptions::mock_binary.
 std::string default_mock_binary();
+
+// The mock's `flower-superlink` persona: beside the running executable (a build tree), else in
+// ../libexec/superlink-harness/flower/ (an install). The default RunOptions::flower_binary.
+std::string default_flower_binary();
 
 }  // namespace harness
