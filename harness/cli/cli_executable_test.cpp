@@ -244,3 +244,47 @@ TEST_F(ExecutableTest, ATargetWithoutFailpointsSkipsWhatNeedsThem) {
 }
 
 }  // namespace
+
+// --target-kind flower against a SuperLink that is not the mock (a script that answers like a
+// real one: its help for --help): the scenario written for the mock's flags and the one that
+// needs failpoints are skipped, each with its reason, and the rest runs on the given binary.
+TEST_F(ExecutableTest, AFlowerTargetWithoutFailpointsSkipsWhatItCannotDo) {
+  write("real-superlink",
+        "#!/bin/sh\n"
+        "if [ \"$1\" = --help ]; then echo 'usage: flower-superlink [-h]'; exit 0; fi\n"
+        "echo \"started with $*\" >&2\nexit 5\n");
+  ::chmod((dir_ / "real-superlink").c_str(), 0755);
+  fs::create_directories(dir_ / "kinds" / "k");
+  write("kinds/k/mock_only.toml",
+        "description = \"mock flags\"\n[expect]\nexit_code = 0\n");
+  write("kinds/k/needs_failpoints.toml",
+        "description = \"arms a site\"\n[superlink]\nkind = \"flower\"\n"
+        "[failpoints]\n\"scheduler.tick\" = \"panic\"\n[expect]\nexit_code = 1\n");
+  write("kinds/k/flags_only.toml",
+        "description = \"runs on any SuperLink\"\n[superlink]\nkind = \"flower\"\n"
+        "ready = \"none\"\n[expect]\nexit_code = 5\n"
+        "stderr = [\"started with --insecure --isolation subprocess --fleet-api-type grpc-rere "
+        "--fleet-api-address 127\\\\.0\\\\.0\\\\.1:[0-9]+ --serverappio-api-address \"]\n");
+  const Result r = harness("run kinds --target-kind flower --target ./real-superlink");
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("SKIP  k/mock_only  (skipped: written for the mock's own flags (kind = "
+                                  "\"mock\"); --target-kind flower runs the kind = \"flower\" "
+                                  "scenarios and commands)"));
+  EXPECT_THAT(r.output, HasSubstr("SKIP  k/needs_failpoints  (skipped: requires failpoints; the target "
+                                  "(./real-superlink) has none: it is not the mock (it ignores "
+                                  "SUPERLINK_LIST_FAILPOINTS))"));
+  EXPECT_THAT(r.output, HasSubstr("PASS  k/flags_only"));
+  EXPECT_THAT(r.output, HasSubstr("1 passed, 0 failed, 2 skipped"));
+}
+
+// A substitution that does not exist is a load error at its place, with a suggestion.
+TEST_F(ExecutableTest, AnUnknownSubstitutionIsALoadErrorWithASuggestion) {
+  write("cat/shell/typo.toml",
+        "description = \"typo\"\n[superlink]\ncommand = [\"sh\", \"-c\", \"echo {flet_port}\"]\n"
+        "[expect]\nexit_code = 0\n");
+  const Result r = harness("check cat/shell/typo.toml");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("cat/shell/typo.toml:3:24: 'superlink.command[2]' uses an "
+                                  "unknown substitution '{flet_port}'; did you mean "
+                                  "'{fleet_port}'?"));
+}

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "harness/report_text.h"
+#include "target_choice.h"
 
 namespace harness::cli {
 
@@ -20,9 +21,7 @@ int repro_command(const Request& request, const Backend& backend, Streams stream
   const Scenario& scenario = scenarios->front();
 
   std::mutex out_mutex;  // lines arrive from the engine's reader threads
-  RunOptions options;
-  options.mock_binary = request.target;
-  options.seed = request.seed;
+  RunOptions options = target_run_options(request);
   options.on_line = [&](const LogLine& line) {
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(line.at).count();
     const std::lock_guard lock(out_mutex);

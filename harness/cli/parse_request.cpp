@@ -31,7 +31,13 @@ ParsedRequest parse_request(int argc, const char* const* argv, std::ostream& out
   std::string color = "auto";
   std::string seed;
   app.add_option("--target", request.target,
-                 "Binary for scenarios without `command` (default: bin/mock-superlink)");
+                 "Binary of the --target-kind (default: bin/mock-superlink, or the persona "
+                 "bin/flower-superlink for flower)");
+  std::string target_kind = "mock";
+  app.add_option("--target-kind", target_kind,
+                 "mock (every scenario) or flower (a SuperLink that takes only Flower's flags: "
+                 "scenarios written for the mock are skipped)")
+      ->check(CLI::IsMember({"mock", "flower"}));
   auto* filter_option =
       app.add_option("--filter", filters, "Only scenarios whose group/name matches (glob, commas)")
           ->delimiter(',');
@@ -104,6 +110,7 @@ ParsedRequest parse_request(int argc, const char* const* argv, std::ostream& out
   }
   if (request.until_fail && repeat_option->count() == 0) request.repeat = 0;  // no cap
   if (list_format == "json") request.list_format = ListFormat::Json;
+  request.target_kind_flower = target_kind == "flower";
   request.color = color == "always"  ? ColorMode::Always
                   : color == "never" ? ColorMode::Never
                                      : ColorMode::Auto;

@@ -14,8 +14,9 @@ enum class ListFormat { Text, Json };
 
 struct Request {
   Command command = Command::Run;
-  std::vector<std::string> paths;    // scenario files or folders
-  std::string target;                // --target: the binary for scenarios without `command`
+  std::vector<std::string> paths;  // scenario files or folders
+  std::string target;  // --target: the binary of the --target-kind (kind mock or flower scenarios)
+  bool target_kind_flower = false;   // --target-kind flower
   std::vector<std::string> filters;  // --filter globs, comma lists already split
   int jobs = 0;                      // --jobs; 0: not given, kDefaultJobs
   int repeat = 1;                    // rounds; 0: no limit (--until-fail without --repeat)

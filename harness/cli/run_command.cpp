@@ -15,6 +15,7 @@
 #include "harness/scenario_set.h"
 #include "scenario_pool.h"
 #include "summary.h"
+#include "target_choice.h"
 #include "target_sites.h"
 
 namespace harness::cli {
@@ -43,21 +44,32 @@ bool touch_shard_status_file(const Environment& env, std::ostream& err) {
   return true;
 }
 
-// Why each scenario that needs failpoints cannot run on the bundled target, by file: the target
-// lists no sites (an off build). A target that cannot list its sites runs everything.
+// Why a scenario cannot run on the chosen target, by file: one written for the mock's own flags
+// under --target-kind flower; one that needs failpoints on a target that has none (an off build,
+// or a SuperLink that is not the mock). A target that cannot list its sites runs everything.
 std::map<std::string, std::string> skipped_scenarios(const std::vector<Scenario>& selected,
                                                      const Request& request,
                                                      const Backend& backend) {
   std::map<std::string, std::string> skipped;
   TargetSites sites(backend);
   for (const Scenario& scenario : selected) {
-    if (!scenario.superlink.command.empty() || !needs_failpoints(scenario)) continue;
-    std::ostringstream ignored;
-    const auto& listed = sites.of(request.target, ignored);
-    if (listed && listed->empty()) {
+    const TargetKind kind = kind_of(scenario.superlink);
+    if (kind == TargetKind::Mock && request.target_kind_flower) {
       skipped[scenario.file] =
-          "requires failpoints; the target lists none (built with SUPERLINK_FAILPOINTS=OFF)";
+          "written for the mock's own flags (kind = \"mock\"); --target-kind flower runs the "
+          "kind = \"flower\" scenarios and commands";
+      continue;
     }
+    if (kind == TargetKind::Command || !needs_failpoints(scenario)) continue;
+    const std::string binary = target_binary(request, kind);
+    std::ostringstream ignored;
+    const auto& listed = sites.of(binary, ignored, kind);
+    if (!listed || !listed->empty()) continue;
+    skipped[scenario.file] =
+        sites.foreign(binary)
+            ? "requires failpoints; the target (" + binary +
+                  ") has none: it is not the mock (it ignores SUPERLINK_LIST_FAILPOINTS)"
+            : "requires failpoints; the target lists none (built with SUPERLINK_FAILPOINTS=OFF)";
   }
   return skipped;
 }
@@ -89,9 +101,7 @@ int run_command(const Request& request, const Backend& backend, const Environmen
   // Start-ups take the CPU; a run that waits (for a deadline, a hold, a firing) does not. So
   // many runs may wait at once while only as many start as there are cores.
   std::counting_semaphore<> startup_slots(startup_slot_count());
-  RunOptions options;
-  options.mock_binary = request.target;
-  options.seed = request.seed;
+  RunOptions options = target_run_options(request);
   options.startup_slots = &startup_slots;
   const int jobs = request.jobs > 0 ? request.jobs : kDefaultJobs;
   const TextReportOptions text{.color = streams.color, .verbose = request.verbose};

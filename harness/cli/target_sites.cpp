@@ -1,5 +1,8 @@
 #include "target_sites.h"
 
+#include <re2/re2.h>
+
+#include <algorithm>
 #include <sstream>
 
 #include "harness/fault_coverage.h"
@@ -10,15 +13,29 @@ namespace {
 
 // Asks the target through the run engine itself, so it is spawned, watched and reaped like any
 // scenario's.
-std::optional<std::vector<std::string>> list_sites(const std::string& binary,
-                                                   const Backend& backend, std::ostream& err) {
+// A line of the listing: "site.name  where it is".
+bool is_site_line(const std::string& line) {
+  static const re2::RE2 kSite(R"(^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+(\s.*)?$)");
+  return re2::RE2::FullMatch(line, kSite);
+}
+
+std::optional<std::vector<std::string>> list_sites(const std::string& binary, TargetKind kind,
+                                                   const Backend& backend, std::ostream& err,
+                                                   bool& foreign) {
   Scenario probe;
   probe.name = "list-failpoints";
-  probe.superlink.command = {binary, "--list-failpoints"};
+  if (kind == TargetKind::Flower) {
+    probe.superlink.command = {binary, "--help"};
+    probe.superlink.env["SUPERLINK_LIST_FAILPOINTS"] = "1";
+  } else {
+    probe.superlink.command = {binary, "--list-failpoints"};
+  }
   probe.superlink.ready = harness::Readiness::None;
   probe.expect.exit_code = 0;
   const RunResult result = backend.run(probe, RunOptions{});
-  const std::string shown = binary + " --list-failpoints";
+  const std::string shown = kind == TargetKind::Flower
+                                ? "SUPERLINK_LIST_FAILPOINTS=1 " + binary + " --help"
+                                : binary + " --list-failpoints";
   if (result.harness_error) {
     err << "superlink-harness: " << shown << ": " << *result.harness_error << "\n";
     return std::nullopt;
@@ -31,8 +48,12 @@ std::optional<std::vector<std::string>> list_sites(const std::string& binary,
   std::vector<std::string> lines;
   for (const auto* part : {&result.log.head, &result.log.tail}) {
     for (const LogLine& line : *part) {
-      if (line.stream == Stream::Stdout) lines.push_back(line.text);
+      if (line.stream == Stream::Stdout && !line.text.empty()) lines.push_back(line.text);
     }
+  }
+  if (kind == TargetKind::Flower && !std::all_of(lines.begin(), lines.end(), is_site_line)) {
+    foreign = true;  // its own help: a SuperLink without the mock's failpoints
+    return std::vector<std::string>{};
   }
   return parse_site_list(lines);
 }
@@ -40,12 +61,14 @@ std::optional<std::vector<std::string>> list_sites(const std::string& binary,
 }  // namespace
 
 const std::optional<std::vector<std::string>>& TargetSites::of(const std::string& target,
-                                                               std::ostream& err) {
+                                                               std::ostream& err, TargetKind kind) {
   const std::string binary = target.empty() ? default_mock_binary() : target;
   auto it = cache_.find(binary);
   if (it == cache_.end()) {
     std::ostringstream why;
-    it = cache_.emplace(binary, list_sites(binary, backend_, why)).first;
+    bool foreign = false;
+    it = cache_.emplace(binary, list_sites(binary, kind, backend_, why, foreign)).first;
+    if (foreign) foreign_.insert(binary);
     errors_[binary] = why.str();
   }
   err << errors_[binary];

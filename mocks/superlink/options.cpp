@@ -1,6 +1,7 @@
 #include "superlink/options.h"
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <cstdlib>
 
 #include "superlink/persona_options.h"
@@ -93,6 +94,17 @@ void apply_environment(Options& options) {
   };
   fill(options.ready_file, "SUPERLINK_READY_FILE");
   fill(options.fault_journal, "SUPERLINK_FAULT_JOURNAL");
+  // The persona takes no mock-only flag: what a harness needs of it comes this way. A real
+  // SuperLink ignores these variables, which is how the harness tells the two apart.
+  if (const char* list = std::getenv("SUPERLINK_LIST_FAILPOINTS"); list && *list) {
+    options.list_failpoints = true;
+  }
+  if (const char* seed = std::getenv("SUPERLINK_SEED"); seed && *seed && !options.seed) {
+    char* end = nullptr;
+    errno = 0;
+    const unsigned long long value = std::strtoull(seed, &end, 10);
+    if (errno == 0 && *end == '\0' && *seed != '-') options.seed = value;
+  }
 }
 
 ParseResult parse_options(int argc, const char* const* argv) {

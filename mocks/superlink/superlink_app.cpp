@@ -321,6 +321,16 @@ int superlink_main(int argc, const char* const* argv) {
 
   ParseResult parsed = parse_options(argc, argv);
   const Options& options = parsed.options;
+  // Before --help: the harness asks the persona for its sites as `--help` with
+  // SUPERLINK_LIST_FAILPOINTS set, which a real SuperLink answers with its help.
+  if (options.list_failpoints) {
+    // An off build lists nothing: that is how the harness learns it has no failpoints.
+    if (failpoint::kSitesCompiledIn)
+      for (const auto& site : superlink_sites())
+        std::cout << site.name << "  " << site.where << "\n";
+    std::cout << std::flush;
+    return 0;
+  }
   if (parsed.kind == ParseResult::Kind::kPrint) {
     std::cout << parsed.text << std::flush;
     return 0;
@@ -331,14 +341,6 @@ int superlink_main(int argc, const char* const* argv) {
   }
   if (parsed.kind == ParseResult::Kind::kError) {
     flwr_exit(exit_code::kInvalidArgs, parsed.text, options.exit_status);
-  }
-  if (options.list_failpoints) {
-    // An off build lists nothing: that is how the harness learns it has no failpoints.
-    if (failpoint::kSitesCompiledIn)
-      for (const auto& site : superlink_sites())
-        std::cout << site.name << "  " << site.where << "\n";
-    std::cout << std::flush;
-    return 0;
   }
   try {
     arm_failpoints(options);
