@@ -1,12 +1,12 @@
 // build_target_command: the argv and environment of a scenario's target.
+#include "internal/target_command.h"
+
 #include <unistd.h>
 
 #include <filesystem>
 #include <random>
 #include <string_view>
 #include <system_error>
-
-#include "harness/target_command.h"
 
 namespace harness {
 

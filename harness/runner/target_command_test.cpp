@@ -1,7 +1,7 @@
+#include "internal/target_command.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include "harness/target_command.h"
 
 namespace harness {
 namespace {
