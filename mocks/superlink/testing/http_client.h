@@ -1,5 +1,6 @@
-// A raw HTTP/1.1 client for tests: sends exactly the headers given (httplib's client adds an
-// Accept header of its own, which would hide the missing-header cases).
+// HTTP for the mock's tests: requests with exactly the headers given, through the project's one
+// client (harness/http/send_http.h: bounded, with a deadline), and the raw-socket helpers that
+// pipelined and concurrent tests need.
 #pragma once
 
 #include <chrono>
@@ -15,6 +16,8 @@ struct HttpReply {
   std::string head;  // the status line and the headers, as received (CRLF-separated)
 };
 
+// Throws std::runtime_error when the request could not be sent (nothing listens, ...). Headers
+// are sent in name order; Host is `host` alone. Gives up after 30 s.
 HttpReply http_request(const std::string& host, int port, const std::string& method,
                        const std::string& path,
                        const std::vector<std::pair<std::string, std::string>>& headers,
