@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -88,6 +89,27 @@ int connect_loopback(int port, bool nonblocking) {
     return -1;
   }
   return fd;
+}
+
+int connect_loopback_reset(int port, std::chrono::seconds read_timeout) {
+  const int fd = connect_loopback(port);
+  if (fd < 0) return -1;
+  const timeval safety{static_cast<time_t>(read_timeout.count()), 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &safety, sizeof safety);
+  const linger reset{1, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+  return fd;
+}
+
+bool read_answer(int fd, std::string& reply) {
+  char buffer[4096];
+  ssize_t n = 0;
+  // A server that answers a request it cannot parse may keep the connection open until its own
+  // read timeout: a whole answer (head and Content-Length body) counts as the end too.
+  while (!whole_http_answer(reply) && (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
+    reply.append(buffer, static_cast<std::size_t>(n));
+  }
+  return whole_http_answer(reply) || n == 0 || errno == ECONNRESET;
 }
 
 std::string http_exchange(int fd, const std::string& request, int answers,

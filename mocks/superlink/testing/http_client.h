@@ -35,6 +35,14 @@ int whole_http_answers(const std::string& data);
 // -1 when it cannot be made.
 int connect_loopback(int port, bool nonblocking = false);
 
+// A blocking connection to 127.0.0.1:port for tests that make thousands: closed with RST, so it
+// leaves no TIME_WAIT behind, and a read gives up after `read_timeout`. -1 when it cannot be made.
+int connect_loopback_reset(int port, std::chrono::seconds read_timeout);
+
+// Reads from `fd` (as from connect_loopback_reset) into `reply` until it holds a whole answer or
+// the server closes or resets the connection: true then; false when the read timed out.
+bool read_answer(int fd, std::string& reply);
+
 // Writes `request` to `fd` while reading, until `answers` whole answers came, the peer closed, or
 // `timeout` passed (poll(2), no sleeping). Returns all that was read.
 std::string http_exchange(int fd, const std::string& request, int answers,
