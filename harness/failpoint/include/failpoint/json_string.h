@@ -1,5 +1,5 @@
-// The JSON string encoding the fault journal uses, shared with the tools that write JSON beside
-// it (the harness's reports, the mock's ready file) so every writer escapes the same way.
+// The JSON string encoding the fault journal uses (the runtime stays free of dependencies), also
+// used by the mock's ready file. The harness's reports use nlohmann/json.
 #pragma once
 
 #include <string>
