@@ -1,5 +1,5 @@
-// The JSON string encoding the fault journal uses (the runtime stays free of dependencies), also
-// used by the mock's ready file. The harness's reports use nlohmann/json.
+// The JSON string encoding of the fault journal, written by hand so the runtime stays free of
+// dependencies. Everything else (the harness's reports, the mock's ready file) uses nlohmann/json.
 #pragma once
 
 #include <string>
