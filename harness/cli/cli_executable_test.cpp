@@ -11,16 +11,15 @@
 #include <filesystem>
 #include <fstream>
 
+#include "shell_output.h"
+
 namespace {
 
 using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 namespace fs = std::filesystem;
 
-struct Result {
-  int status = -1;
-  std::string output;  // stdout and stderr together
-};
+using Result = ::harness::cli::ShellResult;
 
 class ExecutableTest : public ::testing::Test {
  protected:
@@ -41,17 +40,8 @@ class ExecutableTest : public ::testing::Test {
   }
 
   Result harness(const std::string& args) {
-    const std::string command =
-        "cd '" + dir_.string() + "' && '" SUPERLINK_HARNESS "' " + args + " 2>&1";
-    Result r;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) return r;
-    std::array<char, 4096> buf{};
-    std::size_t n = 0;
-    while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) r.output.append(buf.data(), n);
-    const int raw = ::pclose(pipe);
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    return r;
+    return ::harness::cli::run_shell("cd '" + dir_.string() + "' && '" SUPERLINK_HARNESS "' " +
+                                     args);
   }
 
   fs::path dir_;

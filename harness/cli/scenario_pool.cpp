@@ -5,6 +5,8 @@
 #include <mutex>
 #include <thread>
 
+#include "run_order.h"
+
 namespace harness::cli {
 
 std::ptrdiff_t startup_slot_count() {
@@ -17,18 +19,22 @@ std::vector<ScenarioOutcome> run_pool(
     const std::function<ScenarioOutcome(const Scenario&)>& run_one,
     const std::function<std::string(const ScenarioOutcome&)>& describe, std::ostream& out) {
   std::vector<ScenarioOutcome> outcomes(scenarios.size());
+  const std::size_t threads =
+      std::min<std::size_t>(static_cast<std::size_t>(std::max(jobs, 1)), scenarios.size());
+  // One at a time, the order cannot shorten anything: keep the catalogue's (printed) order.
+  std::vector<std::size_t> order = longest_first(scenarios);
+  if (threads <= 1) std::sort(order.begin(), order.end());
   std::atomic<std::size_t> next{0};
   std::mutex out_mutex;
   auto worker = [&] {
-    for (std::size_t i = next++; i < scenarios.size(); i = next++) {
+    for (std::size_t n = next++; n < order.size(); n = next++) {
+      const std::size_t i = order[n];
       outcomes[i] = run_one(scenarios[i]);
       const std::string text = describe(outcomes[i]);
       const std::lock_guard lock(out_mutex);
       out << text << std::flush;
     }
   };
-  const std::size_t threads =
-      std::min<std::size_t>(static_cast<std::size_t>(std::max(jobs, 1)), scenarios.size());
   if (threads <= 1) {
     worker();
     return outcomes;

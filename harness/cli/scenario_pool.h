@@ -21,7 +21,8 @@ constexpr int kDefaultJobs = 32;
 std::ptrdiff_t startup_slot_count();
 
 // `run_one` produces the outcome; `describe` its text (printed to `out` as soon as it is ready).
-// Results come back in the order of `scenarios`, whatever order they finished in.
+// Scenarios start longest expected first (run_order.h); results come back in the order of
+// `scenarios`, whatever order they ran and finished in.
 std::vector<ScenarioOutcome> run_pool(
     const std::vector<Scenario>& scenarios, int jobs,
     const std::function<ScenarioOutcome(const Scenario&)>& run_one,

@@ -1,4 +1,4 @@
-#include "harness/event_report.h"
+#include "internal/event_report.h"
 
 #include <cstdio>
 

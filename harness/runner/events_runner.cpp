@@ -11,7 +11,7 @@
 #include <csignal>
 #include <cstring>
 
-#include "events_http.h"
+#include "send_http.h"
 #include "process_pidfd.h"
 
 namespace harness {

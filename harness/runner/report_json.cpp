@@ -1,116 +1,121 @@
 #include "harness/report_json.h"
 
-#include <cstdio>
+#include <cmath>
+#include <nlohmann/json.hpp>
 #include <optional>
 
-#include "failpoint/json_string.h"
-#include "harness/event_report.h"
 #include "harness/repro_command.h"
+#include "internal/event_report.h"
 #include "internal/utf8_repair.h"
 
 namespace harness {
 namespace {
 
-std::string millis(Nanos duration) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.3f", static_cast<double>(duration.count()) / 1e6);
-  return buf;
+using Json = nlohmann::ordered_json;  // keys in insertion order: the documented order
+
+// Every string carries the target's bytes: valid UTF-8 first, so the dump cannot throw.
+Json text(std::string_view s) {
+  return internal::repair_utf8(s);
 }
 
-std::string millis_or_null(const std::optional<Nanos>& duration) {
-  return duration ? millis(*duration) : "null";
+Json text_or_null(const std::optional<std::string>& s) {
+  return s ? text(*s) : Json(nullptr);
 }
 
-std::string string_array(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ",";
-    out += json_quote(items[i]);
-  }
-  return out + "]";
+// Milliseconds, rounded to the microsecond.
+Json millis(Nanos duration) {
+  return std::round(static_cast<double>(duration.count()) / 1e3) / 1e3;
 }
 
-std::string line_number(const CapturedLog& log, std::optional<std::size_t> index) {
-  return index ? std::to_string(log.line_number(*index)) : "null";
+Json millis_or_null(const std::optional<Nanos>& duration) {
+  return duration ? millis(*duration) : Json(nullptr);
 }
 
-std::string run_object(const ScenarioOutcome& o) {
+Json text_array(const std::vector<std::string>& items) {
+  Json out = Json::array();
+  for (const std::string& item : items) out.push_back(text(item));
+  return out;
+}
+
+Json failure_object(const Failure& f, const CapturedLog& log) {
+  Json out;
+  out["expected"] = text(f.expected);
+  out["actual"] = text(f.actual);
+  out["nearest_line"] = f.nearest_line ? Json(log.line_number(*f.nearest_line)) : Json(nullptr);
+  out["nearest_text"] = text(f.nearest_text);
+  return out;
+}
+
+Json journal_object(const JournalEntry& e, const RunResult& r) {
+  Json out;
+  out["hit"] = e.hit;
+  out["site"] = text(e.site);
+  out["task"] = text(e.task);
+  out["arg"] = text(e.arg);
+  out["thread"] = text(e.thread);
+  out["seed"] = e.seed;
+  out["pid"] = e.pid;
+  out["t_ms"] = r.spawn_mono_ns != 0 ? millis(Nanos(e.mono_ns - r.spawn_mono_ns)) : Json(nullptr);
+  return out;
+}
+
+Json event_object(const EventOutcome& e, const Scenario& scenario) {
+  const Event* event = e.event < scenario.events.size() ? &scenario.events[e.event] : nullptr;
+  Json out;
+  out["event"] = e.event;
+  out["repetition"] = e.repetition;
+  out["what"] = event ? text(describe_event(*event)) : Json(nullptr);
+  out["anchor"] = event ? text(describe_anchor(*event)) : Json(nullptr);
+  out["done"] = event_done(e);
+  out["t_ms"] = millis(e.at);
+  out["status"] = e.status ? Json(*e.status) : Json(nullptr);
+  out["body"] = text(body_excerpt(e, 1024));
+  out["body_cut"] = e.body_cut;
+  out["error"] = e.error.empty() ? Json(nullptr) : text(e.error);
+  out["unsent"] = e.unsent;
+  out["outcome"] = text(describe_outcome(e));
+  return out;
+}
+
+Json run_object(const ScenarioOutcome& o) {
   const RunResult& r = o.result;
   const Verdict& v = o.verdict;
-  std::string out = "{";
-  out += "\"name\":" + json_quote(o.scenario.name);
-  out += ",\"group\":" + json_quote(o.scenario.group);
-  out += ",\"file\":" + json_quote(o.scenario.file);
-  out += ",\"repetition\":" + std::to_string(o.repetition);
-  out += std::string(",\"passed\":") + (v.passed && !r.harness_error ? "true" : "false");
-  out += ",\"skipped\":" + (v.skipped ? json_quote(*v.skipped) : "null");
-  out += ",\"harness_error\":" + (r.harness_error ? json_quote(*r.harness_error) : "null");
-  out += ",\"ending\":" + json_quote(v.ending);
-  out += ",\"expected_ending\":" + json_quote(v.expected_ending);
-  out += ",\"failures\":[";
-  for (std::size_t i = 0; i < v.failures.size(); ++i) {
-    const Failure& f = v.failures[i];
-    if (i > 0) out += ",";
-    out += "{\"expected\":" + json_quote(f.expected) + ",\"actual\":" + json_quote(f.actual) +
-           ",\"nearest_line\":" + line_number(r.log, f.nearest_line) +
-           ",\"nearest_text\":" + json_quote(f.nearest_text) + "}";
-  }
-  out += "]";
-  out += ",\"fired\":" + string_array(v.fired);
-  out += ",\"armed_never_fired\":" + string_array(v.armed_never_fired);
-  out += ",\"leftovers\":" + string_array(r.leftovers);
-  out += ",\"containment\":" + json_quote(r.containment);
-  out += ",\"fault_to_exit_ms\":" + millis_or_null(v.fault_to_exit);
-  out += ",\"ready_ms\":" + millis_or_null(r.ready_at);
-  out += ",\"exit_ms\":" + millis_or_null(r.exit_at);
-  out += ",\"wall_ms\":" + millis(r.wall);
-  out += ",\"journal\":[";
-  for (std::size_t i = 0; i < r.journal.size(); ++i) {
-    const JournalEntry& e = r.journal[i];
-    if (i > 0) out += ",";
-    out += "{\"hit\":" + std::to_string(e.hit) + ",\"site\":" + json_quote(e.site) +
-           ",\"task\":" + json_quote(e.task) + ",\"arg\":" + json_quote(e.arg) +
-           ",\"thread\":" + json_quote(e.thread) + ",\"seed\":" + std::to_string(e.seed) +
-           ",\"pid\":" + std::to_string(e.pid) + ",\"t_ms\":" +
-           (r.spawn_mono_ns != 0 ? millis(Nanos(e.mono_ns - r.spawn_mono_ns)) : "null") + "}";
-  }
-  out += "]";
-  out += ",\"events\":[";
-  for (std::size_t i = 0; i < r.events.size(); ++i) {
-    const EventOutcome& e = r.events[i];
-    if (i > 0) out += ",";
-    const Event* event = e.event < o.scenario.events.size() ? &o.scenario.events[e.event] : nullptr;
-    out += "{\"event\":" + std::to_string(e.event) +
-           ",\"repetition\":" + std::to_string(e.repetition) +
-           ",\"what\":" + (event ? json_quote(describe_event(*event)) : "null") +
-           ",\"anchor\":" + (event ? json_quote(describe_anchor(*event)) : "null") +
-           std::string(",\"done\":") + (event_done(e) ? "true" : "false") +
-           ",\"t_ms\":" + millis(e.at) +
-           ",\"status\":" + (e.status ? std::to_string(*e.status) : "null") +
-           ",\"body\":" + json_quote(body_excerpt(e, 1024)) + std::string(",\"body_cut\":") +
-           (e.body_cut ? "true" : "false") +
-           ",\"error\":" + (e.error.empty() ? "null" : json_quote(e.error)) +
-           std::string(",\"unsent\":") + (e.unsent ? "true" : "false") +
-           ",\"outcome\":" + json_quote(describe_outcome(e)) + "}";
-  }
-  out += "]";
-  out += ",\"repro\":" + json_quote(repro_command(r));
-  return out + "}";
+  Json out;
+  out["name"] = text(o.scenario.name);
+  out["group"] = text(o.scenario.group);
+  out["file"] = text(o.scenario.file);
+  out["repetition"] = o.repetition;
+  out["passed"] = v.passed && !r.harness_error;
+  out["skipped"] = text_or_null(v.skipped);
+  out["harness_error"] = text_or_null(r.harness_error);
+  out["ending"] = text(v.ending);
+  out["expected_ending"] = text(v.expected_ending);
+  out["failures"] = Json::array();
+  for (const Failure& f : v.failures) out["failures"].push_back(failure_object(f, r.log));
+  out["fired"] = text_array(v.fired);
+  out["armed_never_fired"] = text_array(v.armed_never_fired);
+  out["leftovers"] = text_array(r.leftovers);
+  out["containment"] = text(r.containment);
+  out["fault_to_exit_ms"] = millis_or_null(v.fault_to_exit);
+  out["ready_ms"] = millis_or_null(r.ready_at);
+  out["exit_ms"] = millis_or_null(r.exit_at);
+  out["wall_ms"] = millis(r.wall);
+  out["journal"] = Json::array();
+  for (const JournalEntry& e : r.journal) out["journal"].push_back(journal_object(e, r));
+  out["events"] = Json::array();
+  for (const EventOutcome& e : r.events) out["events"].push_back(event_object(e, o.scenario));
+  out["repro"] = text(repro_command(r));
+  return out;
 }
 
 }  // namespace
 
-std::string json_quote(std::string_view text) {
-  std::string out;
-  failpoint::append_json_string(out, internal::repair_utf8(text));
-  return out;
-}
-
 std::string json_report(const std::vector<ScenarioOutcome>& outcomes) {
+  // One run per line: readable in a diff, and a failed run is easy to find with grep.
   std::string out = "[";
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
     out += i == 0 ? "\n  " : ",\n  ";
-    out += run_object(outcomes[i]);
+    out += run_object(outcomes[i]).dump(-1, ' ', false, Json::error_handler_t::replace);
   }
   return out + (outcomes.empty() ? "]\n" : "\n]\n");
 }

@@ -7,16 +7,35 @@
 namespace harness {
 namespace {
 
-TEST(JsonQuote, EscapesQuotesBackslashesAndControls) {
-  EXPECT_EQ(json_quote(R"(say "hi" \o/)"), R"("say \"hi\" \\o/")");
-  EXPECT_EQ(json_quote("\x1b[0m\n\t\r\b\f\x01"), R"("\u001b[0m\n\t\r\b\f\u0001")");
-  EXPECT_EQ(json_quote(std::string("a\0b", 3)), R"("a\u0000b")");
-  EXPECT_EQ(json_quote("<&>'"), R"("<&>'")");
+// The text of a run whose scenario is named `name`, as it appears in the report.
+std::string name_in_report(const std::string& name) {
+  auto run = testing::tick_panic_passed();
+  run.scenario.name = name;
+  const std::string json = json_report({{run.scenario, run.result, run.verdict, 0}});
+  const std::string key = "{\"name\":";
+  const auto start = json.find(key) + key.size();
+  return json.substr(start, json.find(",\"group\":") - start);
 }
 
-TEST(JsonQuote, ReplacesInvalidUtf8) {
-  EXPECT_EQ(json_quote("caf\xc3\xa9\xff"), "\"caf\xc3\xa9\xEF\xBF\xBD\"");
-  EXPECT_EQ(json_quote("\xe2\x82"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");  // truncated sequence
+TEST(JsonReport, EscapesQuotesBackslashesAndControls) {
+  EXPECT_EQ(name_in_report(R"(say "hi" \o/)"), R"("say \"hi\" \\o/")");
+  EXPECT_EQ(name_in_report("\x1b[0m\n\t\r\b\f\x01"), R"("\u001b[0m\n\t\r\b\f\u0001")");
+  EXPECT_EQ(name_in_report(std::string("a\0b", 3)), R"("a\u0000b")");
+  EXPECT_EQ(name_in_report("<&>'"), R"("<&>'")");
+}
+
+TEST(JsonReport, ReplacesInvalidUtf8) {
+  EXPECT_EQ(name_in_report("caf\xc3\xa9\xff"), "\"caf\xc3\xa9\xEF\xBF\xBD\"");
+  EXPECT_EQ(name_in_report("\xe2\x82"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");  // truncated sequence
+}
+
+TEST(JsonReport, TimesAreMillisecondsToTheMicrosecond) {
+  auto run = testing::tick_panic_passed();
+  run.result.wall = Nanos(1'234'567'890);
+  run.result.ready_at = Nanos(1'499);
+  const std::string json = json_report({{run.scenario, run.result, run.verdict, 0}});
+  EXPECT_NE(json.find("\"ready_ms\":0.001,"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"wall_ms\":1234.568,"), std::string::npos) << json;
 }
 
 TEST(JsonReport, EmptyRunIsAnEmptyArray) {
@@ -39,11 +58,11 @@ TEST(JsonReport, OneObjectPerRun) {
       "\"ending\":\"exited with status 100\",\"expected_ending\":\"exit status 100\","
       "\"failures\":[],\"fired\":[\"scheduler.tick\"],\"armed_never_fired\":[],\"leftovers\":[],"
       "\"containment\":\"\","
-      "\"fault_to_exit_ms\":12.000,\"ready_ms\":30.000,\"exit_ms\":318.000,\"wall_ms\":325.000,"
+      "\"fault_to_exit_ms\":12.0,\"ready_ms\":30.0,\"exit_ms\":318.0,\"wall_ms\":325.0,"
       "\"journal\":[{\"hit\":1,\"site\":\"scheduler.tick\",\"task\":\"off\",\"arg\":\"\","
-      "\"thread\":\"scheduler\",\"seed\":7,\"pid\":4242,\"t_ms\":105.000},"
+      "\"thread\":\"scheduler\",\"seed\":7,\"pid\":4242,\"t_ms\":105.0},"
       "{\"hit\":3,\"site\":\"scheduler.tick\",\"task\":\"panic\",\"arg\":\"database is locked\","
-      "\"thread\":\"scheduler\",\"seed\":7,\"pid\":4242,\"t_ms\":306.000}],\"events\":[],"
+      "\"thread\":\"scheduler\",\"seed\":7,\"pid\":4242,\"t_ms\":306.0}],\"events\":[],"
       "\"repro\":\"FAILPOINTS='scheduler.tick=2*off->panic(database is locked)' NO_COLOR=1 "
       "/b/bin/mock-superlink --insecure --ready-file ./ready.json\"},\n"
       "  {\"name\":\"tick_panic\",\"group\":\"scheduler\",\"file\":\"scenarios/scheduler/"
@@ -57,8 +76,8 @@ TEST(JsonReport, OneObjectPerRun) {
       "\"armed_never_fired\":[],\"leftovers\":[],\"containment\":\"\",\"fault_to_exit_ms\":null,"
       "\"ready_ms\":null,"
       "\"exit_ms\":null,"
-      "\"wall_ms\":325.000,\"journal\":[{\"hit\":1,\"site\":\"scheduler.tick\",\"task\":\"off\","
-      "\"arg\":\"\",\"thread\":\"scheduler\",\"seed\":7,\"pid\":4242,\"t_ms\":105.000}],"
+      "\"wall_ms\":325.0,\"journal\":[{\"hit\":1,\"site\":\"scheduler.tick\",\"task\":\"off\","
+      "\"arg\":\"\",\"thread\":\"scheduler\",\"seed\":7,\"pid\":4242,\"t_ms\":105.0}],"
       "\"events\":[],\"repro\":\"FAILPOINTS='scheduler.tick=2*off->panic(database is locked)' "
       "NO_COLOR=1 "
       "/b/bin/mock-superlink --insecure --ready-file ./ready.json\"}\n"
@@ -70,14 +89,14 @@ TEST(JsonReport, SaysWhatEachEventDid) {
   testing::add_events(f);
   const std::string json = json_report({{f.scenario, f.result, f.verdict, 0}});
   EXPECT_NE(json.find("\"events\":[{\"event\":0,\"repetition\":0,\"what\":\"request ping\","
-                      "\"anchor\":\"ready+10ms\",\"done\":true,\"t_ms\":41.000,\"status\":200,"
+                      "\"anchor\":\"ready+10ms\",\"done\":true,\"t_ms\":41.0,\"status\":200,"
                       "\"body\":\"pong\\\\x01\",\"body_cut\":false,\"error\":null,\"unsent\":false,"
                       "\"outcome\":\"done at +41 ms: HTTP 200 \\\"pong\\\\x01\\\"\"},"
                       "{\"event\":0,\"repetition\":1,"),
             std::string::npos)
       << json;
   EXPECT_NE(json.find("\"what\":\"signal SIGTERM\",\"anchor\":\"fired:scheduler.tick\","
-                      "\"done\":false,\"t_ms\":318.000,\"status\":null,\"body\":\"\","
+                      "\"done\":false,\"t_ms\":318.0,\"status\":null,\"body\":\"\","
                       "\"body_cut\":false,\"error\":\"target had exited\",\"unsent\":false,"
                       "\"outcome\":\"not done: target had exited\"}]"),
             std::string::npos)

@@ -6,6 +6,8 @@
 #include <utility>
 
 #include "harness/report_text.h"
+#include "internal/junit_parts.h"
+#include "internal/report_text_parts.h"
 #include "internal/utf8_repair.h"
 
 namespace harness {

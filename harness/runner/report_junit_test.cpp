@@ -9,6 +9,8 @@
 #include <fstream>
 
 #include "harness/report_text.h"
+#include "internal/junit_parts.h"
+#include "internal/report_text_parts.h"
 #include "report_fixtures.h"
 
 namespace harness {

@@ -6,9 +6,10 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/event_report.h"
 #include "harness/repro_command.h"
 #include "harness/scenario_set.h"
+#include "internal/event_report.h"
+#include "internal/report_text_parts.h"
 
 namespace harness {
 namespace {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/verdict.h"
+#include "internal/report_text_parts.h"
 #include "report_fixtures.h"
 
 namespace harness {

@@ -3,6 +3,8 @@
 #include <array>
 #include <string_view>
 
+#include "internal/shell_quote.h"
+
 namespace harness {
 namespace {
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "internal/shell_quote.h"
+
 namespace harness {
 namespace {
 

@@ -28,7 +28,7 @@
 #include <vector>
 
 #include "events_runner.h"
-#include "harness/target_command.h"
+#include "internal/target_command.h"
 #include "journal_reader.h"
 #include "occupy_ports.h"
 #include "output_capture.h"

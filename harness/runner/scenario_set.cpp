@@ -6,6 +6,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "internal/scenario_filter.h"
+
 namespace harness {
 namespace {
 

@@ -5,6 +5,8 @@
 
 #include <map>
 
+#include "internal/scenario_filter.h"
+
 namespace harness {
 namespace {
 

@@ -1,5 +1,5 @@
 // build_target_command: the argv and environment of a scenario's target.
-#include "harness/target_command.h"
+#include "internal/target_command.h"
 
 #include <unistd.h>
 

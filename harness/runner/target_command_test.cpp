@@ -1,4 +1,4 @@
-#include "harness/target_command.h"
+#include "internal/target_command.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -16,6 +16,7 @@
 
 #include "superlink/testing/http_client.h"
 #include "superlink/testing/spawned_process.h"
+#include "superlink/testing/taken_port.h"
 #include "superlink/testing/test_directory.h"
 
 namespace superlink {
@@ -347,18 +348,16 @@ TEST_F(FailpointControlProcess, ServesOnIpv6Loopback) {
 }
 
 TEST_F(FailpointControlProcess, APortThatCannotBeBoundExits104NamingIt) {
-  const int taken = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(taken, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(::listen(taken, 1), 0);
-  socklen_t size = sizeof addr;
-  ::getsockname(taken, reinterpret_cast<sockaddr*>(&addr), &size);
-  const std::string address = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
-  auto process = start({"--failpoint-control", address});
-  const ExitInfo exit = process->wait_exit(kSafety);
-  ::close(taken);
+  ExitInfo exit;
+  std::string address;
+  std::unique_ptr<testing::SpawnedProcess> process;
+  {
+    const testing::TakenPort taken;
+    ASSERT_TRUE(taken.bound);
+    address = taken.address;
+    process = start({"--failpoint-control", address});
+    exit = process->wait_exit(kSafety);
+  }
   EXPECT_EQ(exit.status, 104);
   EXPECT_THAT(process->stderr_text(), HasSubstr("--failpoint-control '" + address +
                                                 "': cannot bind: Address already in use\n"));

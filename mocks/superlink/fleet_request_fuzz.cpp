@@ -85,32 +85,14 @@ class ServedRest {
 // that moment only steers coverage, never the verdict. False when the server neither answered
 // nor closed the connection within the safety timeout.
 bool exchange(int port, std::string_view bytes) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) finding("socket() failed");
-  const timeval safety{30, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &safety, sizeof safety);
-  const linger reset{1, 0};  // close with RST: millions of connections leave no TIME_WAIT
-  ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return false;
-  }
+  const int fd = superlink::testing::connect_loopback_reset(port, std::chrono::seconds(30));
+  if (fd < 0) return false;
   // The server may answer (and close) before reading everything: a failed send is fine.
   [[maybe_unused]] const ssize_t sent = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
   pollfd answer{fd, POLLIN, 0};
   if (::poll(&answer, 1, 10) == 0) ::shutdown(fd, SHUT_WR);
   std::string reply;
-  char buffer[4096];
-  ssize_t n = 0;
-  while (!superlink::testing::whole_http_answer(reply) &&
-         (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
-    reply.append(buffer, static_cast<std::size_t>(n));
-  }
-  const bool ended = superlink::testing::whole_http_answer(reply) || n == 0 || errno == ECONNRESET;
+  const bool ended = superlink::testing::read_answer(fd, reply);
   ::close(fd);
   return ended;
 }

@@ -51,30 +51,12 @@ struct Request {
 // the connection within the safety timeout.
 int exchange(int port, const Request& request) {
   const std::string& bytes = request.bytes;
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  const timeval safety{20, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &safety, sizeof safety);
-  const linger reset{1, 0};  // close with RST: 20,000 connections leave no TIME_WAIT behind
-  ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
+  const int fd = testing::connect_loopback_reset(port, std::chrono::seconds(20));
+  if (fd < 0) return -1;
   [[maybe_unused]] const ssize_t sent = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
   if (!request.complete) ::shutdown(fd, SHUT_WR);
   std::string reply;
-  char buffer[4096];
-  ssize_t n = 0;
-  // httplib answers 400 to a request line it cannot parse but then keeps the connection until its
-  // read timeout: a whole answer (head and Content-Length body) counts as the end too.
-  while (!testing::whole_http_answer(reply) && (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
-    reply.append(buffer, n);
-  }
-  const bool ended = testing::whole_http_answer(reply) || n == 0 || errno == ECONNRESET;
+  const bool ended = testing::read_answer(fd, reply);
   ::close(fd);
   if (!ended) return -1;
   if (reply.rfind("HTTP/1.1 ", 0) != 0) return 0;

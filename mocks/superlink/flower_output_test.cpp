@@ -13,6 +13,7 @@
 #include <filesystem>
 
 #include "superlink/testing/spawned_process.h"
+#include "superlink/testing/taken_port.h"
 #include "superlink/testing/test_directory.h"
 
 namespace superlink {
@@ -97,22 +98,7 @@ std::string free_address() {
   return "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
 }
 
-// A listening socket on a loopback port, closed with the object.
-struct TakenPort {
-  TakenPort() : fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    ::listen(fd, 1);
-    socklen_t size = sizeof addr;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &size);
-    address = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
-  }
-  ~TakenPort() { ::close(fd); }
-  int fd;
-  std::string address;
-};
+using testing::TakenPort;
 
 std::string persona_bin() {
   return (std::filesystem::path(MOCK_SUPERLINK_BIN).parent_path() / "flower-superlink").string();

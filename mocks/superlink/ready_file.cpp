@@ -5,36 +5,23 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <system_error>
 
-#include "failpoint/json_string.h"
-
 namespace superlink {
-namespace {
-
-std::string quoted(const std::string& text) {
-  std::string out;
-  failpoint::append_json_string(out, text);
-  return out;
-}
-
-}  // namespace
 
 std::string ready_json(const ReadyInfo& info) {
-  std::string json = "{\"pid\":" + std::to_string(info.pid);
-  json += ",\"fleet_api_type\":" + quoted(info.fleet_api_type);
-  json += ",\"fleet_api_address\":" + quoted(info.fleet_api_address);
-  json += ",\"serverappio_api_address\":" + quoted(info.serverappio_api_address);
-  json += ",\"exec_api_address\":" + quoted(info.exec_api_address);
-  json += ",\"critical_threads\":[";
-  for (std::size_t i = 0; i < info.critical_threads.size(); ++i) {
-    json += (i ? "," : "") + quoted(info.critical_threads[i]);
-  }
-  json += "]";
+  nlohmann::ordered_json json;  // keys in the documented order
+  json["pid"] = info.pid;
+  json["fleet_api_type"] = info.fleet_api_type;
+  json["fleet_api_address"] = info.fleet_api_address;
+  json["serverappio_api_address"] = info.serverappio_api_address;
+  json["exec_api_address"] = info.exec_api_address;
+  json["critical_threads"] = info.critical_threads;
   if (!info.failpoint_control_address.empty()) {
-    json += ",\"failpoint_control_address\":" + quoted(info.failpoint_control_address);
+    json["failpoint_control_address"] = info.failpoint_control_address;
   }
-  return json + "}\n";
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 void write_ready_file(const std::string& path, const ReadyInfo& info) {

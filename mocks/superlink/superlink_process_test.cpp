@@ -13,6 +13,7 @@
 #include "superlink/sqlite_connection.h"
 #include "superlink/testing/http_client.h"
 #include "superlink/testing/spawned_process.h"
+#include "superlink/testing/taken_port.h"
 #include "superlink/testing/test_directory.h"
 
 namespace superlink {
@@ -90,20 +91,12 @@ TEST_F(SuperlinkProcess, SchedulerPanicExits100WithTheBlock) {
 }
 
 TEST_F(SuperlinkProcess, RestPortTakenPrintsUvicornsLineAndExits100) {
-  const int taken = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(taken, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(::listen(taken, 1), 0);
-  socklen_t size = sizeof addr;
-  ::getsockname(taken, reinterpret_cast<sockaddr*>(&addr), &size);
-  const std::string port = std::to_string(ntohs(addr.sin_port));
-
-  auto process = start({"--isolation", "process", "--fleet-api-type", "rest", "--fleet-api-address",
-                        "127.0.0.1:" + port});
+  const testing::TakenPort taken;
+  ASSERT_TRUE(taken.bound);
+  const std::string& port = taken.port;
+  auto process = start(
+      {"--isolation", "process", "--fleet-api-type", "rest", "--fleet-api-address", taken.address});
   const ExitInfo exit = process->wait_exit(kSafety);
-  ::close(taken);
   EXPECT_EQ(exit.status, 100);
   EXPECT_THAT(process->stderr_text(),
               HasSubstr("\nERROR:    [Errno 98] error while attempting to bind on address "

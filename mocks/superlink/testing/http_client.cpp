@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,39 +13,33 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "send_http.h"
+
 namespace superlink::testing {
 
 HttpReply http_request(const std::string& host, int port, const std::string& method,
                        const std::string& path,
                        const std::vector<std::pair<std::string, std::string>>& headers,
                        const std::string& body) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  inet_pton(AF_INET, host.c_str(), &addr.sin_addr);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    throw std::runtime_error("connect to " + host + ":" + std::to_string(port) + " failed");
+  harness::HttpRequest request;
+  request.method = method;
+  request.address = host + ":" + std::to_string(port);
+  request.path = path;
+  request.headers.emplace("Host", host);  // without the port, as the tests' answers expect
+  for (const auto& [name, value] : headers) request.headers[name] = value;
+  request.body = body;
+  harness::HttpBounds bounds;
+  bounds.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  bounds.max_body = 64 << 20;
+  const harness::HttpResponse response = harness::send_http(request, bounds);
+  if (!response.sent) {
+    throw std::runtime_error("request to " + request.address + " failed: " + response.error);
   }
-  std::string request = method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\n";
-  for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
-  request += "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
-  request += body;
-  [[maybe_unused]] ssize_t sent = ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
-  std::string reply;
-  char buffer[4096];
-  for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) reply.append(buffer, n);
-  ::close(fd);
-  HttpReply result;
-  if (reply.rfind("HTTP/1.1 ", 0) != 0) return result;
-  result.status = std::atoi(reply.c_str() + 9);
-  const auto end = reply.find("\r\n\r\n");
-  if (end != std::string::npos) {
-    result.head = reply.substr(0, end + 2);
-    result.body = reply.substr(end + 4);
-  }
-  return result;
+  HttpReply reply;
+  reply.status = response.status.value_or(0);
+  reply.head = response.head;
+  reply.body = response.body;
+  return reply;
 }
 
 HttpReply fleet_post(const std::string& host, int port, const std::string& route,
@@ -94,6 +89,27 @@ int connect_loopback(int port, bool nonblocking) {
     return -1;
   }
   return fd;
+}
+
+int connect_loopback_reset(int port, std::chrono::seconds read_timeout) {
+  const int fd = connect_loopback(port);
+  if (fd < 0) return -1;
+  const timeval safety{static_cast<time_t>(read_timeout.count()), 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &safety, sizeof safety);
+  const linger reset{1, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+  return fd;
+}
+
+bool read_answer(int fd, std::string& reply) {
+  char buffer[4096];
+  ssize_t n = 0;
+  // A server that answers a request it cannot parse may keep the connection open until its own
+  // read timeout: a whole answer (head and Content-Length body) counts as the end too.
+  while (!whole_http_answer(reply) && (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) {
+    reply.append(buffer, static_cast<std::size_t>(n));
+  }
+  return whole_http_answer(reply) || n == 0 || errno == ECONNRESET;
 }
 
 std::string http_exchange(int fd, const std::string& request, int answers,

@@ -1,5 +1,6 @@
-// A raw HTTP/1.1 client for tests: sends exactly the headers given (httplib's client adds an
-// Accept header of its own, which would hide the missing-header cases).
+// HTTP for the mock's tests: requests with exactly the headers given, through the project's one
+// client (harness/http/send_http.h: bounded, with a deadline), and the raw-socket helpers that
+// pipelined and concurrent tests need.
 #pragma once
 
 #include <chrono>
@@ -15,6 +16,8 @@ struct HttpReply {
   std::string head;  // the status line and the headers, as received (CRLF-separated)
 };
 
+// Throws std::runtime_error when the request could not be sent (nothing listens, ...). Headers
+// are sent in name order; Host is `host` alone. Gives up after 30 s.
 HttpReply http_request(const std::string& host, int port, const std::string& method,
                        const std::string& path,
                        const std::vector<std::pair<std::string, std::string>>& headers,
@@ -31,6 +34,14 @@ int whole_http_answers(const std::string& data);
 // A TCP connection to 127.0.0.1:port (non-blocking on request, the connect then under way);
 // -1 when it cannot be made.
 int connect_loopback(int port, bool nonblocking = false);
+
+// A blocking connection to 127.0.0.1:port for tests that make thousands: closed with RST, so it
+// leaves no TIME_WAIT behind, and a read gives up after `read_timeout`. -1 when it cannot be made.
+int connect_loopback_reset(int port, std::chrono::seconds read_timeout);
+
+// Reads from `fd` (as from connect_loopback_reset) into `reply` until it holds a whole answer or
+// the server closes or resets the connection: true then; false when the read timed out.
+bool read_answer(int fd, std::string& reply);
 
 // Writes `request` to `fd` while reading, until `answers` whole answers came, the peer closed, or
 // `timeout` passed (poll(2), no sleeping). Returns all that was read.

@@ -1,5 +1,5 @@
-// The JSON string encoding the fault journal uses, shared with the tools that write JSON beside
-// it (the harness's reports, the mock's ready file) so every writer escapes the same way.
+// The JSON string encoding of the fault journal, written by hand so the runtime stays free of
+// dependencies. Everything else (the harness's reports, the mock's ready file) uses nlohmann/json.
 #pragma once
 
 #include <string>

@@ -26,22 +26,6 @@ std::string format_duration(Nanos duration);
 // exited, otherwise from spawn; empty when the target did not exit.
 std::optional<Nanos> time_to_exit(const RunResult& result, const Verdict& verdict);
 
-// One line naming what went wrong first: "harness error: ...", Verdict::headline() ("expected X,
-// got Y"), or "PASS".
-std::string report_headline(const RunResult& result, const Verdict& verdict);
-
-// "PASS  scheduler/tick_panic  (12 ms to exit, fired: scheduler.tick)" without a newline.
-std::string status_line(const Scenario& scenario, const RunResult& result, const Verdict& verdict,
-                        const TextReportOptions& options);
-
-// The failure report, in this order: the scenario and its file; how the target ended against
-// what was expected; every unmet expectation (the first with the nearest line that almost
-// matched); what each event did (done when, answered what, or never done and why); the fault
-// journal; the captured log with match points marked; the command that
-// reruns the target by hand. Every line ends with '\n'.
-std::string full_report(const Scenario& scenario, const RunResult& result, const Verdict& verdict,
-                        const TextReportOptions& options);
-
 // What `run` prints for one scenario: the status line, then the full report when it failed (or
 // options.verbose).
 std::string scenario_text(const Scenario& scenario, const RunResult& result, const Verdict& verdict,

@@ -8,10 +8,6 @@
 
 namespace harness {
 
-// One word quoted for a POSIX shell: left bare when it holds only safe characters
-// ([A-Za-z0-9_@%+=:,./-]), otherwise in single quotes with embedded quotes as '\''.
-std::string shell_quote(std::string_view word);
-
 // `NAME='value' ... argv...`, shell-quoted, from RunResult::env and RunResult::argv. The ready
 // file and fault journal, which the harness put in a temporary directory that is gone after the
 // run, are pointed at ./ready.json and ./fault-journal.jsonl so the line runs from any folder

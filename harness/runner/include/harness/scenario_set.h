@@ -18,10 +18,6 @@ std::string qualified_name(const Scenario& scenario);
 // Splits --filter values on commas and drops empty pieces: {"a/*,b", "c"} -> {"a/*", "b", "c"}.
 std::vector<std::string> split_filters(const std::vector<std::string>& values);
 
-// True when `globs` is empty or one glob (fnmatch, `*` crosses `/`) matches the qualified name or
-// the bare name.
-bool matches_filter(const Scenario& scenario, const std::vector<std::string>& globs);
-
 // Thrown for unusable sharding variables; what() names the variable and its value.
 class ShardError : public std::invalid_argument {
  public:

@@ -1,6 +1,7 @@
 // One HTTP/1.1 request over a plain loopback socket, written byte for byte as asked: unlike a
-// general client it adds no header of its own (beyond Host, Content-Length and
-// Connection: close), so a scenario can send a request that lacks `Accept`.
+// general client it adds no header of its own (beyond Host, unless the request has one,
+// Content-Length and Connection: close), so a scenario can send a request that lacks `Accept`.
+// Shared by the harness's events and the mock's tests (superlink/testing/http_client.h).
 #pragma once
 
 #include <chrono>
@@ -21,6 +22,7 @@ struct HttpRequest {
 
 struct HttpResponse {
   std::optional<int> status;
+  std::string head;  // the status line and the headers as received, each ending in CRLF
   std::string body;
   bool body_cut = false;  // the body went on past HttpBounds::max_body; the rest was not read
   std::string error;      // "connection refused", "timed out", ... (empty on success)

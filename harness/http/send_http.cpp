@@ -1,4 +1,4 @@
-#include "events_http.h"
+#include "send_http.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -98,6 +98,7 @@ void parse(Answer& answer, std::size_t max_body) {
       return;
     }
     response.status = std::atoi(data.c_str() + data.find(' ') + 1);
+    response.head = data.substr(0, answer.head_end + 2);
   }
   const std::string head = lower(std::string_view(data).substr(0, answer.head_end));
   const std::string_view body = std::string_view(data).substr(answer.head_end + 4);
@@ -184,8 +185,12 @@ HttpResponse send_http(const HttpRequest& request, const HttpBounds& bounds) {
     }
   }
 
-  std::string wire =
-      request.method + ' ' + request.path + " HTTP/1.1\r\nHost: " + request.address + "\r\n";
+  // A Host among the headers replaces the address (it is the request's to choose).
+  const bool own_host =
+      std::any_of(request.headers.begin(), request.headers.end(),
+                  [](const auto& header) { return lower(header.first) == "host"; });
+  std::string wire = request.method + ' ' + request.path + " HTTP/1.1\r\n";
+  if (!own_host) wire += "Host: " + request.address + "\r\n";
   for (const auto& [name, value] : request.headers) wire += name + ": " + value + "\r\n";
   wire +=
       "Content-Length: " + std::to_string(request.body.size()) + "\r\nConnection: close\r\n\r\n";
