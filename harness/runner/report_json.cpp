@@ -91,6 +91,7 @@ std::string run_object(const ScenarioOutcome& o) {
            (e.body_cut ? "true" : "false") +
            ",\"error\":" + (e.error.empty() ? "null" : json_quote(e.error)) +
            std::string(",\"unsent\":") + (e.unsent ? "true" : "false") +
+           ",\"did\":" + (e.did.empty() ? "null" : json_quote(e.did)) +
            ",\"outcome\":" + json_quote(describe_outcome(e)) + "}";
   }
   out += "]";

@@ -1,12 +1,13 @@
 // build_target_command: the argv and environment of a scenario's target.
+#include "harness/target_command.h"
+
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <random>
 #include <string_view>
 #include <system_error>
-
-#include "harness/target_command.h"
 
 namespace harness {
 
@@ -50,6 +51,16 @@ std::optional<std::uint64_t> seed_for(const Scenario& scenario, const RunOptions
   return std::nullopt;
 }
 
+// Where the target serves failpoint control: only for a scenario with control events (the argv
+// of every other run stays as it was, and no run opens an endpoint it does not use). The one
+// place that picks the address, so a harness-allocated port can replace port 0 here.
+std::optional<std::string> failpoint_control_address(const Scenario& scenario) {
+  const bool controls = std::any_of(scenario.events.begin(), scenario.events.end(),
+                                    [](const Event& event) { return event.control.has_value(); });
+  if (!controls) return std::nullopt;
+  return "127.0.0.1:0";
+}
+
 }  // namespace
 
 std::string default_mock_binary() {
@@ -88,10 +99,16 @@ TargetCommand build_target_command(const Scenario& scenario, const RunOptions& o
     }
     const std::optional<std::uint64_t> seed = seed_for(scenario, options);
     if (seed) command.argv.insert(command.argv.end(), {"--seed", std::to_string(*seed)});
+    if (const auto control = failpoint_control_address(scenario)) {
+      command.argv.insert(command.argv.end(), {"--failpoint-control", *control});
+    }
   } else {
     command.argv = target.command;
     command.env["SUPERLINK_READY_FILE"] = ready_file;
     command.env["SUPERLINK_FAULT_JOURNAL"] = journal;
+    if (const auto control = failpoint_control_address(scenario)) {
+      command.env["SUPERLINK_FAILPOINT_CONTROL"] = *control;
+    }
   }
   command.argv.insert(command.argv.end(), target.args.begin(), target.args.end());
   if (!scenario.failpoints.empty())
