@@ -37,7 +37,8 @@ TEST(JsonReport, OneObjectPerRun) {
       "  {\"name\":\"tick_panic\",\"group\":\"scheduler\",\"file\":\"scenarios/scheduler/"
       "tick_panic.toml\",\"repetition\":0,\"passed\":true,\"skipped\":null,\"harness_error\":null,"
       "\"ending\":\"exited with status 100\",\"expected_ending\":\"exit status 100\","
-      "\"failures\":[],\"fired\":[\"scheduler.tick\"],\"armed_never_fired\":[],\"leftovers\":[],\"containment\":\"\","
+      "\"failures\":[],\"fired\":[\"scheduler.tick\"],\"armed_never_fired\":[],\"leftovers\":[],"
+      "\"containment\":\"\","
       "\"fault_to_exit_ms\":12.000,\"ready_ms\":30.000,\"exit_ms\":318.000,\"wall_ms\":325.000,"
       "\"journal\":[{\"hit\":1,\"site\":\"scheduler.tick\",\"task\":\"off\",\"arg\":\"\","
       "\"thread\":\"scheduler\",\"seed\":7,\"pid\":4242,\"t_ms\":105.000},"
@@ -53,7 +54,8 @@ TEST(JsonReport, OneObjectPerRun) {
       "\"nearest_line\":null,\"nearest_text\":\"\"},{\"expected\":\"stderr line matching "
       "/Exit Code: 100/\",\"actual\":\"no such line in 3 lines of stderr\",\"nearest_line\":2,"
       "\"nearest_text\":\"ERROR :     Exit Code: 10\"}],\"fired\":[\"scheduler.tick\"],"
-      "\"armed_never_fired\":[],\"leftovers\":[],\"containment\":\"\",\"fault_to_exit_ms\":null,\"ready_ms\":null,"
+      "\"armed_never_fired\":[],\"leftovers\":[],\"containment\":\"\",\"fault_to_exit_ms\":null,"
+      "\"ready_ms\":null,"
       "\"exit_ms\":null,"
       "\"wall_ms\":325.000,\"journal\":[{\"hit\":1,\"site\":\"scheduler.tick\",\"task\":\"off\","
       "\"arg\":\"\",\"thread\":\"scheduler\",\"seed\":7,\"pid\":4242,\"t_ms\":105.000}],"
@@ -70,14 +72,14 @@ TEST(JsonReport, SaysWhatEachEventDid) {
   EXPECT_NE(json.find("\"events\":[{\"event\":0,\"repetition\":0,\"what\":\"request ping\","
                       "\"anchor\":\"ready+10ms\",\"done\":true,\"t_ms\":41.000,\"status\":200,"
                       "\"body\":\"pong\\\\x01\",\"body_cut\":false,\"error\":null,\"unsent\":false,"
-                      "\"outcome\":\"done at +41 ms: HTTP 200 \\\"pong\\\\x01\\\"\"},"
+                      "\"did\":null,\"outcome\":\"done at +41 ms: HTTP 200 \\\"pong\\\\x01\\\"\"},"
                       "{\"event\":0,\"repetition\":1,"),
             std::string::npos)
       << json;
   EXPECT_NE(json.find("\"what\":\"signal SIGTERM\",\"anchor\":\"fired:scheduler.tick\","
                       "\"done\":false,\"t_ms\":318.000,\"status\":null,\"body\":\"\","
                       "\"body_cut\":false,\"error\":\"target had exited\",\"unsent\":false,"
-                      "\"outcome\":\"not done: target had exited\"}]"),
+                      "\"did\":null,\"outcome\":\"not done: target had exited\"}]"),
             std::string::npos)
       << json;
 }
