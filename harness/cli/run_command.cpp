@@ -45,8 +45,9 @@ bool touch_shard_status_file(const Environment& env, std::ostream& err) {
 }
 
 // Why a scenario cannot run on the chosen target, by file: one written for the mock's own flags
-// under --target-kind flower; one that needs failpoints on a target that has none (an off build,
-// or a SuperLink that is not the mock). A target that cannot list its sites runs everything.
+// under --target-kind flower; one that waits for a ready file or needs failpoints on a target
+// that has none (an off build, or a SuperLink that is not the mock). A target that cannot list
+// its sites runs everything.
 std::map<std::string, std::string> skipped_scenarios(const std::vector<Scenario>& selected,
                                                      const Request& request,
                                                      const Backend& backend) {
@@ -60,9 +61,21 @@ std::map<std::string, std::string> skipped_scenarios(const std::vector<Scenario>
           "kind = \"flower\" scenarios and commands";
       continue;
     }
-    if (kind == TargetKind::Command || !needs_failpoints(scenario)) continue;
+    if (kind == TargetKind::Command) continue;
     const std::string binary = target_binary(request, kind);
     std::ostringstream ignored;
+    const bool ready_file = effective_readiness(scenario.superlink) == Readiness::File;
+    if (kind == TargetKind::Flower && ready_file) {
+      sites.of(binary, ignored, kind);
+      if (sites.foreign(binary)) {
+        skipped[scenario.file] =
+            "waits for the ready file (ready = \"file\"), which only the "
+            "mock writes; the target (" +
+            binary + ") is not the mock";
+        continue;
+      }
+    }
+    if (!needs_failpoints(scenario)) continue;
     const auto& listed = sites.of(binary, ignored, kind);
     if (!listed || !listed->empty()) continue;
     skipped[scenario.file] =

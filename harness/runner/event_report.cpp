@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "control_events.h"
 #include "harness/report_text.h"
 #include "harness/signal_name.h"
 
@@ -9,6 +10,7 @@ namespace harness {
 
 std::string describe_event(const Event& event) {
   if (event.signal) return "signal " + signal_name(*event.signal);
+  if (event.control) return describe_control(*event.control);
   const std::string what = "request " + event.request.value_or("");
   return event.method == "POST" ? what : event.method + " " + what;
 }
@@ -66,9 +68,11 @@ std::string describe_outcome(const EventOutcome& outcome) {
     if (!outcome.error.empty()) text += " (" + outcome.error + ")";
     return text;
   }
+  if (!outcome.did.empty()) return "done at " + when + ": " + outcome.did;
   if (event_done(outcome)) return "done at " + when;
   if (outcome.unsent) return "not done at " + when + ": " + outcome.error + " (fails the run)";
   if (outcome.error == "target had exited" || outcome.error == "the run ended first" ||
+      outcome.error == "an earlier event failed" ||
       outcome.error.starts_with("target had exited (")) {
     return "not done: " + outcome.error;
   }

@@ -11,6 +11,7 @@
 #include <csignal>
 #include <cstring>
 
+#include "control_events.h"
 #include "send_http.h"
 #include "process_pidfd.h"
 
@@ -114,8 +115,10 @@ std::optional<EventsRunner::Clock::time_point> EventsRunner::wait_anchor(
     }
     return std::nullopt;
   };
-  changed_.wait(lock, [&] { return anchor().has_value() || exited_ || stopped_; });
-  if (const auto when = anchor()) return when;
+  // A control event needs the endpoint's address, which comes with the ready file.
+  const auto reached = [&] { return anchor().has_value() && (!event.control || ready_at_); };
+  changed_.wait(lock, [&] { return reached() || exited_ || stopped_; });
+  if (reached()) return anchor();
   why_not = exited_ ? Wait::Exited : Wait::Stopped;
   return std::nullopt;
 }
@@ -150,12 +153,18 @@ void EventsRunner::run() {
     }
     const std::map<std::string, std::string> addresses = addresses_.value_or(decltype(addresses){});
     lock.unlock();
+    bool failed_control = false;
     for (int r = 0; r < event.count; ++r) {
       EventOutcome outcome = perform(event, i, r, addresses);
+      failed_control = event.control && outcome.unsent;
       std::lock_guard relock(mutex_);
       outcomes_.push_back(std::move(outcome));
     }
     lock.lock();
+    if (failed_control) {  // what follows counted on it (a thread parked, a site armed)
+      record_rest(i + 1, 0, "an earlier event failed");
+      break;
+    }
   }
   lock.unlock();
   if (on_done_) on_done_();
@@ -173,6 +182,20 @@ EventOutcome EventsRunner::perform(const Event& event, std::size_t index, int re
       outcome.error = "target had exited";
       return outcome;
     }
+  }
+  if (event.control) {
+    HttpBounds bounds;
+    bounds.deadline = deadline_;
+    bounds.cancel_fd = cancel_fd_;
+    const ControlResult result = perform_control(*event.control, addresses, bounds, outcome);
+    if (outcome.error == "cancelled") {
+      outcome.error = "the run ended first";
+    } else if (result == ControlResult::NoAnswer) {
+      settle_unsent(outcome);
+    } else if (result == ControlResult::Refused) {
+      outcome.unsent = true;
+    }
+    return outcome;
   }
   if (event.signal) {
     if (send_signal(pidfd_, *event.signal) != 0) {

@@ -73,6 +73,7 @@ Json event_object(const EventOutcome& e, const Scenario& scenario) {
   out["body_cut"] = e.body_cut;
   out["error"] = e.error.empty() ? Json(nullptr) : text(e.error);
   out["unsent"] = e.unsent;
+  out["did"] = e.did.empty() ? Json(nullptr) : text(e.did);
   out["outcome"] = text(describe_outcome(e));
   return out;
 }

@@ -91,14 +91,14 @@ TEST(JsonReport, SaysWhatEachEventDid) {
   EXPECT_NE(json.find("\"events\":[{\"event\":0,\"repetition\":0,\"what\":\"request ping\","
                       "\"anchor\":\"ready+10ms\",\"done\":true,\"t_ms\":41.0,\"status\":200,"
                       "\"body\":\"pong\\\\x01\",\"body_cut\":false,\"error\":null,\"unsent\":false,"
-                      "\"outcome\":\"done at +41 ms: HTTP 200 \\\"pong\\\\x01\\\"\"},"
+                      "\"did\":null,\"outcome\":\"done at +41 ms: HTTP 200 \\\"pong\\\\x01\\\"\"},"
                       "{\"event\":0,\"repetition\":1,"),
             std::string::npos)
       << json;
   EXPECT_NE(json.find("\"what\":\"signal SIGTERM\",\"anchor\":\"fired:scheduler.tick\","
                       "\"done\":false,\"t_ms\":318.0,\"status\":null,\"body\":\"\","
                       "\"body_cut\":false,\"error\":\"target had exited\",\"unsent\":false,"
-                      "\"outcome\":\"not done: target had exited\"}]"),
+                      "\"did\":null,\"outcome\":\"not done: target had exited\"}]"),
             std::string::npos)
       << json;
 }

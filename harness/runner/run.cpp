@@ -515,7 +515,9 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   try {
     WorkDir dir(options.work_dir);
     // Held until the run is over: no other run, in this process or another, gets these ports.
-    const PortLeases leases = allocate_ports({"fleet", "serverappio", "exec", "simulationio"});
+    std::vector<std::string> apis = {"fleet", "serverappio", "exec", "simulationio"};
+    if (uses_failpoint_control(scenario)) apis.push_back("control");
+    const PortLeases leases = allocate_ports(apis);
     const OccupiedPorts occupied = occupy_ports(scenario.setup.occupy, leases.ports());
     TargetCommand command = build_target_command(scenario, options, dir.path(), leases.ports());
     result.argv = std::move(command.argv);
@@ -523,7 +525,9 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
     result.work_dir = dir.path();
     std::map<std::string, std::string> allocated;
     for (const auto& [name, port] : leases.ports()) {
-      allocated[name] = "127.0.0.1:" + std::to_string(port);
+      // The control endpoint is "failpoint_control" where the ready file names it.
+      allocated[name == "control" ? "failpoint_control" : name] =
+          "127.0.0.1:" + std::to_string(port);
     }
     Run(scenario, options, result, dir, std::move(allocated)).execute();
   } catch (const std::exception& error) {

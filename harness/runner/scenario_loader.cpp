@@ -9,6 +9,7 @@
 #include <array>
 #include <limits>
 
+#include "control_event_reader.h"
 #include "event_anchor.h"
 #include "failpoint/failpoint.h"
 #include "harness/scenario_requirements.h"
@@ -198,9 +199,10 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
   const std::string prefix = "events[" + std::to_string(index) + "]";
   if (!node.is_table()) reader.wrong_type(node, prefix, "a table ([[events]])");
   const toml::table& table = *node.as_table();
-  reader.check_keys(table, "in [[events]]",
-                    {"at", "request", "signal", "count", "method", "headers", "body",
-                     "expect_status", "expect_body"});
+  reader.check_keys(
+      table, "in [[events]]",
+      {"at", "request", "signal", "arm", "disarm", "wait_paused", "resume", "timeout_ms", "count",
+       "method", "headers", "body", "expect_status", "expect_body"});
   Event event;
   if (auto* at = table.get("at")) {
     if (!parse_at(reader.string(*at, prefix + ".at"), event)) {
@@ -222,14 +224,33 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
                     "' waits for \"ready\" but the target is never ready (superlink.ready = "
                     "\"none\"; use at = \"start\", \"start+<N>ms\" or \"line:REGEX\")");
   }
+  std::vector<std::string_view> does;  // the keys that say what the event does
+  for (std::string_view key : internal::kEventActionKeys) {
+    if (table.contains(key)) does.push_back(key);
+  }
+  if (does.size() > 1) {
+    reader.fail(reader.key_source(table, does[1]),
+                "'" + prefix + "' has both '" + std::string(does[0]) + "' and '" +
+                    std::string(does[1]) + "': an event does one thing");
+  }
+  if (does.empty()) {
+    reader.fail(table.source(),
+                "'" + prefix + "' needs one of " + join(internal::kEventActionKeys));
+  }
   auto* request = table.get("request");
   auto* signal = table.get("signal");
-  if (request && signal) {
-    reader.fail(reader.key_source(table, "signal"),
-                "'" + prefix + "' has both 'request' and 'signal': an event does one thing");
+  if (!signal && !request) event.control = internal::read_control(reader, table, prefix, target);
+  if (!request) {
+    for (std::string_view key : {"method", "headers", "body", "expect_status", "expect_body"}) {
+      if (table.contains(key)) {
+        reader.fail(reader.key_source(table, key),
+                    "'" + prefix + "." + std::string(key) + "' only applies to a request event");
+      }
+    }
   }
-  if (!request && !signal) {
-    reader.fail(table.source(), "'" + prefix + "' needs 'request' or 'signal'");
+  if (!event.control && table.contains("timeout_ms")) {
+    reader.fail(reader.key_source(table, "timeout_ms"),
+                "'" + prefix + ".timeout_ms' only applies to a wait_paused event");
   }
   if (request) {
     std::string route = reader.string(*request, prefix + ".request");
@@ -244,14 +265,8 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
       reader.fail(request->source(), message);
     }
     event.request = std::move(route);
-  } else {
+  } else if (signal) {
     event.signal = reader.signal(*signal, prefix + ".signal");
-    for (std::string_view key : {"method", "headers", "body", "expect_status", "expect_body"}) {
-      if (table.contains(key)) {
-        reader.fail(reader.key_source(table, key),
-                    "'" + prefix + "." + std::string(key) + "' only applies to a request event");
-      }
-    }
   }
   if (auto* count = table.get("count")) {
     event.count = static_cast<int>(
@@ -422,6 +437,7 @@ Scenario read_document(const Reader& reader, const toml::table& root) {
       }
       ++index;
     }
+    internal::check_controlled_sites(reader, *node->as_array(), scenario);
   }
   if (auto* node = root.get("expect")) {
     read_expect(reader, reader.table(*node, "expect"), scenario.expect);

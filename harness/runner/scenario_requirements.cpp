@@ -27,6 +27,11 @@ void add_spec_sites(std::string_view spec, std::set<std::string>& sites) {
 std::vector<std::string> armed_sites(const Scenario& scenario) {
   std::set<std::string> sites;
   for (const auto& [site, actions] : scenario.failpoints) sites.insert(site);
+  for (const Event& event : scenario.events) {
+    if (event.control && event.control->kind == FailpointControl::Kind::Arm) {
+      sites.insert(event.control->site);
+    }
+  }
   const auto& args = scenario.superlink.args;
   for (std::size_t i = 0; i < args.size(); ++i) {
     constexpr std::string_view kFlag = "--failpoint";
@@ -52,6 +57,7 @@ bool needs_failpoints(const Scenario& scenario) {
   if (std::find(req.begin(), req.end(), kRequiresFailpoints) != req.end()) return true;
   if (!armed_sites(scenario).empty()) return true;
   for (const Event& event : scenario.events) {
+    if (event.control) return true;
     if (event.at == Event::Anchor::Fired && !is_outside_site(event.fired_site)) return true;
   }
   if (scenario.expect.fired) {

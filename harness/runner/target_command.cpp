@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <random>
 #include <string_view>
@@ -75,6 +76,15 @@ std::string binary_for(TargetKind kind, const RunOptions& options) {
   return options.mock_binary.empty() ? default_mock_binary() : options.mock_binary;
 }
 
+// Where the target serves failpoint control: only for a scenario with control events (the argv
+// of every other run stays as it was, and no run opens an endpoint it does not use), on the
+// port allocated for "control".
+std::optional<std::string> failpoint_control_address(const Scenario& scenario,
+                                                     const std::map<std::string, int>& ports) {
+  if (!uses_failpoint_control(scenario)) return std::nullopt;
+  return address_of(ports, "control");
+}
+
 }  // namespace
 
 std::string default_mock_binary() {
@@ -95,6 +105,11 @@ std::string default_flower_binary() {
     return installed.string();
   }
   return beside.string();
+}
+
+bool uses_failpoint_control(const Scenario& scenario) {
+  return std::any_of(scenario.events.begin(), scenario.events.end(),
+                     [](const Event& event) { return event.control.has_value(); });
 }
 
 std::string database_path(const std::string& work_dir) {
@@ -154,10 +169,16 @@ TargetCommand build_target_command(const Scenario& scenario, const RunOptions& o
     if (values.contains("seed")) {
       command.argv.insert(command.argv.end(), {"--seed", values.at("seed")});
     }
+    if (const auto control = failpoint_control_address(scenario, ports)) {
+      command.argv.insert(command.argv.end(), {"--failpoint-control", *control});
+    }
   } else {
     command.env["SUPERLINK_READY_FILE"] = values.at("ready_file");
     command.env["SUPERLINK_FAULT_JOURNAL"] = values.at("journal");
     if (values.contains("seed")) command.env["SUPERLINK_SEED"] = values.at("seed");
+    if (const auto control = failpoint_control_address(scenario, ports)) {
+      command.env["SUPERLINK_FAILPOINT_CONTROL"] = *control;
+    }
   }
   if (kind == TargetKind::Command) {
     // What a launcher needs to start a SuperLink on the run's ports.

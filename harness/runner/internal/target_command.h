@@ -40,6 +40,10 @@ std::map<std::string, std::string> substitution_values(const Scenario& scenario,
                                                        const std::string& work_dir,
                                                        const std::map<std::string, int>& ports);
 
+// Whether the scenario has control events (arm, disarm, wait_paused, resume): its run gets a
+// "control" port and the target serves failpoint control there.
+bool uses_failpoint_control(const Scenario& scenario);
+
 // <work_dir>/state.db: the run's SQLite file, `{database}`.
 std::string database_path(const std::string& work_dir);
 

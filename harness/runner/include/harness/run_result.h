@@ -75,9 +75,12 @@ struct EventOutcome {
   std::string body;           // at most 64 KiB of it
   std::string error;          // connection refused, ... (empty when it went through)
   bool body_cut = false;      // the body was longer than 64 KiB; the rest was not read
-  // The request could not be sent (or the signal delivered) while the target ran: the run fails.
-  // A target that exits within the grace period after the failure makes it "target had exited".
+  // The request could not be sent (or the signal delivered, or a failpoint control refused or
+  // timed out) while the target ran: the run fails. A target that exits within the grace period
+  // after the failure makes it "target had exited".
   bool unsent = false;
+  // What a failpoint control event did: "armed scheduler.tick=pause", "paused after 12 ms".
+  std::string did = {};
 };
 
 struct RunResult {

@@ -44,6 +44,17 @@ struct Setup {
   std::vector<std::string> occupy;
 };
 
+// An [[events]] entry that controls the target's failpoints at run time, through the control
+// endpoint whose address the target writes in its ready file (docs/mock-superlink.md).
+struct FailpointControl {
+  enum class Kind { Arm, Disarm, WaitPaused, Resume };
+  static constexpr Millis kDefaultTimeout{5000};
+  Kind kind = Kind::Arm;
+  std::string site;
+  std::string actions;               // Arm: the failpoint grammar's actions
+  Millis timeout = kDefaultTimeout;  // WaitPaused, bounded by the run's deadline
+};
+
 // [[events]]: something done to the running target.
 struct Event {
   // What the event waits for before its delay starts:
@@ -58,9 +69,10 @@ struct Event {
   std::string line_pattern;  // with Anchor::Line
   Millis delay{0};           // "ready+250ms"
 
-  // Exactly one of these two.
-  std::optional<std::string> request;  // Fleet API route: "create-node", "ping", ...
-  std::optional<int> signal;           // SIGTERM, ...
+  // Exactly one of these.
+  std::optional<std::string> request;       // Fleet API route: "create-node", "ping", ...
+  std::optional<int> signal;                // SIGTERM, ...
+  std::optional<FailpointControl> control;  // arm, disarm, wait_paused, resume (waits for ready)
 
   int count = 1;
   // Request details: headers replace the correct ones (an empty value removes the header).

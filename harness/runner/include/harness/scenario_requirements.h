@@ -14,15 +14,15 @@ namespace harness {
 inline constexpr std::string_view kRequiresFailpoints = "failpoints";
 
 // Sites the scenario arms, sorted, without duplicates: [failpoints], `--failpoint NAME=...` in
-// superlink.args and FAILPOINTS in superlink.env.
+// superlink.args, FAILPOINTS in superlink.env and `arm` events.
 std::vector<std::string> armed_sites(const Scenario& scenario);
 
 // Sites named `outside.*` are faults the harness injects from outside and journals itself; they
 // are never sites of the target.
 bool is_outside_site(std::string_view site);
 
-// Whether the scenario needs failpoints: `requires` says so, or it arms a site, waits for one to
-// fire, or expects one to fire.
+// Whether the scenario needs failpoints: `requires` says so, or it arms a site, controls one at
+// run time, waits for one to fire, or expects one to fire.
 bool needs_failpoints(const Scenario& scenario);
 
 }  // namespace harness
