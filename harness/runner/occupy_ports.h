@@ -22,6 +22,12 @@ class OccupiedPorts {
 
  private:
   friend OccupiedPorts occupy_ports(const std::vector<std::string>& names);
+
+  // Binds and listens on `address` ("127.0.0.1:9092", "[::1]:9092"; SO_REUSEADDR off), the
+  // address a target was given: the `occupy` event. The listening socket (close-on-exec), or
+  // std::system_error ("cannot bind 127.0.0.1:9092: Address already in use"); a malformed address
+  // is std::invalid_argument.
+  int listen_on(const std::string& address);
   void close_all();
   std::map<std::string, int> ports_;
   std::vector<int> fds_;
@@ -31,5 +37,11 @@ class OccupiedPorts {
 // "exec". Throws std::invalid_argument for another name ("setup.occupy: unknown address 'x'
 // (known: fleet, serverappio, exec)") and std::system_error when a socket cannot be bound.
 OccupiedPorts occupy_ports(const std::vector<std::string>& names);
+
+// Binds and listens on `address` ("127.0.0.1:9092", "[::1]:9092"; SO_REUSEADDR off), the
+// address a target was given: the `occupy` event. The listening socket (close-on-exec), or
+// std::system_error ("cannot bind 127.0.0.1:9092: Address already in use"); a malformed address
+// is std::invalid_argument.
+int listen_on(const std::string& address);
 
 }  // namespace harness

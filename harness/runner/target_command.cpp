@@ -1,12 +1,12 @@
 // build_target_command: the argv and environment of a scenario's target.
+#include "harness/target_command.h"
+
 #include <unistd.h>
 
 #include <filesystem>
 #include <random>
 #include <string_view>
 #include <system_error>
-
-#include "harness/target_command.h"
 
 namespace harness {
 
@@ -52,6 +52,10 @@ std::optional<std::uint64_t> seed_for(const Scenario& scenario, const RunOptions
 
 }  // namespace
 
+std::string database_path(const std::string& work_dir) {
+  return work_dir + "/state.db";
+}
+
 std::string default_mock_binary() {
   std::error_code ec;
   const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
@@ -85,6 +89,9 @@ TargetCommand build_target_command(const Scenario& scenario, const RunOptions& o
                     journal};
     if (!target.exit_status.empty()) {
       command.argv.insert(command.argv.end(), {"--exit-status", target.exit_status});
+    }
+    if (target.database == "file") {
+      command.argv.insert(command.argv.end(), {"--database", database_path(work_dir)});
     }
     const std::optional<std::uint64_t> seed = seed_for(scenario, options);
     if (seed) command.argv.insert(command.argv.end(), {"--seed", std::to_string(*seed)});

@@ -78,6 +78,8 @@ struct EventOutcome {
   // The request could not be sent (or the signal delivered) while the target ran: the run fails.
   // A target that exits within the grace period after the failure makes it "target had exited".
   bool unsent = false;
+  // What an outside fault did ("locked /tmp/run-1/state.db"); `run` puts its output in `body`.
+  std::string detail{};
 };
 
 struct RunResult {

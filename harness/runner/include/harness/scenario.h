@@ -24,6 +24,9 @@ struct TargetSpec {
   std::vector<std::string> args;             // appended after the harness's own flags
   std::map<std::string, std::string> env;    // added to the harness's environment
   bool ready_file = true;                    // the target writes a ready file (the mock does)
+  // database = "file": the state is a SQLite file, database_path(work_dir) (the mock gets
+  // --database); "memory" (default): the target's own default.
+  std::string database = "memory";
 };
 
 // [setup]
@@ -45,9 +48,14 @@ struct Event {
   std::string fired_site;  // with Anchor::Fired
   Millis delay{0};         // "ready+250ms"
 
-  // Exactly one of these two.
-  std::optional<std::string> request;  // Fleet API route: "create-node", "ping", ...
+  // Exactly one of these.
+  std::optional<std::string> request;  // Fleet API route: "create-node", "raw/x", "/abs/path"
   std::optional<int> signal;           // SIGTERM, ...
+  // Outside faults, done by the harness and journalled as `outside.*` sites (outside_faults.h).
+  std::optional<std::string> database;          // corrupt, truncate, lock, unlock, remove
+  std::optional<std::string> occupy;            // bind the target's port: fleet, serverappio, exec
+  std::optional<std::string> release;           // close what `occupy` bound
+  std::optional<std::vector<std::string>> run;  // a command of the user's, run to completion
 
   int count = 1;
   // Request details: headers replace the correct ones (an empty value removes the header).

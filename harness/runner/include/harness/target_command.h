@@ -28,6 +28,10 @@ TargetCommand build_target_command(const Scenario& scenario, const RunOptions& o
                                    const std::string& work_dir,
                                    const std::map<std::string, int>& occupied_ports);
 
+// The SQLite file of a run with `superlink.database = "file"`: <work_dir>/state.db. The mock
+// gets it as --database; outside faults on the database work on it.
+std::string database_path(const std::string& work_dir);
+
 // <directory of the running executable>/mock-superlink: the default RunOptions::mock_binary.
 std::string default_mock_binary();
 
