@@ -14,8 +14,13 @@
 namespace harness::internal {
 
 // What an [[events]] entry does: exactly one of these keys.
-inline constexpr std::array<std::string_view, 6> kEventActionKeys = {
-    "request", "signal", "arm", "disarm", "wait_paused", "resume"};
+inline constexpr std::array<std::string_view, 10> kEventActionKeys = {
+    "request", "signal", "database", "occupy",      "release",
+    "run",     "arm",    "disarm",   "wait_paused", "resume"};
+
+// The keys of kEventActionKeys that make a failpoint control event.
+inline constexpr std::array<std::string_view, 4> kControlActionKeys = {"arm", "disarm",
+                                                                       "wait_paused", "resume"};
 
 // Reads the control of an entry that has `arm`, `disarm`, `wait_paused` or `resume` (and
 // `timeout_ms`); `prefix` is how messages name the entry ("events[2]").

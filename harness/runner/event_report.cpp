@@ -11,6 +11,15 @@ namespace harness {
 std::string describe_event(const Event& event) {
   if (event.signal) return "signal " + signal_name(*event.signal);
   if (event.control) return describe_control(*event.control);
+  if (event.database) return "database " + *event.database;
+  if (event.occupy) return "occupy " + *event.occupy;
+  if (event.release) return "release " + *event.release;
+  if (event.run) {
+    std::string command = "run";
+    for (const std::string& arg : *event.run) command += " " + arg;
+    constexpr std::size_t kShown = 60;
+    return command.size() > kShown ? command.substr(0, kShown) + "…" : command;
+  }
   const std::string what = "request " + event.request.value_or("");
   return event.method == "POST" ? what : event.method + " " + what;
 }
@@ -68,8 +77,16 @@ std::string describe_outcome(const EventOutcome& outcome) {
     if (!outcome.error.empty()) text += " (" + outcome.error + ")";
     return text;
   }
-  if (!outcome.did.empty()) return "done at " + when + ": " + outcome.did;
-  if (event_done(outcome)) return "done at " + when;
+  if (event_done(outcome)) {
+    if (outcome.did.empty()) return "done at " + when;
+    std::string text = "done at " + when + ": " + outcome.did;
+    if (!outcome.body.empty()) text += " \"" + body_excerpt(outcome) + "\"";
+    return text;
+  }
+  if (outcome.unsent && !outcome.body.empty()) {  // a command's output says why it failed
+    return "not done at " + when + ": " + outcome.error + " \"" + body_excerpt(outcome) +
+           "\" (fails the run)";
+  }
   if (outcome.unsent) return "not done at " + when + ": " + outcome.error + " (fails the run)";
   if (outcome.error == "target had exited" || outcome.error == "the run ended first" ||
       outcome.error == "an earlier event failed" ||

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "control_events.h"
+#include "harness/scenario_requirements.h"
 #include "send_http.h"
 #include "process_pidfd.h"
 
@@ -34,8 +35,20 @@ EventsRunner::~EventsRunner() {
   if (cancel_fd_ >= 0) ::close(cancel_fd_);
 }
 
+void EventsRunner::outside_faults(OutsideFaultContext context) {
+  context.deadline = deadline_;
+  context.cancel_fd = cancel_fd_;
+  outside_ = std::make_unique<OutsideFaults>(std::move(context));
+}
+
 void EventsRunner::start() {
+  if (!outside_) outside_faults({});
   thread_ = std::thread([this] { run(); });
+}
+
+void EventsRunner::allocated(std::map<std::string, std::string> addresses) {
+  std::lock_guard lock(mutex_);
+  if (!addresses_) addresses_ = std::move(addresses);
 }
 
 void EventsRunner::ready(std::map<std::string, std::string> addresses) {
@@ -80,6 +93,7 @@ std::vector<EventOutcome> EventsRunner::finish() {
     [[maybe_unused]] const ssize_t written = ::write(cancel_fd_, &one, sizeof one);
   }
   if (thread_.joinable()) thread_.join();
+  outside_.reset();  // the run has ended: its lock and ports go
   std::lock_guard lock(mutex_);
   return outcomes_;
 }
@@ -128,7 +142,12 @@ void EventsRunner::record_rest(std::size_t from_event, int from_repetition,
   const Nanos now = std::chrono::duration_cast<Nanos>(Clock::now() - spawned_);
   for (std::size_t i = from_event; i < events_.size(); ++i) {
     for (int r = i == from_event ? from_repetition : 0; r < events_[i].count; ++r) {
-      outcomes_.push_back(EventOutcome{i, r, now, std::nullopt, {}, error, false});
+      EventOutcome outcome;
+      outcome.event = i;
+      outcome.repetition = r;
+      outcome.at = now;
+      outcome.error = error;
+      outcomes_.push_back(std::move(outcome));
     }
   }
 }
@@ -197,6 +216,10 @@ EventOutcome EventsRunner::perform(const Event& event, std::size_t index, int re
     }
     return outcome;
   }
+  if (outside_site(event)) {
+    outside_->perform(event, addresses, outcome);
+    return outcome;
+  }
   if (event.signal) {
     if (send_signal(pidfd_, *event.signal) != 0) {
       if (errno == ESRCH) {
@@ -217,7 +240,9 @@ EventOutcome EventsRunner::perform(const Event& event, std::size_t index, int re
   HttpRequest request;
   request.method = event.method;
   request.address = fleet->second;
-  request.path = "/api/v0/fleet/" + event.request.value_or("");
+  // A path from "/" goes as it is; a route name or raw/<path> under the Fleet API's prefix.
+  const std::string& target = event.request.value_or("");
+  request.path = target.starts_with('/') ? target : "/api/v0/fleet/" + target;
   request.headers = {{"Content-Type", "application/protobuf"}, {"Accept", "application/protobuf"}};
   for (const auto& [name, value] : event.headers) {
     // Header names are case-insensitive: "accept" replaces the default "Accept".

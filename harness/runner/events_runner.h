@@ -14,6 +14,7 @@
 
 #include "harness/run_result.h"
 #include "harness/scenario.h"
+#include "outside_faults.h"
 
 namespace harness {
 
@@ -32,9 +33,15 @@ class EventsRunner {
   EventsRunner(const EventsRunner&) = delete;
   EventsRunner& operator=(const EventsRunner&) = delete;
 
+  // Before start(): what outside faults work on (the deadline and cancellation are this
+  // runner's). Without it they find no database and journal nothing.
+  void outside_faults(OutsideFaultContext context);
   void start();
   // The target wrote its first line of output (anchor "start").
   void started();
+  // The addresses the harness gave the target (its allocated ports), known from the spawn on:
+  // events before ready (an `occupy` at spawn, a request at start) use them.
+  void allocated(std::map<std::string, std::string> addresses);
   // The target is ready; requests go to addresses["fleet"].
   void ready(std::map<std::string, std::string> addresses);
   // `site` fired first at `when` (anchor "fired:SITE").
@@ -79,6 +86,7 @@ class EventsRunner {
   bool exited_ = false;
   bool stopped_ = false;
   std::vector<EventOutcome> outcomes_;
+  std::unique_ptr<OutsideFaults> outside_;  // used on the events thread; released by finish()
   std::thread thread_;
 };
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "harness/scenario_requirements.h"
+
 namespace harness {
 
 FaultCoverage fault_coverage(const std::vector<std::string>& target_sites,
@@ -25,7 +27,8 @@ FaultCoverage fault_coverage(const std::vector<std::string>& target_sites,
     coverage.sites.emplace_back(site, std::move(names));
   }
   for (const auto& [site, names] : firing) {
-    if (!known.contains(site)) coverage.unknown.push_back(site);
+    // Outside faults are the harness's own, never sites of the target.
+    if (!known.contains(site) && !is_outside_site(site)) coverage.unknown.push_back(site);
   }
   return coverage;
 }

@@ -71,4 +71,42 @@ OccupiedPorts occupy_ports(const std::vector<std::string>& names,
   return occupied;
 }
 
+int listen_on(const std::string& address) {
+  const auto colon = address.rfind(':');
+  std::string host = colon == std::string::npos ? "" : address.substr(0, colon);
+  const std::string port_text = colon == std::string::npos ? "" : address.substr(colon + 1);
+  const bool v6 = host.size() > 2 && host.front() == '[' && host.back() == ']';
+  if (v6) host = host.substr(1, host.size() - 2);
+  int port = -1;
+  if (!port_text.empty() && port_text.size() <= 5 &&
+      port_text.find_first_not_of("0123456789") == std::string::npos) {
+    port = std::stoi(port_text);
+  }
+  sockaddr_storage storage{};
+  socklen_t length = 0;
+  bool parsed = port >= 1 && port <= 65535;
+  if (parsed && v6) {
+    auto* in6 = reinterpret_cast<sockaddr_in6*>(&storage);
+    in6->sin6_family = AF_INET6;
+    in6->sin6_port = htons(static_cast<std::uint16_t>(port));
+    parsed = ::inet_pton(AF_INET6, host.c_str(), &in6->sin6_addr) == 1;
+    length = sizeof(sockaddr_in6);
+  } else if (parsed) {
+    auto* in4 = reinterpret_cast<sockaddr_in*>(&storage);
+    in4->sin_family = AF_INET;
+    in4->sin_port = htons(static_cast<std::uint16_t>(port));
+    parsed = ::inet_pton(AF_INET, host.c_str(), &in4->sin_addr) == 1;
+    length = sizeof(sockaddr_in);
+  }
+  if (!parsed) throw std::invalid_argument("not an address with a port: '" + address + "'");
+  const int fd = ::socket(storage.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), "socket");
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&storage), length) != 0 || ::listen(fd, 1) != 0) {
+    const int error = errno;
+    ::close(fd);
+    throw std::system_error(error, std::generic_category(), "cannot bind " + address);
+  }
+  return fd;
+}
+
 }  // namespace harness

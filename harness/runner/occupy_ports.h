@@ -35,4 +35,10 @@ class OccupiedPorts {
 OccupiedPorts occupy_ports(const std::vector<std::string>& names,
                            const std::map<std::string, int>& ports = {});
 
+// Binds and listens on `address` ("127.0.0.1:9092", "[::1]:9092"; SO_REUSEADDR off), the
+// address a target was given: the `occupy` event. The listening socket (close-on-exec), or
+// std::system_error ("cannot bind 127.0.0.1:9092: Address already in use"); a malformed address
+// is std::invalid_argument.
+int listen_on(const std::string& address);
+
 }  // namespace harness

@@ -55,18 +55,6 @@ void make_pipe(FdPair& pair) {
   if (::pipe2(pair.fds, O_CLOEXEC) != 0) throw system_error("cannot create a pipe", errno);
 }
 
-std::vector<std::string> child_environment(const std::map<std::string, std::string>& env) {
-  std::vector<std::string> entries;
-  for (char** entry = environ; *entry != nullptr; ++entry) {
-    const std::string_view item(*entry);
-    const std::string name(item.substr(0, item.find('=')));
-    if (env.contains(name) || name == "FAILPOINTS") continue;
-    entries.emplace_back(item);
-  }
-  for (const auto& [name, value] : env) entries.push_back(name + '=' + value);
-  return entries;
-}
-
 std::vector<char*> pointers(std::vector<std::string>& strings) {
   std::vector<char*> result;
   for (std::string& s : strings) result.push_back(s.data());
@@ -161,6 +149,18 @@ pid_t pidfd_pid(int pidfd) {
 }
 
 }  // namespace
+
+std::vector<std::string> child_environment(const std::map<std::string, std::string>& env) {
+  std::vector<std::string> entries;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string_view item(*entry);
+    const std::string name(item.substr(0, item.find('=')));
+    if (env.contains(name) || name == "FAILPOINTS") continue;
+    entries.emplace_back(item);
+  }
+  for (const auto& [name, value] : env) entries.push_back(name + '=' + value);
+  return entries;
+}
 
 std::string_view containment_name(Containment containment) {
   switch (containment) {

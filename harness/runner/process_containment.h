@@ -21,6 +21,10 @@ enum class Containment {
 // "pid-namespace", "user+pid-namespace", "subreaper".
 std::string_view containment_name(Containment containment);
 
+// The harness's environment with `env` added or replacing, as "NAME=VALUE": what a target (and a
+// `run` command) gets. An inherited FAILPOINTS is dropped unless `env` sets it.
+std::vector<std::string> child_environment(const std::map<std::string, std::string>& env);
+
 // The target's raw wait status and the processes of the run that outlived it ("pid 123
 // (sleep)", pids as the harness sees them), all killed by now.
 struct TargetEnd {

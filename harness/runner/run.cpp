@@ -98,6 +98,7 @@ class WorkDir {
       // Stale files of an earlier run would fake readiness or firings.
       std::filesystem::remove(path_ + "/ready.json");
       std::filesystem::remove(path_ + "/journal.jsonl");
+      std::filesystem::remove(database_path(path_));
       return;
     }
     std::string pattern = run_folders_parent() + "/run-XXXXXX";
@@ -182,6 +183,10 @@ class Run {
     events_ = std::make_unique<EventsRunner>(
         scenario_.events, target_->pidfd(), spawned_, spawned_ + scenario_.timeout, options_.grace,
         [this] { asio::post(io_, [this] { on_events_done(); }); });
+    events_->outside_faults({work_dir_, work_dir_ + "/journal.jsonl",
+                             scenario_.superlink.database == "file" ? database_path(work_dir_) : "",
+                             result_.env});
+    events_->allocated(allocated_);
     events_->start();
 
     pidfd_.async_wait(stream_descriptor::wait_read, [this](auto error) {

@@ -13,6 +13,7 @@
 #include "event_anchor.h"
 #include "failpoint/failpoint.h"
 #include "harness/scenario_requirements.h"
+#include "scenario_outside_faults.h"
 #include "scenario_toml_reader.h"
 #include "substitutions.h"
 #include "superlink_api/fleet_api_names.h"
@@ -100,7 +101,7 @@ void read_ready(const Reader& reader, const toml::node& node, TargetSpec& target
 void read_superlink(const Reader& reader, const toml::table& table, TargetSpec& target) {
   reader.check_keys(table, "in [superlink]",
                     {"kind", "command", "isolation", "fleet_api_type", "exit_status", "args", "env",
-                     "ready", "ready_file"});
+                     "ready", "ready_file", "database"});
   if (auto* node = table.get("kind")) {
     target.kind = reader.one_of(*node, "superlink.kind",
                                 std::array<std::string_view, 2>{"mock", "flower"}) == "flower"
@@ -156,6 +157,10 @@ void read_superlink(const Reader& reader, const toml::table& table, TargetSpec& 
     target.ready =
         reader.boolean(*node, "superlink.ready_file") ? Readiness::File : Readiness::None;
   }
+  if (auto* node = table.get("database")) {
+    target.database = reader.one_of(*node, "superlink.database",
+                                    std::array<std::string_view, 2>{"memory", "file"});
+  }
 }
 
 void read_failpoints(const Reader& reader, const toml::table& table,
@@ -199,10 +204,10 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
   const std::string prefix = "events[" + std::to_string(index) + "]";
   if (!node.is_table()) reader.wrong_type(node, prefix, "a table ([[events]])");
   const toml::table& table = *node.as_table();
-  reader.check_keys(
-      table, "in [[events]]",
-      {"at", "request", "signal", "arm", "disarm", "wait_paused", "resume", "timeout_ms", "count",
-       "method", "headers", "body", "expect_status", "expect_body"});
+  reader.check_keys(table, "in [[events]]",
+                    {"at", "request", "signal", "database", "occupy", "release", "run", "arm",
+                     "disarm", "wait_paused", "resume", "timeout_ms", "count", "method", "headers",
+                     "body", "expect_status", "expect_body"});
   Event event;
   if (auto* at = table.get("at")) {
     if (!parse_at(reader.string(*at, prefix + ".at"), event)) {
@@ -239,7 +244,30 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
   }
   auto* request = table.get("request");
   auto* signal = table.get("signal");
-  if (!signal && !request) event.control = internal::read_control(reader, table, prefix, target);
+  if (request) {
+    std::string route = reader.string(*request, prefix + ".request");
+    const bool raw = route.rfind("raw/", 0) == 0 && route.size() > 4;
+    const bool absolute = route.starts_with('/');
+    if (!raw && !absolute &&
+        std::find(kFleetRoutes.begin(), kFleetRoutes.end(), route) == kFleetRoutes.end()) {
+      std::string message =
+          "'" + prefix + ".request' is not a route or a request path: " + in_quotes(route);
+      if (auto suggestion = closest(route, kFleetRoutes)) {
+        message += "; did you mean '" + std::string(*suggestion) + "'?";
+      } else {
+        message += " (known: " + join(kFleetRoutes) + ", raw/<path>, or a path from /)";
+      }
+      reader.fail(request->source(), message);
+    }
+    event.request = std::move(route);
+  } else if (signal) {
+    event.signal = reader.signal(*signal, prefix + ".signal");
+  } else if (std::find(internal::kControlActionKeys.begin(), internal::kControlActionKeys.end(),
+                       does[0]) != internal::kControlActionKeys.end()) {
+    event.control = internal::read_control(reader, table, prefix, target);
+  } else {
+    internal::read_outside_fault(reader, table, does[0], prefix, target, event);
+  }
   if (!request) {
     for (std::string_view key : {"method", "headers", "body", "expect_status", "expect_body"}) {
       if (table.contains(key)) {
@@ -251,22 +279,6 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
   if (!event.control && table.contains("timeout_ms")) {
     reader.fail(reader.key_source(table, "timeout_ms"),
                 "'" + prefix + ".timeout_ms' only applies to a wait_paused event");
-  }
-  if (request) {
-    std::string route = reader.string(*request, prefix + ".request");
-    const bool raw = route.rfind("raw/", 0) == 0 && route.size() > 4;
-    if (!raw && std::find(kFleetRoutes.begin(), kFleetRoutes.end(), route) == kFleetRoutes.end()) {
-      std::string message = "'" + prefix + ".request' is not a route: " + in_quotes(route);
-      if (auto suggestion = closest(route, kFleetRoutes)) {
-        message += "; did you mean '" + std::string(*suggestion) + "'?";
-      } else {
-        message += " (known: " + join(kFleetRoutes) + ", or raw/<path>)";
-      }
-      reader.fail(request->source(), message);
-    }
-    event.request = std::move(route);
-  } else if (signal) {
-    event.signal = reader.signal(*signal, prefix + ".signal");
   }
   if (auto* count = table.get("count")) {
     event.count = static_cast<int>(
@@ -354,15 +366,24 @@ void read_expect(const Reader& reader, const toml::table& table, Expect& expect)
 
 // `fired` naming a site the scenario never arms waits for something that cannot happen. A
 // negative scenario is wrong on purpose, to prove the run-time check: it is left to that. A
-// custom `command` may arm its own sites, which the scenario cannot know.
+// custom `command` may arm its own sites, which the scenario cannot know. An `outside.` site
+// must be an outside fault that an event does.
 void check_fired_can_hold(const Reader& reader, const toml::table& expect,
                           const Scenario& scenario) {
-  if (!scenario.expect.fired || scenario.negative || !scenario.superlink.command.empty()) return;
+  if (!scenario.expect.fired || scenario.negative) return;
   const auto armed = armed_sites(scenario);
   const toml::array& fired = *expect.get("fired")->as_array();
   for (std::size_t i = 0; i < fired.size(); ++i) {
     const std::string& site = (*scenario.expect.fired)[i];
-    if (is_outside_site(site) || std::binary_search(armed.begin(), armed.end(), site)) continue;
+    if (is_outside_site(site)) {
+      if (auto problem = internal::outside_site_problem(site, scenario.events)) {
+        reader.fail(fired[i].source(), "'expect.fired[" + std::to_string(i) + "]' names '" +
+                                           shortened(site) + "', " + *problem);
+      }
+      continue;
+    }
+    if (!scenario.superlink.command.empty()) continue;
+    if (std::binary_search(armed.begin(), armed.end(), site)) continue;
     std::string message = "'expect.fired[" + std::to_string(i) + "]' names '" + shortened(site) +
                           "', which the scenario does not arm: it can never fire";
     if (auto suggestion = closest(site, armed)) {
@@ -428,6 +449,15 @@ Scenario read_document(const Reader& reader, const toml::table& root) {
       scenario.events.push_back(read_event(reader, item, index, scenario.superlink));
       const Event& event = scenario.events.back();
       const auto armed = armed_sites(scenario);
+      if (event.at == Event::Anchor::Fired && is_outside_site(event.fired_site)) {
+        const std::vector<Event> earlier(scenario.events.begin(), scenario.events.end() - 1);
+        if (auto problem = internal::outside_site_problem(event.fired_site, earlier)) {
+          if (problem->starts_with("which no")) problem = "which no earlier event does";
+          reader.fail(item.as_table()->get("at")->source(),
+                      "'events[" + std::to_string(index) + "].at' waits for '" +
+                          shortened(event.fired_site) + "', " + *problem);
+        }
+      }
       if (event.at == Event::Anchor::Fired && !is_outside_site(event.fired_site) &&
           !std::binary_search(armed.begin(), armed.end(), event.fired_site)) {
         const toml::table& table = *item.as_table();
@@ -438,6 +468,7 @@ Scenario read_document(const Reader& reader, const toml::table& root) {
       ++index;
     }
     internal::check_controlled_sites(reader, *node->as_array(), scenario);
+    internal::check_outside_order(reader, *node->as_array(), scenario.events);
   }
   if (auto* node = root.get("expect")) {
     read_expect(reader, reader.table(*node, "expect"), scenario.expect);

@@ -172,8 +172,8 @@ TEST(LoadScenarioErrors, SuggestsTheNearestKnownKey) {
             "mean 'superlink'?");
   EXPECT_EQ(error_of(with_basics("[[events]]\nsignal = 1\nrepeat = 2\n[expect]\nexit_code = 0\n")),
             "scenarios/scheduler/crash.toml:4:1: unknown key 'repeat' in [[events]] (known: at, "
-            "request, signal, arm, disarm, wait_paused, resume, timeout_ms, count, method, "
-            "headers, body, expect_status, expect_body)");
+            "request, signal, database, occupy, release, run, arm, disarm, wait_paused, resume, "
+            "timeout_ms, count, method, headers, body, expect_status, expect_body)");
   EXPECT_EQ(error_of(with_basics("[setup]\noccupied = []\n[expect]\nexit_code = 0\n")),
             "scenarios/scheduler/crash.toml:3:1: unknown key 'occupied' in [setup]; did you mean "
             "'occupy'?");
@@ -252,17 +252,20 @@ TEST(LoadScenarioErrors, NamesBadSignals) {
 }
 
 TEST(LoadScenarioErrors, NamesBadRoutesAndAnchors) {
-  EXPECT_EQ(error_of(with_basics("[[events]]\nrequest = 'crate-node'\n[expect]\nexit_code = 0\n")),
-            "scenarios/scheduler/crash.toml:3:11: 'events[0].request' is not a route: "
-            "\"crate-node\"; did you mean 'create-node'?");
+  EXPECT_EQ(
+      error_of(with_basics("[[events]]\nrequest = 'crate-node'\n[expect]\nexit_code = 0\n")),
+      "scenarios/scheduler/crash.toml:3:11: 'events[0].request' is not a route or a request path: "
+      "\"crate-node\"; did you mean 'create-node'?");
   EXPECT_EQ(error_of(with_basics("[[events]]\nrequest = 'status'\n[expect]\nexit_code = 0\n")),
-            "scenarios/scheduler/crash.toml:3:11: 'events[0].request' is not a route: \"status\" "
+            "scenarios/scheduler/crash.toml:3:11: 'events[0].request' is not a route or a request "
+            "path: \"status\" "
             "(known: create-node, delete-node, pull-messages, push-messages, ping, get-run, "
-            "get-fab, or raw/<path>)");
+            "get-fab, raw/<path>, or a path from /)");
   EXPECT_EQ(error_of(with_basics("[[events]]\nrequest = 'raw/'\n[expect]\nexit_code = 0\n")),
-            "scenarios/scheduler/crash.toml:3:11: 'events[0].request' is not a route: \"raw/\" "
+            "scenarios/scheduler/crash.toml:3:11: 'events[0].request' is not a route or a request "
+            "path: \"raw/\" "
             "(known: create-node, delete-node, pull-messages, push-messages, ping, get-run, "
-            "get-fab, or raw/<path>)");
+            "get-fab, raw/<path>, or a path from /)");
   for (const char* at : {"soon", "ready+", "ready+5", "ready+xms", "start-1s", "ready+99999999s"}) {
     EXPECT_EQ(error_of(with_basics("[[events]]\nat = '" + std::string(at) +
                                    "'\nsignal = 1\n[expect]\nexit_code = 0\n")),
@@ -353,8 +356,10 @@ TEST(LoadScenario, ReadsRequirementsAndImpliesFailpoints) {
   EXPECT_EQ(armed_sites(by_flag), (std::vector<std::string>{"rest.listen", "rest.start"}));
   EXPECT_TRUE(needs_failpoints(by_flag));
   // Outside faults are the harness's own: expecting one needs no failpoints in the target.
-  EXPECT_FALSE(needs_failpoints(load_scenario_text(
-      with_basics("[expect]\nexit_code = 0\nfired = ['outside.port']\n"), kFile)));
+  EXPECT_FALSE(needs_failpoints(
+      load_scenario_text(with_basics("[[events]]\noccupy = 'fleet'\n[expect]\nexit_code = 0\n"
+                                     "fired = ['outside.occupy.fleet']\n"),
+                         kFile)));
   EXPECT_EQ(error_of(with_basics("requires = ['gpu']\n[expect]\nexit_code = 0\n")),
             "scenarios/scheduler/crash.toml:2:13: 'requires[0]' must be \"failpoints\", not "
             "\"gpu\"");
@@ -407,8 +412,8 @@ TEST(LoadScenarioErrors, RejectsImpossibleCombinations) {
       "scenarios/scheduler/crash.toml:4:1: 'events[0]' has both 'request' and 'signal': an "
       "event does one thing");
   EXPECT_EQ(error_of(with_basics("[[events]]\ncount = 2\n[expect]\nexit_code = 0\n")),
-            "scenarios/scheduler/crash.toml:2:1: 'events[0]' needs one of request, signal, arm, "
-            "disarm, wait_paused, resume");
+            "scenarios/scheduler/crash.toml:2:1: 'events[0]' needs one of request, signal, "
+            "database, occupy, release, run, arm, disarm, wait_paused, resume");
   EXPECT_EQ(error_of(with_basics("[[events]]\nsignal = 1\nexpect_status = 200\n[expect]\n"
                                  "exit_code = 0\n")),
             "scenarios/scheduler/crash.toml:4:1: 'events[0].expect_status' only applies to a "
@@ -478,6 +483,101 @@ TEST(FindScenarios, WalksFoldersRecursivelyAndSorts) {
   } catch (const ScenarioError& error) {
     EXPECT_EQ(std::string(error.what()), (root / "nope").string() + ": no such file or folder");
   }
+}
+
+}  // namespace
+}  // namespace harness
+
+namespace harness {
+namespace {
+
+TEST(LoadScenario, ReadsOutsideFaultsAndAbsolutePaths) {
+  const Scenario scenario = load_scenario_text(
+      with_basics("[superlink]\ndatabase = 'file'\n"
+                  "[[events]]\ndatabase = 'lock'\n"
+                  "[[events]]\nat = 'fired:outside.database.lock+1s'\ndatabase = 'unlock'\n"
+                  "[[events]]\noccupy = 'exec'\n[[events]]\nrelease = 'exec'\n"
+                  "[[events]]\nrun = ['sh', '-c', 'true']\ncount = 2\n"
+                  "[[events]]\nrequest = '/nope'\n"
+                  "[expect]\nexit_code = 0\nfired = ['outside.database.lock', 'outside.run']\n"),
+      kFile);
+  EXPECT_EQ(scenario.superlink.database, "file");
+  ASSERT_EQ(scenario.events.size(), 6u);
+  EXPECT_EQ(scenario.events[0].database, "lock");
+  EXPECT_EQ(scenario.events[1].fired_site, "outside.database.lock");
+  EXPECT_EQ(scenario.events[2].occupy, "exec");
+  EXPECT_EQ(scenario.events[3].release, "exec");
+  EXPECT_EQ(scenario.events[4].run, (std::vector<std::string>{"sh", "-c", "true"}));
+  EXPECT_EQ(scenario.events[4].count, 2);
+  EXPECT_EQ(scenario.events[5].request, "/nope");
+  EXPECT_EQ(outside_site(scenario.events[1]), "outside.database.unlock");
+  EXPECT_EQ(outside_site(scenario.events[5]), std::nullopt);
+  // Outside faults need no failpoints: an off build runs them.
+  EXPECT_FALSE(needs_failpoints(scenario));
+  EXPECT_EQ(load_scenario_text(with_basics("[expect]\nexit_code = 0\n"), kFile).superlink.database,
+            "memory");
+}
+
+TEST(LoadScenarioErrors, NamesBadOutsideFaults) {
+  const std::string file_db = "[superlink]\ndatabase = 'file'\n";
+  EXPECT_EQ(error_of(with_basics("[superlink]\ndatabase = 'disk'\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:3:12: 'superlink.database' must be \"memory\" or "
+            "\"file\", not \"disk\"");
+  EXPECT_EQ(error_of(with_basics("[[events]]\ndatabase = 'lock'\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:3:12: 'events[0].database' needs "
+            "'superlink.database = \"file\"': without it the run has no database file to damage");
+  EXPECT_EQ(error_of(with_basics(file_db + "[[events]]\ndatabase = 'smash'\n[expect]\n"
+                                           "exit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:5:12: 'events[0].database' must be \"corrupt\", "
+            "\"truncate\", \"lock\", \"unlock\" or \"remove\", not \"smash\"");
+  EXPECT_EQ(error_of(with_basics(file_db + "[[events]]\ndatabase = 'unlock'\n[expect]\n"
+                                           "exit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:5:12: 'events[0].database' unlocks, but no earlier "
+            "event locks the database");
+  EXPECT_EQ(error_of(with_basics(file_db + "[[events]]\ndatabase = 'lock'\n[[events]]\n"
+                                           "database = 'lock'\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:7:12: 'events[1].database' locks the database "
+            "again: the harness holds the lock of events[0] (unlock it first)");
+  EXPECT_EQ(error_of(with_basics(file_db + "[[events]]\ndatabase = 'lock'\ncount = 2\n[expect]\n"
+                                           "exit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:6:1: 'events[0].count' does not apply to "
+            "'database': the fault is done once (write another event to do it again)");
+  EXPECT_EQ(error_of(with_basics("[[events]]\noccupy = 'flet'\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:3:10: 'events[0].occupy' must be \"fleet\", "
+            "\"serverappio\" or \"exec\", not \"flet\"");
+  EXPECT_EQ(error_of(with_basics("[[events]]\nrelease = 'fleet'\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:3:11: 'events[0].release' gives back \"fleet\", "
+            "which no earlier event occupies");
+  EXPECT_EQ(error_of(with_basics("[[events]]\noccupy = 'fleet'\n[[events]]\noccupy = 'fleet'\n"
+                                 "[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:5:10: 'events[1].occupy' takes \"fleet\" again: "
+            "events[0] holds it");
+  EXPECT_EQ(error_of(with_basics("[[events]]\nrun = []\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:3:7: 'events[0].run' is empty");
+  EXPECT_EQ(error_of(with_basics("[[events]]\nrun = ['true']\nsignal = 1\n[expect]\n"
+                                 "exit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:3:1: 'events[0]' has both 'signal' and 'run': an "
+            "event does one thing");
+  EXPECT_EQ(error_of(with_basics("[[events]]\nrun = ['true']\nmethod = 'GET'\n[expect]\n"
+                                 "exit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:4:1: 'events[0].method' only applies to a request "
+            "event");
+  // outside.* sites: names of outside faults only, and done by an event.
+  EXPECT_EQ(error_of(with_basics("[expect]\nexit_code = 0\nfired = ['outside.databse.lock']\n")),
+            "scenarios/scheduler/crash.toml:4:10: 'expect.fired[0]' names "
+            "'outside.databse.lock', which is not an outside fault; did you mean "
+            "'outside.database.lock'?");
+  EXPECT_EQ(error_of(with_basics("[expect]\nexit_code = 0\nfired = ['outside.run']\n")),
+            "scenarios/scheduler/crash.toml:4:10: 'expect.fired[0]' names 'outside.run', which "
+            "no event of the scenario does: it can never fire");
+  EXPECT_EQ(error_of(with_basics("[[events]]\nat = 'fired:outside.run'\nrun = ['true']\n"
+                                 "[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:3:6: 'events[0].at' waits for 'outside.run', which "
+            "no earlier event does");
+  EXPECT_EQ(error_of(with_basics("[[events]]\nat = 'fired:outside.nope'\nrun = ['true']\n"
+                                 "[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:3:6: 'events[0].at' waits for 'outside.nope', which "
+            "is not an outside fault; did you mean 'outside.run'?");
 }
 
 }  // namespace

@@ -158,6 +158,9 @@ TargetCommand build_target_command(const Scenario& scenario, const RunOptions& o
                     values.at("serverappio_address"),
                     "--exec-api-address",
                     values.at("exec_address")};
+    if (target.database == "file") {
+      command.argv.insert(command.argv.end(), {"--database", values.at("database")});
+    }
   }
   if (kind == TargetKind::Mock) {
     // The mock's own flags; a Flower-like target gets the same through the environment.

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace harness {
 namespace {
 
@@ -33,6 +35,22 @@ TEST(TargetCommand, GivesTheMockItsFlagsPortsAndFailpoints) {
   EXPECT_THAT(command.env,
               ElementsAre(Pair("FAILPOINTS", "rest.start=return;scheduler.tick=2*off->panic(x)"),
                           Pair("FLWR_LOG_LEVEL", "DEBUG")));
+}
+
+TEST(TargetCommand, ADatabaseFileIsTheRunsStateDb) {
+  Scenario scenario;
+  scenario.superlink.database = "file";
+  RunOptions options;
+  options.mock_binary = "/opt/mock";
+  const TargetCommand command = build_target_command(scenario, options, "/w", {});
+  EXPECT_EQ(database_path("/w"), "/w/state.db");
+  const auto flag = std::find(command.argv.begin(), command.argv.end(), "--database");
+  ASSERT_NE(flag, command.argv.end());
+  ASSERT_NE(flag + 1, command.argv.end());
+  EXPECT_EQ(*(flag + 1), "/w/state.db");
+  scenario.superlink.database = "memory";
+  const TargetCommand in_memory = build_target_command(scenario, options, "/w", {});
+  EXPECT_EQ(std::count(in_memory.argv.begin(), in_memory.argv.end(), "--database"), 0);
 }
 
 std::optional<std::string> seed_flag(const TargetCommand& command) {

@@ -6,6 +6,7 @@
 
 #include "internal/event_report.h"
 #include "harness/line_match.h"
+#include "harness/scenario_requirements.h"
 #include "harness/signal_name.h"
 
 namespace harness {
@@ -198,19 +199,20 @@ void check_within(const Scenario& scenario, const RunResult& result, Verdict& ve
 void check_events(const Scenario& scenario, const RunResult& result, Verdict& verdict) {
   for (std::size_t i = 0; i < scenario.events.size(); ++i) {
     const Event& event = scenario.events[i];
+    const bool outside = outside_site(event).has_value();
     const std::string name = "events[" + std::to_string(i) + "] (" +
-                             (event.signal    ? signal_name(*event.signal)
-                              : event.control ? describe_event(event)
-                                              : event.request.value_or("")) +
+                             (outside || event.control ? describe_event(event)
+                              : event.signal           ? signal_name(*event.signal)
+                                                       : event.request.value_or("")) +
                              ")";
     if (!event.expect_status && !event.expect_body) {
       // Whether or not an answer is checked, an event that could not be done fails the run.
       for (const EventOutcome& outcome : result.events) {
         if (outcome.event != i || !outcome.unsent) continue;
         verdict.failures.push_back({name + " #" + std::to_string(outcome.repetition + 1) +
-                                        (event.signal    ? " to be delivered"
-                                         : event.control ? " to be done"
-                                                         : " to be sent"),
+                                        (outside || event.control ? " to be done"
+                                         : event.signal           ? " to be delivered"
+                                                                  : " to be sent"),
                                     "not done: " + outcome.error, std::nullopt, ""});
       }
       continue;

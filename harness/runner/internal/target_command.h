@@ -44,7 +44,8 @@ std::map<std::string, std::string> substitution_values(const Scenario& scenario,
 // "control" port and the target serves failpoint control there.
 bool uses_failpoint_control(const Scenario& scenario);
 
-// <work_dir>/state.db: the run's SQLite file, `{database}`.
+// <work_dir>/state.db: the run's SQLite file, `{database}`; with `superlink.database = "file"`
+// the mock and a Flower-like target get it as --database, and outside faults work on it.
 std::string database_path(const std::string& work_dir);
 
 }  // namespace harness

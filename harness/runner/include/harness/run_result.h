@@ -79,7 +79,8 @@ struct EventOutcome {
   // timed out) while the target ran: the run fails. A target that exits within the grace period
   // after the failure makes it "target had exited".
   bool unsent = false;
-  // What a failpoint control event did: "armed scheduler.tick=pause", "paused after 12 ms".
+  // What a failpoint control event or an outside fault did: "armed scheduler.tick=pause",
+  // "locked /tmp/run-1/state.db"; a `run` command puts its output in `body`.
   std::string did = {};
 };
 

@@ -35,6 +35,9 @@ struct TargetSpec {
   // Unset: File for the mock and a command, Ports for kind flower (effective_readiness).
   std::optional<Readiness> ready;
   std::string ready_line;  // with Readiness::Line: RE2, searched in every output line
+  // database = "file": the state is a SQLite file, database_path(work_dir) (the mock and a
+  // Flower-like target get --database); "memory" (default): the target's own default.
+  std::string database = "memory";
 };
 
 // [setup]
@@ -70,9 +73,14 @@ struct Event {
   Millis delay{0};           // "ready+250ms"
 
   // Exactly one of these.
-  std::optional<std::string> request;       // Fleet API route: "create-node", "ping", ...
+  std::optional<std::string> request;       // Fleet API route: "create-node", "raw/x", "/abs/path"
   std::optional<int> signal;                // SIGTERM, ...
   std::optional<FailpointControl> control;  // arm, disarm, wait_paused, resume (waits for ready)
+  // Outside faults, done by the harness and journalled as `outside.*` sites (outside_faults.h).
+  std::optional<std::string> database;          // corrupt, truncate, lock, unlock, remove
+  std::optional<std::string> occupy;            // bind the target's port: fleet, serverappio, exec
+  std::optional<std::string> release;           // close what `occupy` bound
+  std::optional<std::vector<std::string>> run;  // a command of the user's, run to completion
 
   int count = 1;
   // Request details: headers replace the correct ones (an empty value removes the header).

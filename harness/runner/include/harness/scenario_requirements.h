@@ -2,6 +2,7 @@
 // `run` compare with what the target can do (a site list; none in an off build).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,14 @@ std::vector<std::string> armed_sites(const Scenario& scenario);
 // Sites named `outside.*` are faults the harness injects from outside and journals itself; they
 // are never sites of the target.
 bool is_outside_site(std::string_view site);
+
+// The site an event is journalled under once done (outside faults, harness/runner/
+// outside_faults.h): "outside.database.lock", "outside.occupy.fleet", "outside.release.fleet",
+// "outside.run"; nullopt for a request or a signal.
+std::optional<std::string> outside_site(const Event& event);
+
+// Every site an outside fault can be journalled under.
+const std::vector<std::string>& outside_sites();
 
 // Whether the scenario needs failpoints: `requires` says so, or it arms a site, controls one at
 // run time, waits for one to fire, or expects one to fire.

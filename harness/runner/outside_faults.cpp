@@ -1,0 +1,168 @@
+#include "outside_faults.h"
+
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "database_faults.h"
+#include "occupy_ports.h"
+#include "user_command.h"
+
+namespace harness {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::int64_t mono_now() {
+  timespec now{};
+  ::clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+}
+
+// The harness waits this long for the target's own short locks before BEGIN EXCLUSIVE fails.
+constexpr std::chrono::milliseconds kLockPatience{2000};
+
+std::string joined(const std::vector<std::string>& argv) {
+  std::string text;
+  for (const std::string& arg : argv) text += (text.empty() ? "" : " ") + arg;
+  return text;
+}
+
+void not_done(EventOutcome& outcome, std::string why) {
+  outcome.error = std::move(why);
+  outcome.unsent = true;
+}
+
+}  // namespace
+
+std::string outside_journal_line(std::uint64_t hit, std::string_view site, std::string_view task,
+                                 std::string_view arg, std::int64_t mono_ns) {
+  // ordered_json: the runtime's order of fields; invalid UTF-8 in a user's argv is replaced.
+  nlohmann::ordered_json line;
+  line["hit"] = hit;
+  line["site"] = site;
+  line["task"] = task;
+  line["arg"] = arg;
+  line["thread"] = "harness";
+  line["seed"] = 0;
+  line["mono_ns"] = mono_ns;
+  line["pid"] = static_cast<long>(::getpid());
+  return line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
+
+OutsideFaults::OutsideFaults(OutsideFaultContext context) : context_(std::move(context)) {}
+
+OutsideFaults::~OutsideFaults() {
+  lock_.reset();
+  for (const auto& [name, fd] : occupied_) ::close(fd);
+}
+
+void OutsideFaults::perform(const Event& event, const std::map<std::string, std::string>& addresses,
+                            EventOutcome& outcome) {
+  try {
+    if (event.database) {
+      database_fault(*event.database, outcome);
+    } else if (event.occupy) {
+      occupy(*event.occupy, addresses, outcome);
+    } else if (event.release) {
+      release(*event.release, outcome);
+    } else if (event.run) {
+      run(*event.run, outcome);
+    }
+  } catch (const std::exception& error) {
+    not_done(outcome, error.what());
+  }
+}
+
+void OutsideFaults::database_fault(const std::string& fault, EventOutcome& outcome) {
+  const std::string& path = context_.database;
+  const std::string site = "outside.database." + fault;
+  const std::int64_t began = mono_now();
+  if (fault == "lock") {
+    const auto patience = std::clamp(
+        std::chrono::duration_cast<std::chrono::milliseconds>(context_.deadline - Clock::now()),
+        std::chrono::milliseconds(0), kLockPatience);
+    lock_ = std::make_unique<DatabaseLock>(path, patience);
+    outcome.did = "locked " + path + " (BEGIN EXCLUSIVE, held until unlock or the run's end)";
+  } else if (fault == "unlock") {
+    if (!lock_) throw std::runtime_error("the harness holds no lock on " + path);
+    std::unique_ptr<DatabaseLock> lock = std::move(lock_);
+    lock->unlock();
+    outcome.did = "unlocked " + path;
+  } else if (fault == "corrupt") {
+    corrupt_database(path);
+    outcome.did = "zeroed the 100-byte header of " + path;
+  } else if (fault == "truncate") {
+    truncate_database(path);
+    outcome.did = "truncated " + path + " to 0 bytes";
+  } else if (fault == "remove") {
+    remove_database(path);
+    outcome.did = "removed " + path;
+  } else {
+    throw std::invalid_argument("unknown database fault '" + fault + "'");
+  }
+  journal(site, fault, path, began);
+}
+
+void OutsideFaults::occupy(const std::string& name,
+                           const std::map<std::string, std::string>& addresses,
+                           EventOutcome& outcome) {
+  const auto address = addresses.find(name);
+  if (address == addresses.end()) {
+    throw std::runtime_error("no " + name + " address in the ready file");
+  }
+  if (occupied_.contains(name)) throw std::runtime_error(name + " is occupied already");
+  const std::int64_t began = mono_now();
+  occupied_[name] = listen_on(address->second);
+  outcome.did = "listening on " + address->second + " (the target's " + name + " address)";
+  journal("outside.occupy." + name, "occupy", address->second, began);
+}
+
+void OutsideFaults::release(const std::string& name, EventOutcome& outcome) {
+  const auto it = occupied_.find(name);
+  if (it == occupied_.end()) throw std::runtime_error("the harness does not occupy " + name);
+  const std::int64_t began = mono_now();
+  ::close(it->second);
+  occupied_.erase(it);
+  outcome.did = "closed the " + name + " socket";
+  journal("outside.release." + name, "release", name, began);
+}
+
+void OutsideFaults::run(const std::vector<std::string>& argv, EventOutcome& outcome) {
+  // Journalled from its start: a target that reacts to the command is timed from there.
+  const std::int64_t began = mono_now();
+  const CommandResult result =
+      run_command(argv, context_.env, context_.work_dir, context_.deadline, context_.cancel_fd,
+                  kCommandOutputLimit, [&] { journal("outside.run", "run", joined(argv), began); });
+  if (result.spawn_error) {
+    not_done(outcome, "cannot run '" + argv.front() + "': " + std::strerror(*result.spawn_error));
+    return;
+  }
+  outcome.body = result.output;
+  outcome.body_cut = result.output_cut;
+  outcome.did = result.describe();
+  if (!result.succeeded()) not_done(outcome, result.describe());
+}
+
+void OutsideFaults::journal(const std::string& site, std::string_view task, std::string_view arg,
+                            std::int64_t mono_ns) {
+  const std::uint64_t hit = ++hits_[site];
+  if (context_.journal.empty()) return;
+  const std::string line = outside_journal_line(hit, site, task, arg, mono_ns);
+  const int fd = ::open(context_.journal.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return;  // the fault is done; the report then shows no firing for it
+  ssize_t written;
+  do {
+    written = ::write(fd, line.data(), line.size());
+  } while (written < 0 && errno == EINTR);
+  ::close(fd);
+}
+
+}  // namespace harness
