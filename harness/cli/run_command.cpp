@@ -2,8 +2,8 @@
 // machine-readable reports.
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <semaphore>
+#include <sstream>
 
 #include "catalogue.h"
 #include "cli.h"
@@ -13,6 +13,7 @@
 #include "harness/report_text.h"
 #include "harness/scenario_requirements.h"
 #include "harness/scenario_set.h"
+#include "harness/scenario_versions.h"
 #include "scenario_pool.h"
 #include "summary.h"
 #include "target_sites.h"
@@ -51,6 +52,10 @@ std::map<std::string, std::string> skipped_scenarios(const std::vector<Scenario>
   std::map<std::string, std::string> skipped;
   TargetSites sites(backend);
   for (const Scenario& scenario : selected) {
+    if (auto reason = version_skip_reason(scenario, request.flower_version)) {
+      skipped[scenario.file] = *reason;
+      continue;
+    }
     if (!scenario.superlink.command.empty() || !needs_failpoints(scenario)) continue;
     std::ostringstream ignored;
     const auto& listed = sites.of(request.target, ignored);
@@ -83,9 +88,13 @@ int run_command(const Request& request, const Backend& backend, const Environmen
   if (!matching) return kExitError;
   if (!touch_shard_status_file(env, streams.err)) return kExitError;
   // A shard may hold nothing when there are more shards than scenarios: that is not an error.
-  const std::vector<Scenario> selected = select_scenarios(std::move(*matching), {}, shard);
-
+  std::vector<Scenario> selected = select_scenarios(std::move(*matching), {}, shard);
   const auto skipped = skipped_scenarios(selected, request, backend);
+  // A run for a version runs every scenario that holds for it as that version.
+  if (!request.flower_version.empty()) {
+    for (Scenario& scenario : selected) scenario.superlink.flower_version = request.flower_version;
+  }
+
   // Start-ups take the CPU; a run that waits (for a deadline, a hold, a firing) does not. So
   // many runs may wait at once while only as many start as there are cores.
   std::counting_semaphore<> startup_slots(startup_slot_count());

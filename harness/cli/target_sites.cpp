@@ -11,11 +11,13 @@ namespace {
 // Asks the target through the run engine itself, so it is spawned, watched and reaped like any
 // scenario's.
 std::optional<std::vector<std::string>> list_sites(const std::string& binary,
+                                                   const std::string& flower_version,
                                                    const Backend& backend, std::ostream& err) {
   Scenario probe;
   probe.name = "list-failpoints";
   probe.superlink.command = {binary, "--list-failpoints"};
   probe.superlink.ready_file = false;
+  probe.superlink.flower_version = flower_version;
   probe.expect.exit_code = 0;
   const RunResult result = backend.run(probe, RunOptions{});
   const std::string shown = binary + " --list-failpoints";
@@ -40,15 +42,17 @@ std::optional<std::vector<std::string>> list_sites(const std::string& binary,
 }  // namespace
 
 const std::optional<std::vector<std::string>>& TargetSites::of(const std::string& target,
-                                                               std::ostream& err) {
+                                                               std::ostream& err,
+                                                               const std::string& flower_version) {
   const std::string binary = target.empty() ? default_mock_binary() : target;
-  auto it = cache_.find(binary);
+  const std::string key = binary + '\n' + flower_version;
+  auto it = cache_.find(key);
   if (it == cache_.end()) {
     std::ostringstream why;
-    it = cache_.emplace(binary, list_sites(binary, backend_, why)).first;
-    errors_[binary] = why.str();
+    it = cache_.emplace(key, list_sites(binary, flower_version, backend_, why)).first;
+    errors_[key] = why.str();
   }
-  err << errors_[binary];
+  err << errors_[key];
   return it->second;
 }
 

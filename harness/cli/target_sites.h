@@ -16,9 +16,11 @@ class TargetSites {
  public:
   explicit TargetSites(const Backend& backend) : backend_(backend) {}
 
-  // The sites of `target` ("" for the bundled mock), or nullopt after saying why on `err` when
-  // the target cannot list them. Asked once; later calls answer from the first.
-  const std::optional<std::vector<std::string>>& of(const std::string& target, std::ostream& err);
+  // The sites of `target` ("" for the bundled mock) imitating `flower_version` (given as
+  // SUPERLINK_FLOWER_VERSION; "" for its default), or nullopt after saying why on `err` when
+  // the target cannot list them. Asked once per pair; later calls answer from the first.
+  const std::optional<std::vector<std::string>>& of(const std::string& target, std::ostream& err,
+                                                    const std::string& flower_version = "");
 
  private:
   const Backend& backend_;

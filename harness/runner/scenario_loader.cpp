@@ -12,6 +12,7 @@
 #include "event_anchor.h"
 #include "failpoint/failpoint.h"
 #include "harness/scenario_requirements.h"
+#include "harness/scenario_versions.h"
 #include "scenario_toml_reader.h"
 #include "superlink_api/fleet_api_names.h"
 
@@ -44,15 +45,14 @@ using internal::parse_at;
 using internal::Reader;
 using internal::shortened;
 using superlink_api::kApiPorts;
-using superlink_api::kFleetRoutes;
 
 constexpr std::array<std::string_view, 7> kMethods = {"GET",   "POST", "PUT",    "DELETE",
                                                       "PATCH", "HEAD", "OPTIONS"};
 
 void read_superlink(const Reader& reader, const toml::table& table, TargetSpec& target) {
-  reader.check_keys(
-      table, "in [superlink]",
-      {"command", "isolation", "fleet_api_type", "exit_status", "args", "env", "ready_file"});
+  reader.check_keys(table, "in [superlink]",
+                    {"command", "isolation", "fleet_api_type", "exit_status", "args", "env",
+                     "ready_file", "flower_version"});
   if (auto* node = table.get("command")) {
     target.command = reader.strings(*node, "superlink.command");
     if (target.command.empty()) reader.fail(node->source(), "'superlink.command' is empty");
@@ -75,6 +75,21 @@ void read_superlink(const Reader& reader, const toml::table& table, TargetSpec& 
   if (auto* node = table.get("ready_file")) {
     target.ready_file = reader.boolean(*node, "superlink.ready_file");
   }
+  if (auto* node = table.get("flower_version")) {
+    target.flower_version =
+        reader.one_of(*node, "superlink.flower_version", known_flower_versions());
+  }
+}
+
+// A route must be one of some version's: a scenario may pin that a renamed one is gone (404).
+std::vector<std::string_view> known_routes() {
+  std::vector<std::string_view> routes;
+  for (const auto& names : superlink_api::kVersions) {
+    for (std::string_view route : names.fleet_routes) {
+      if (std::find(routes.begin(), routes.end(), route) == routes.end()) routes.push_back(route);
+    }
+  }
+  return routes;
 }
 
 void read_failpoints(const Reader& reader, const toml::table& table,
@@ -115,6 +130,7 @@ void read_setup(const Reader& reader, const toml::table& table, Setup& setup) {
 
 Event read_event(const Reader& reader, const toml::node& node, std::size_t index,
                  const TargetSpec& target) {
+  static const std::vector<std::string_view> kKnownRoutes = known_routes();
   const std::string prefix = "events[" + std::to_string(index) + "]";
   if (!node.is_table()) reader.wrong_type(node, prefix, "a table ([[events]])");
   const toml::table& table = *node.as_table();
@@ -150,12 +166,12 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
   if (request) {
     std::string route = reader.string(*request, prefix + ".request");
     const bool raw = route.rfind("raw/", 0) == 0 && route.size() > 4;
-    if (!raw && std::find(kFleetRoutes.begin(), kFleetRoutes.end(), route) == kFleetRoutes.end()) {
+    if (!raw && std::find(kKnownRoutes.begin(), kKnownRoutes.end(), route) == kKnownRoutes.end()) {
       std::string message = "'" + prefix + ".request' is not a route: " + in_quotes(route);
-      if (auto suggestion = closest(route, kFleetRoutes)) {
+      if (auto suggestion = closest(route, kKnownRoutes)) {
         message += "; did you mean '" + std::string(*suggestion) + "'?";
       } else {
-        message += " (known: " + join(kFleetRoutes) + ", or raw/<path>)";
+        message += " (known: " + join(kKnownRoutes) + ", or raw/<path>)";
       }
       reader.fail(request->source(), message);
     }
@@ -274,9 +290,10 @@ void check_fired_can_hold(const Reader& reader, const toml::table& expect,
 }
 
 Scenario read_document(const Reader& reader, const toml::table& root) {
-  reader.check_keys(root, "at top level",
-                    {"description", "labels", "requires", "timeout_ms", "seed", "negative",
-                     "negative_message", "superlink", "failpoints", "setup", "events", "expect"});
+  reader.check_keys(
+      root, "at top level",
+      {"description", "labels", "requires", "timeout_ms", "seed", "negative", "negative_message",
+       "superlink", "failpoints", "setup", "events", "expect", "versions"});
   Scenario scenario;
   if (auto* node = root.get("description")) {
     scenario.description = reader.string(*node, "description");
@@ -314,8 +331,23 @@ Scenario read_document(const Reader& reader, const toml::table& root) {
                 "'negative = true' needs 'negative_message', the regex the first failure must "
                 "match");
   }
+  if (auto* node = root.get("versions")) {
+    if (!node->is_array()) reader.wrong_type(*node, "versions", "an array of strings");
+    std::size_t index = 0;
+    for (const toml::node& item : *node->as_array()) {
+      scenario.versions.push_back(reader.one_of(item, "versions[" + std::to_string(index++) + "]",
+                                                known_flower_versions()));
+    }
+    if (scenario.versions.empty()) reader.fail(node->source(), "'versions' is empty");
+  }
   if (auto* node = root.get("superlink")) {
     read_superlink(reader, reader.table(*node, "superlink"), scenario.superlink);
+    const std::string& pinned = scenario.superlink.flower_version;
+    if (!pinned.empty() && !holds_for(scenario, pinned)) {
+      reader.fail(node->as_table()->get("flower_version")->source(),
+                  "'superlink.flower_version' is " + in_quotes(pinned) +
+                      ", which 'versions' does not list");
+    }
   }
   if (auto* node = root.get("failpoints")) {
     read_failpoints(reader, reader.table(*node, "failpoints"), scenario.failpoints);

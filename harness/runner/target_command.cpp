@@ -1,4 +1,6 @@
 // build_target_command: the argv and environment of a scenario's target.
+#include "harness/target_command.h"
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -6,7 +8,7 @@
 #include <string_view>
 #include <system_error>
 
-#include "harness/target_command.h"
+#include "superlink_api/fleet_api_names.h"
 
 namespace harness {
 
@@ -50,6 +52,13 @@ std::optional<std::uint64_t> seed_for(const Scenario& scenario, const RunOptions
   return std::nullopt;
 }
 
+// The Exec API's flag in 1.18, the Control API's from 1.21 (the old one would be warned about).
+std::string_view control_api_flag(const std::string& flower_version) {
+  const auto* names = superlink_api::find_version(
+      flower_version.empty() ? superlink_api::kDefaultVersion : flower_version);
+  return names != nullptr ? names->control_api_flag : "--exec-api-address";
+}
+
 }  // namespace
 
 std::string default_mock_binary() {
@@ -77,7 +86,7 @@ TargetCommand build_target_command(const Scenario& scenario, const RunOptions& o
                     loopback(occupied_ports, "fleet"),
                     "--serverappio-api-address",
                     loopback(occupied_ports, "serverappio"),
-                    "--exec-api-address",
+                    std::string(control_api_flag(target.flower_version)),
                     loopback(occupied_ports, "exec"),
                     "--ready-file",
                     ready_file,
@@ -86,12 +95,18 @@ TargetCommand build_target_command(const Scenario& scenario, const RunOptions& o
     if (!target.exit_status.empty()) {
       command.argv.insert(command.argv.end(), {"--exit-status", target.exit_status});
     }
+    if (!target.flower_version.empty()) {
+      command.argv.insert(command.argv.end(), {"--flower-version", target.flower_version});
+    }
     const std::optional<std::uint64_t> seed = seed_for(scenario, options);
     if (seed) command.argv.insert(command.argv.end(), {"--seed", std::to_string(*seed)});
   } else {
     command.argv = target.command;
     command.env["SUPERLINK_READY_FILE"] = ready_file;
     command.env["SUPERLINK_FAULT_JOURNAL"] = journal;
+    if (!target.flower_version.empty()) {
+      command.env["SUPERLINK_FLOWER_VERSION"] = target.flower_version;
+    }
   }
   command.argv.insert(command.argv.end(), target.args.begin(), target.args.end());
   if (!scenario.failpoints.empty())

@@ -24,6 +24,9 @@ struct TargetSpec {
   std::vector<std::string> args;             // appended after the harness's own flags
   std::map<std::string, std::string> env;    // added to the harness's environment
   bool ready_file = true;                    // the target writes a ready file (the mock does)
+  // The Flower version the target imitates: the mock's --flower-version, a command's
+  // SUPERLINK_FLOWER_VERSION; "" leaves the target's default (1.18). scenario_versions.h.
+  std::string flower_version;
 };
 
 // [setup]
@@ -89,6 +92,8 @@ struct Scenario {
   Millis timeout{10000};
   bool negative = false;  // expectations are wrong on purpose: passes when the verdict fails
   std::optional<std::string> negative_message;  // regex the failure message must match
+  // `versions`: the Flower versions the promise holds for; empty: every version known.
+  std::vector<std::string> versions;
 
   TargetSpec superlink;
   std::map<std::string, std::string> failpoints;  // site -> actions, passed in FAILPOINTS
