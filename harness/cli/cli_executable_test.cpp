@@ -160,7 +160,7 @@ TEST_F(ExecutableTest, RefusesWhatIsNotARegularFileOrIsTooLarge) {
             "long_key.toml:2:1: unknown key '" + std::string(80, 'k') +
                 "... (1000000 bytes)' at top level (known: description, labels, requires, "
                 "timeout_ms, seed, negative, negative_message, superlink, "
-                "failpoints, setup, events, expect)\n");
+                "failpoints, setup, events, expect, versions)\n");
 }
 
 TEST_F(ExecutableTest, PicksTheSeedOfAProbabilisticFailpointAndPrintsItInTheRerunCommand) {
@@ -199,9 +199,17 @@ TEST_F(ExecutableTest, CheckRefusesSitesTheTargetDoesNotHave) {
   const Result r = harness("check cat");
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.output,
-            "cat/shell/typo.toml: failpoint site 'scheduler.tik' is not a site of the target (its "
-            "sites: scheduler.start, scheduler.tick, scheduler.launch, rest.start, rest.listen, "
-            "rest.request, superlink.startup)\n");
+            "cat/shell/typo.toml: failpoint site 'scheduler.tik' is not a site of the target as "
+            "Flower 1.18 (its sites: scheduler.start, scheduler.tick, scheduler.launch, "
+            "rest.start, rest.listen, rest.request, superlink.startup)\n"
+            "cat/shell/typo.toml: failpoint site 'scheduler.tik' is not a site of the target as "
+            "Flower 1.26 (its sites: rest.start, rest.listen, rest.request, superlink.startup, "
+            "exit.handler, superexec.start, superexec.poll)\n");
+  // --flower-version narrows the check to one version.
+  EXPECT_EQ(harness("check cat --flower-version 1.18").output,
+            "cat/shell/typo.toml: failpoint site 'scheduler.tik' is not a site of the target as "
+            "Flower 1.18 (its sites: scheduler.start, scheduler.tick, scheduler.launch, "
+            "rest.start, rest.listen, rest.request, superlink.startup)\n");
 }
 
 TEST_F(ExecutableTest, ATargetWithoutFailpointsSkipsWhatNeedsThem) {

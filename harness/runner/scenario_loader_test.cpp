@@ -257,11 +257,15 @@ TEST(LoadScenarioErrors, NamesBadRoutesAndAnchors) {
   EXPECT_EQ(error_of(with_basics("[[events]]\nrequest = 'status'\n[expect]\nexit_code = 0\n")),
             "scenarios/scheduler/crash.toml:3:11: 'events[0].request' is not a route: \"status\" "
             "(known: create-node, delete-node, pull-messages, push-messages, ping, get-run, "
-            "get-fab, or raw/<path>)");
+            "get-fab, register-node, activate-node, deactivate-node, unregister-node, "
+            "pull-object, push-object, send-node-heartbeat, confirm-message-received, or "
+            "raw/<path>)");
   EXPECT_EQ(error_of(with_basics("[[events]]\nrequest = 'raw/'\n[expect]\nexit_code = 0\n")),
             "scenarios/scheduler/crash.toml:3:11: 'events[0].request' is not a route: \"raw/\" "
             "(known: create-node, delete-node, pull-messages, push-messages, ping, get-run, "
-            "get-fab, or raw/<path>)");
+            "get-fab, register-node, activate-node, deactivate-node, unregister-node, "
+            "pull-object, push-object, send-node-heartbeat, confirm-message-received, or "
+            "raw/<path>)");
   for (const char* at : {"soon", "ready+", "ready+5", "ready+xms", "start-1s", "ready+99999999s"}) {
     EXPECT_EQ(error_of(with_basics("[[events]]\nat = '" + std::string(at) +
                                    "'\nsignal = 1\n[expect]\nexit_code = 0\n")),
