@@ -152,7 +152,7 @@ ParseResult parse_options(int argc, const char* const* argv) {
   if (version) {
     result.kind = ParseResult::Kind::kPrint;
     result.text = std::string("mock-superlink ") + kVersion + " (Flower SuperLink " +
-                  kFlowerInterface + " interface)\n";
+                  std::string(active_profile().name) + " interface)\n";
     return result;
   }
   o.exit_status = exit_status == "flower" ? ExitStatusMode::kFlower : ExitStatusMode::kDocumented;
