@@ -13,6 +13,11 @@ function(superlink_add_catalogue)
   superlink_add_scenarios("${ARG_ROOT}" HARNESS ${ARG_HARNESS} TARGET ${ARG_MOCK}
     CHECK_TARGET check_scenarios
     PROPERTIES FIXTURES_REQUIRED no_leftovers)
+  # The same catalogue for Flower 1.26: the scenarios whose promise holds for it, as 1.26.
+  superlink_add_scenarios("${ARG_ROOT}" HARNESS ${ARG_HARNESS} TARGET ${ARG_MOCK}
+    PREFIX "v1.26/" FLOWER_VERSION 1.26 LABELS flower-1.26
+    CHECK_TARGET check_scenarios_1_26
+    PROPERTIES FIXTURES_REQUIRED no_leftovers)
   # `check --target` also refuses failpoint sites the mock does not have (part of ALL).
   set(stamp "${CMAKE_CURRENT_BINARY_DIR}/scenario_sites.checked")
   file(GLOB_RECURSE scenario_files CONFIGURE_DEPENDS "${ARG_ROOT}/*.toml")
@@ -28,14 +33,19 @@ function(superlink_add_catalogue)
   # are not). The second test proves the check bites: one folder alone leaves sites uncovered.
   add_test(NAME catalogue/fault_coverage
     COMMAND $<TARGET_FILE:${ARG_HARNESS}> coverage "${ARG_ROOT}" --target $<TARGET_FILE:${ARG_MOCK}>)
+  add_test(NAME catalogue/fault_coverage_1_26
+    COMMAND $<TARGET_FILE:${ARG_HARNESS}> coverage "${ARG_ROOT}" --target $<TARGET_FILE:${ARG_MOCK}>
+            --flower-version 1.26)
   add_test(NAME catalogue/fault_coverage_names_uncovered_sites
     COMMAND $<TARGET_FILE:${ARG_HARNESS}> coverage "${ARG_ROOT}/config" --target $<TARGET_FILE:${ARG_MOCK}>)
   set_tests_properties(catalogue/fault_coverage_names_uncovered_sites PROPERTIES
     PASS_REGULAR_EXPRESSION
     "uncovered failpoint sites: scheduler.start, scheduler.launch, rest.start, rest.listen, rest.request, superlink.startup\n")
-  set_tests_properties(catalogue/fault_coverage catalogue/fault_coverage_names_uncovered_sites
+  set(coverage_tests catalogue/fault_coverage catalogue/fault_coverage_1_26
+      catalogue/fault_coverage_names_uncovered_sites)
+  set_tests_properties(${coverage_tests}
     PROPERTIES LABELS "catalogue" TIMEOUT 60 FIXTURES_REQUIRED no_leftovers)
   # A mock built with SUPERLINK_FAILPOINTS=OFF has no sites to cover: skipped, not failed.
-  set_tests_properties(catalogue/fault_coverage catalogue/fault_coverage_names_uncovered_sites
+  set_tests_properties(${coverage_tests}
     PROPERTIES SKIP_REGULAR_EXPRESSION "the target lists no failpoint sites")
 endfunction()

@@ -1,5 +1,6 @@
 # superlink_add_scenarios(<dir> [TARGET <exe-target-or-path>] [LABELS <label>...] [PREFIX <text>]
 #                         [HARNESS <exe-target-or-path>] [CHECK_TARGET <name>]
+#                         [FLOWER_VERSION <version>]
 #                         [PROPERTIES <ctest property> <value>...])
 #
 # Registers every scenario file under <dir> as one ctest test named <PREFIX><group>/<name>, run
@@ -8,7 +9,8 @@
 # from parsing TOML here. Labels: `scenario`, the group (the scenario's folder), the file's own
 # `labels`, then LABELS. Timeout: (timeout_ms / 1000 + 1) * 3 + 30 seconds, room for spawn, the
 # grace period and sanitizer builds. PROPERTIES (generator expressions allowed) are added to every
-# test.
+# test. FLOWER_VERSION registers only the scenarios whose promise holds for that version, each run
+# with `--flower-version <version>` (give them a PREFIX of their own).
 #
 # Which harness lists the folder, and when:
 #   - an installed one (find_package(SuperlinkHarness) gives superlink::superlink-harness, or
@@ -23,7 +25,8 @@
 # would never run: one that is not a .toml scenario (CMakeLists.txt and README.md at the top are
 # allowed), or a scenario outside a subject folder (the folder is the group and a label).
 function(superlink_add_scenarios dir)
-  cmake_parse_arguments(ARG "" "TARGET;PREFIX;HARNESS;CHECK_TARGET" "LABELS;PROPERTIES" ${ARGN})
+  cmake_parse_arguments(ARG "" "TARGET;PREFIX;HARNESS;CHECK_TARGET;FLOWER_VERSION"
+                        "LABELS;PROPERTIES" ${ARGN})
   # Beside this file, wherever it was included from (a subproject's variables stay in its scope).
   set(script "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/SuperlinkScenarioTests.cmake")
   if(ARG_UNPARSED_ARGUMENTS)
@@ -100,7 +103,7 @@ function(superlink_add_scenarios dir)
 
   # What the script needs besides the harness; lists survive in a file, not on a command line.
   set(params "")
-  foreach(var IN ITEMS dir ARG_PREFIX ARG_LABELS)
+  foreach(var IN ITEMS dir ARG_PREFIX ARG_LABELS ARG_FLOWER_VERSION)
     string(APPEND params "set(${var} [==[${${var}}]==])\n")
   endforeach()
   file(WRITE "${base}_params.cmake" "${params}")

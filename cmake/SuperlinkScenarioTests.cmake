@@ -14,7 +14,11 @@ foreach(var IN ITEMS HARNESS PARAMS OUTPUT)
 endforeach()
 include("${PARAMS}")
 
-execute_process(COMMAND "${HARNESS}" list --format json "${dir}"
+set(version_args "")
+if(ARG_FLOWER_VERSION)
+  set(version_args --flower-version "${ARG_FLOWER_VERSION}")
+endif()
+execute_process(COMMAND "${HARNESS}" list --format json "${dir}" ${version_args}
   RESULT_VARIABLE status OUTPUT_VARIABLE listing ERROR_VARIABLE error)
 if(NOT status EQUAL 0)
   string(STRIP "${error}" error)
@@ -53,9 +57,13 @@ if(count GREATER 0)
     _superlink_quote(test "${ARG_PREFIX}${group}/${name}")
     _superlink_quote(quoted_file "${file}")
     _superlink_quote(quoted_labels "${labels}")
+    set(quoted_version_args "")
+    foreach(arg IN LISTS version_args)
+      string(APPEND quoted_version_args " [==[${arg}]==]")
+    endforeach()
     string(APPEND lines
       "add_test(${test} \"\${_superlink_harness}\" run ${quoted_file} --color never"
-      " \${_superlink_target_args})\n"
+      "${quoted_version_args} \${_superlink_target_args})\n"
       # A scenario the target cannot run (failpoints compiled out, ...) prints SKIP and exits
       # 0: ctest counts it as skipped, never passed.
       "set_tests_properties(${test} PROPERTIES LABELS ${quoted_labels} TIMEOUT ${timeout}"

@@ -159,7 +159,7 @@ TEST_F(ExecutableTest, RefusesWhatIsNotARegularFileOrIsTooLarge) {
             "long_key.toml:2:1: unknown key '" + std::string(80, 'k') +
                 "... (1000000 bytes)' at top level (known: description, labels, requires, "
                 "timeout_ms, seed, negative, negative_message, superlink, "
-                "failpoints, setup, events, expect)\n");
+                "failpoints, setup, events, expect, versions)\n");
 }
 
 TEST_F(ExecutableTest, PicksTheSeedOfAProbabilisticFailpointAndPrintsItInTheRerunCommand) {
@@ -198,9 +198,17 @@ TEST_F(ExecutableTest, CheckRefusesSitesTheTargetDoesNotHave) {
   const Result r = harness("check cat");
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.output,
-            "cat/shell/typo.toml: failpoint site 'scheduler.tik' is not a site of the target (its "
-            "sites: scheduler.start, scheduler.tick, scheduler.launch, rest.start, rest.listen, "
-            "rest.request, superlink.startup)\n");
+            "cat/shell/typo.toml: failpoint site 'scheduler.tik' is not a site of the target as "
+            "Flower 1.18 (its sites: scheduler.start, scheduler.tick, scheduler.launch, "
+            "rest.start, rest.listen, rest.request, superlink.startup)\n"
+            "cat/shell/typo.toml: failpoint site 'scheduler.tik' is not a site of the target as "
+            "Flower 1.26 (its sites: rest.start, rest.listen, rest.request, superlink.startup, "
+            "exit.handler, superexec.start, superexec.poll)\n");
+  // --flower-version narrows the check to one version.
+  EXPECT_EQ(harness("check cat --flower-version 1.18").output,
+            "cat/shell/typo.toml: failpoint site 'scheduler.tik' is not a site of the target as "
+            "Flower 1.18 (its sites: scheduler.start, scheduler.tick, scheduler.launch, "
+            "rest.start, rest.listen, rest.request, superlink.startup)\n");
 }
 
 TEST_F(ExecutableTest, ATargetWithoutFailpointsSkipsWhatNeedsThem) {
@@ -245,8 +253,7 @@ TEST_F(ExecutableTest, AFlowerTargetWithoutFailpointsSkipsWhatItCannotDo) {
         "echo \"started with $*\" >&2\nexit 5\n");
   ::chmod((dir_ / "real-superlink").c_str(), 0755);
   fs::create_directories(dir_ / "kinds" / "k");
-  write("kinds/k/mock_only.toml",
-        "description = \"mock flags\"\n[expect]\nexit_code = 0\n");
+  write("kinds/k/mock_only.toml", "description = \"mock flags\"\n[expect]\nexit_code = 0\n");
   write("kinds/k/needs_failpoints.toml",
         "description = \"arms a site\"\n[superlink]\nkind = \"flower\"\n"
         "[failpoints]\n\"scheduler.tick\" = \"panic\"\n[expect]\nexit_code = 1\n");
@@ -257,12 +264,14 @@ TEST_F(ExecutableTest, AFlowerTargetWithoutFailpointsSkipsWhatItCannotDo) {
         "--fleet-api-address 127\\\\.0\\\\.0\\\\.1:[0-9]+ --serverappio-api-address \"]\n");
   const Result r = harness("run kinds --target-kind flower --target ./real-superlink");
   EXPECT_EQ(r.status, 0) << r.output;
-  EXPECT_THAT(r.output, HasSubstr("SKIP  k/mock_only  (skipped: written for the mock's own flags (kind = "
-                                  "\"mock\"); --target-kind flower runs the kind = \"flower\" "
-                                  "scenarios and commands)"));
-  EXPECT_THAT(r.output, HasSubstr("SKIP  k/needs_failpoints  (skipped: requires failpoints; the target "
-                                  "(./real-superlink) has none: it is not the mock (it ignores "
-                                  "SUPERLINK_LIST_FAILPOINTS))"));
+  EXPECT_THAT(r.output,
+              HasSubstr("SKIP  k/mock_only  (skipped: written for the mock's own flags (kind = "
+                        "\"mock\"); --target-kind flower runs the kind = \"flower\" "
+                        "scenarios and commands)"));
+  EXPECT_THAT(r.output,
+              HasSubstr("SKIP  k/needs_failpoints  (skipped: requires failpoints; the target "
+                        "(./real-superlink) has none: it is not the mock (it ignores "
+                        "SUPERLINK_LIST_FAILPOINTS))"));
   EXPECT_THAT(r.output, HasSubstr("PASS  k/flags_only"));
   EXPECT_THAT(r.output, HasSubstr("1 passed, 0 failed, 2 skipped"));
 }

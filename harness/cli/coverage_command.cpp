@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "harness/fault_coverage.h"
+#include "harness/scenario_versions.h"
 #include "harness/target_command.h"
 #include "target_sites.h"
 
@@ -21,7 +22,10 @@ std::string joined(const std::vector<std::string>& names) {
 
 int coverage_command(const Request& request, const Backend& backend, Streams streams) {
   TargetSites target_sites(backend);
-  const auto& sites = target_sites.of(request.target, streams.err);
+  // Per version: that version's sites, fired by the scenarios that hold for it (default: 1.18).
+  const std::string version =
+      request.flower_version.empty() ? known_flower_versions().front() : request.flower_version;
+  const auto& sites = target_sites.of(request.target, streams.err, TargetKind::Mock, version);
   if (!sites) return kExitError;
   if (sites->empty()) {
     streams.err << "superlink-harness: the target lists no failpoint sites\n";
@@ -29,6 +33,7 @@ int coverage_command(const Request& request, const Backend& backend, Streams str
   }
   auto scenarios = load_catalogue(request.paths, backend, streams.err);
   if (!scenarios) return kExitError;
+  std::erase_if(*scenarios, [&](const Scenario& s) { return version_skip_reason(s, version); });
   const FaultCoverage coverage = fault_coverage(*sites, *scenarios);
 
   std::size_t width = 4;

@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "harness/scenario_requirements.h"
 #include "harness/scenario_set.h"
+#include "harness/scenario_versions.h"
 #include "target_sites.h"
 
 namespace harness::cli {
@@ -17,7 +18,13 @@ int list_command(const Request& request, const Backend& backend, Streams streams
   const auto matching =
       filtered(std::move(*scenarios), request.filters, request.paths, streams.err);
   if (!matching) return kExitError;
-  const std::vector<Scenario>& selected = *matching;
+  std::vector<Scenario> selected = std::move(*matching);
+  // --flower-version: only the scenarios that run for it.
+  if (!request.flower_version.empty()) {
+    std::erase_if(selected, [&](const Scenario& scenario) {
+      return version_skip_reason(scenario, request.flower_version).has_value();
+    });
+  }
   if (request.list_format == ListFormat::Json) {
     streams.out << catalogue_json(selected);
     return kExitPass;
@@ -41,7 +48,8 @@ int list_command(const Request& request, const Backend& backend, Streams streams
 
 namespace {
 
-// Every site a scenario arms on the bundled target must be one of the target's. Scenarios that
+// Every site a scenario arms on the bundled target must be one of the target's, as each version
+// the scenario may run as (`--flower-version` narrows that to one). Scenarios that
 // expect status 104 pin the target's own refusal of a bad site, and an off build (no sites)
 // skips the scenarios instead: both are left alone.
 bool sites_exist(const std::vector<Scenario>& scenarios, const Request& request,
@@ -53,16 +61,20 @@ bool sites_exist(const std::vector<Scenario>& scenarios, const Request& request,
     std::vector<std::string> armed = armed_sites(scenario);
     std::erase_if(armed, is_outside_site);
     if (armed.empty()) continue;
-    const auto& sites = target_sites.of(request.target, err);
-    if (!sites) return false;
-    if (sites->empty()) continue;
-    for (const std::string& site : armed) {
-      if (std::find(sites->begin(), sites->end(), site) != sites->end()) continue;
-      std::string known;
-      for (const std::string& s : *sites) known += (known.empty() ? "" : ", ") + s;
-      err << scenario.file << ": failpoint site '" << site
-          << "' is not a site of the target (its sites: " << known << ")\n";
-      ok = false;
+    for (const std::string& version : possible_flower_versions(scenario)) {
+      if (!request.flower_version.empty() && version != request.flower_version) continue;
+      const auto& sites = target_sites.of(request.target, err, TargetKind::Mock, version);
+      if (!sites) return false;
+      if (sites->empty()) continue;
+      for (const std::string& site : armed) {
+        if (std::find(sites->begin(), sites->end(), site) != sites->end()) continue;
+        std::string known;
+        for (const std::string& s : *sites) known += (known.empty() ? "" : ", ") + s;
+        err << scenario.file << ": failpoint site '" << site
+            << "' is not a site of the target as Flower " << version << " (its sites: " << known
+            << ")\n";
+        ok = false;
+      }
     }
   }
   return ok;

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "harness/scenario_set.h"
+#include "harness/scenario_versions.h"
 
 namespace harness::cli {
 namespace {
@@ -50,6 +51,10 @@ ParsedRequest parse_request(int argc, const char* const* argv, std::ostream& out
   app.add_option("--junit", request.junit_file, "Write a JUnit XML report to FILE");
   app.add_option("--json", request.json_file, "Write a JSON report to FILE");
   app.add_flag("-v,--verbose", request.verbose, "Full report for passing scenarios too");
+  app.add_option("--flower-version", request.flower_version,
+                 "Run (check, cover) the scenarios for this Flower version; those whose "
+                 "promise does not hold for it are skipped")
+      ->check(CLI::IsMember(known_flower_versions()));
   app.add_option("--color", color, "auto (terminal and NO_COLOR unset), always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
 

@@ -27,6 +27,8 @@ struct Request {
   bool verbose = false;
   ColorMode color = ColorMode::Auto;
   ListFormat list_format = ListFormat::Text;  // list --format
+  std::string flower_version;  // --flower-version: run/check/coverage for this version ("": each
+                               // scenario's own)
 };
 
 }  // namespace harness::cli

@@ -13,6 +13,7 @@
 #include "harness/report_text.h"
 #include "harness/scenario_requirements.h"
 #include "harness/scenario_set.h"
+#include "harness/scenario_versions.h"
 #include "scenario_pool.h"
 #include "summary.h"
 #include "target_choice.h"
@@ -54,6 +55,10 @@ std::map<std::string, std::string> skipped_scenarios(const std::vector<Scenario>
   std::map<std::string, std::string> skipped;
   TargetSites sites(backend);
   for (const Scenario& scenario : selected) {
+    if (auto reason = version_skip_reason(scenario, request.flower_version)) {
+      skipped[scenario.file] = *reason;
+      continue;
+    }
     const TargetKind kind = kind_of(scenario.superlink);
     if (kind == TargetKind::Mock && request.target_kind_flower) {
       skipped[scenario.file] =
@@ -66,7 +71,7 @@ std::map<std::string, std::string> skipped_scenarios(const std::vector<Scenario>
     std::ostringstream ignored;
     const bool ready_file = effective_readiness(scenario.superlink) == Readiness::File;
     if (kind == TargetKind::Flower && ready_file) {
-      sites.of(binary, ignored, kind);
+      sites.of(binary, ignored, kind, scenario.superlink.flower_version);
       if (sites.foreign(binary)) {
         skipped[scenario.file] =
             "waits for the ready file (ready = \"file\"), which only the "
@@ -76,7 +81,7 @@ std::map<std::string, std::string> skipped_scenarios(const std::vector<Scenario>
       }
     }
     if (!needs_failpoints(scenario)) continue;
-    const auto& listed = sites.of(binary, ignored, kind);
+    const auto& listed = sites.of(binary, ignored, kind, scenario.superlink.flower_version);
     if (!listed || !listed->empty()) continue;
     skipped[scenario.file] =
         sites.foreign(binary)
@@ -108,9 +113,13 @@ int run_command(const Request& request, const Backend& backend, const Environmen
   if (!matching) return kExitError;
   if (!touch_shard_status_file(env, streams.err)) return kExitError;
   // A shard may hold nothing when there are more shards than scenarios: that is not an error.
-  const std::vector<Scenario> selected = select_scenarios(std::move(*matching), {}, shard);
-
+  std::vector<Scenario> selected = select_scenarios(std::move(*matching), {}, shard);
   const auto skipped = skipped_scenarios(selected, request, backend);
+  // A run for a version runs every scenario that holds for it as that version.
+  if (!request.flower_version.empty()) {
+    for (Scenario& scenario : selected) scenario.superlink.flower_version = request.flower_version;
+  }
+
   // Start-ups take the CPU; a run that waits (for a deadline, a hold, a firing) does not. So
   // many runs may wait at once while only as many start as there are cores.
   std::counting_semaphore<> startup_slots(startup_slot_count());

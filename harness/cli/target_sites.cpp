@@ -20,6 +20,7 @@ bool is_site_line(const std::string& line) {
 }
 
 std::optional<std::vector<std::string>> list_sites(const std::string& binary, TargetKind kind,
+                                                   const std::string& flower_version,
                                                    const Backend& backend, std::ostream& err,
                                                    bool& foreign) {
   Scenario probe;
@@ -31,6 +32,7 @@ std::optional<std::vector<std::string>> list_sites(const std::string& binary, Ta
     probe.superlink.command = {binary, "--list-failpoints"};
   }
   probe.superlink.ready = harness::Readiness::None;
+  probe.superlink.flower_version = flower_version;
   probe.expect.exit_code = 0;
   const RunResult result = backend.run(probe, RunOptions{});
   const std::string shown = kind == TargetKind::Flower
@@ -61,17 +63,20 @@ std::optional<std::vector<std::string>> list_sites(const std::string& binary, Ta
 }  // namespace
 
 const std::optional<std::vector<std::string>>& TargetSites::of(const std::string& target,
-                                                               std::ostream& err, TargetKind kind) {
+                                                               std::ostream& err, TargetKind kind,
+                                                               const std::string& flower_version) {
   const std::string binary = target.empty() ? default_mock_binary() : target;
-  auto it = cache_.find(binary);
+  const std::string key = binary + '\n' + flower_version;
+  auto it = cache_.find(key);
   if (it == cache_.end()) {
     std::ostringstream why;
     bool foreign = false;
-    it = cache_.emplace(binary, list_sites(binary, kind, backend_, why, foreign)).first;
+    it =
+        cache_.emplace(key, list_sites(binary, kind, flower_version, backend_, why, foreign)).first;
     if (foreign) foreign_.insert(binary);
-    errors_[binary] = why.str();
+    errors_[key] = why.str();
   }
-  err << errors_[binary];
+  err << errors_[key];
   return it->second;
 }
 

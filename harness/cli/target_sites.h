@@ -20,10 +20,13 @@ class TargetSites {
  public:
   explicit TargetSites(const Backend& backend) : backend_(backend) {}
 
-  // The sites of `target` ("" for the bundled mock), or nullopt after saying why on `err` when
-  // the target cannot list them. Asked once; later calls answer from the first.
+  // The sites of `target` ("" for the bundled mock) imitating `flower_version` (given as
+  // SUPERLINK_FLOWER_VERSION; "" for its default), or nullopt after saying why on `err` when
+  // the target cannot list them. Asked once per target, kind and version; later calls answer
+  // from the first.
   const std::optional<std::vector<std::string>>& of(const std::string& target, std::ostream& err,
-                                                    TargetKind kind = TargetKind::Mock);
+                                                    TargetKind kind = TargetKind::Mock,
+                                                    const std::string& flower_version = "");
   // Whether `binary` (asked as kind flower) answered with something other than a site list.
   bool foreign(const std::string& binary) const { return foreign_.contains(binary); }
 

@@ -13,6 +13,7 @@
 #include "event_anchor.h"
 #include "failpoint/failpoint.h"
 #include "harness/scenario_requirements.h"
+#include "harness/scenario_versions.h"
 #include "scenario_outside_faults.h"
 #include "scenario_toml_reader.h"
 #include "substitutions.h"
@@ -47,7 +48,6 @@ using internal::parse_at;
 using internal::Reader;
 using internal::shortened;
 using superlink_api::kApiPorts;
-using superlink_api::kFleetRoutes;
 
 constexpr std::array<std::string_view, 7> kMethods = {"GET",   "POST", "PUT",    "DELETE",
                                                       "PATCH", "HEAD", "OPTIONS"};
@@ -101,7 +101,7 @@ void read_ready(const Reader& reader, const toml::node& node, TargetSpec& target
 void read_superlink(const Reader& reader, const toml::table& table, TargetSpec& target) {
   reader.check_keys(table, "in [superlink]",
                     {"kind", "command", "isolation", "fleet_api_type", "exit_status", "args", "env",
-                     "ready", "ready_file", "database"});
+                     "ready", "ready_file", "database", "flower_version"});
   if (auto* node = table.get("kind")) {
     target.kind = reader.one_of(*node, "superlink.kind",
                                 std::array<std::string_view, 2>{"mock", "flower"}) == "flower"
@@ -161,6 +161,21 @@ void read_superlink(const Reader& reader, const toml::table& table, TargetSpec& 
     target.database = reader.one_of(*node, "superlink.database",
                                     std::array<std::string_view, 2>{"memory", "file"});
   }
+  if (auto* node = table.get("flower_version")) {
+    target.flower_version =
+        reader.one_of(*node, "superlink.flower_version", known_flower_versions());
+  }
+}
+
+// A route must be one of some version's: a scenario may pin that a renamed one is gone (404).
+std::vector<std::string_view> known_routes() {
+  std::vector<std::string_view> routes;
+  for (const auto& names : superlink_api::kVersions) {
+    for (std::string_view route : names.fleet_routes) {
+      if (std::find(routes.begin(), routes.end(), route) == routes.end()) routes.push_back(route);
+    }
+  }
+  return routes;
 }
 
 void read_failpoints(const Reader& reader, const toml::table& table,
@@ -201,6 +216,7 @@ void read_setup(const Reader& reader, const toml::table& table, Setup& setup) {
 
 Event read_event(const Reader& reader, const toml::node& node, std::size_t index,
                  const TargetSpec& target) {
+  static const std::vector<std::string_view> kKnownRoutes = known_routes();
   const std::string prefix = "events[" + std::to_string(index) + "]";
   if (!node.is_table()) reader.wrong_type(node, prefix, "a table ([[events]])");
   const toml::table& table = *node.as_table();
@@ -249,13 +265,13 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
     const bool raw = route.rfind("raw/", 0) == 0 && route.size() > 4;
     const bool absolute = route.starts_with('/');
     if (!raw && !absolute &&
-        std::find(kFleetRoutes.begin(), kFleetRoutes.end(), route) == kFleetRoutes.end()) {
+        std::find(kKnownRoutes.begin(), kKnownRoutes.end(), route) == kKnownRoutes.end()) {
       std::string message =
           "'" + prefix + ".request' is not a route or a request path: " + in_quotes(route);
-      if (auto suggestion = closest(route, kFleetRoutes)) {
+      if (auto suggestion = closest(route, kKnownRoutes)) {
         message += "; did you mean '" + std::string(*suggestion) + "'?";
       } else {
-        message += " (known: " + join(kFleetRoutes) + ", raw/<path>, or a path from /)";
+        message += " (known: " + join(kKnownRoutes) + ", raw/<path>, or a path from /)";
       }
       reader.fail(request->source(), message);
     }
@@ -394,9 +410,10 @@ void check_fired_can_hold(const Reader& reader, const toml::table& expect,
 }
 
 Scenario read_document(const Reader& reader, const toml::table& root) {
-  reader.check_keys(root, "at top level",
-                    {"description", "labels", "requires", "timeout_ms", "seed", "negative",
-                     "negative_message", "superlink", "failpoints", "setup", "events", "expect"});
+  reader.check_keys(
+      root, "at top level",
+      {"description", "labels", "requires", "timeout_ms", "seed", "negative", "negative_message",
+       "superlink", "failpoints", "setup", "events", "expect", "versions"});
   Scenario scenario;
   if (auto* node = root.get("description")) {
     scenario.description = reader.string(*node, "description");
@@ -434,8 +451,23 @@ Scenario read_document(const Reader& reader, const toml::table& root) {
                 "'negative = true' needs 'negative_message', the regex the first failure must "
                 "match");
   }
+  if (auto* node = root.get("versions")) {
+    if (!node->is_array()) reader.wrong_type(*node, "versions", "an array of strings");
+    std::size_t index = 0;
+    for (const toml::node& item : *node->as_array()) {
+      scenario.versions.push_back(reader.one_of(item, "versions[" + std::to_string(index++) + "]",
+                                                known_flower_versions()));
+    }
+    if (scenario.versions.empty()) reader.fail(node->source(), "'versions' is empty");
+  }
   if (auto* node = root.get("superlink")) {
     read_superlink(reader, reader.table(*node, "superlink"), scenario.superlink);
+    const std::string& pinned = scenario.superlink.flower_version;
+    if (!pinned.empty() && !holds_for(scenario, pinned)) {
+      reader.fail(node->as_table()->get("flower_version")->source(),
+                  "'superlink.flower_version' is " + in_quotes(pinned) +
+                      ", which 'versions' does not list");
+    }
   }
   if (auto* node = root.get("failpoints")) {
     read_failpoints(reader, reader.table(*node, "failpoints"), scenario.failpoints);

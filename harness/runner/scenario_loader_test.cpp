@@ -260,12 +260,16 @@ TEST(LoadScenarioErrors, NamesBadRoutesAndAnchors) {
             "scenarios/scheduler/crash.toml:3:11: 'events[0].request' is not a route or a request "
             "path: \"status\" "
             "(known: create-node, delete-node, pull-messages, push-messages, ping, get-run, "
-            "get-fab, raw/<path>, or a path from /)");
+            "get-fab, register-node, activate-node, deactivate-node, unregister-node, "
+            "pull-object, push-object, send-node-heartbeat, confirm-message-received, raw/<path>, "
+            "or a path from /)");
   EXPECT_EQ(error_of(with_basics("[[events]]\nrequest = 'raw/'\n[expect]\nexit_code = 0\n")),
             "scenarios/scheduler/crash.toml:3:11: 'events[0].request' is not a route or a request "
             "path: \"raw/\" "
             "(known: create-node, delete-node, pull-messages, push-messages, ping, get-run, "
-            "get-fab, raw/<path>, or a path from /)");
+            "get-fab, register-node, activate-node, deactivate-node, unregister-node, "
+            "pull-object, push-object, send-node-heartbeat, confirm-message-received, raw/<path>, "
+            "or a path from /)");
   for (const char* at : {"soon", "ready+", "ready+5", "ready+xms", "start-1s", "ready+99999999s"}) {
     EXPECT_EQ(error_of(with_basics("[[events]]\nat = '" + std::string(at) +
                                    "'\nsignal = 1\n[expect]\nexit_code = 0\n")),

@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "substitutions.h"
+#include "superlink_api/fleet_api_names.h"
 
 namespace harness {
 
@@ -85,6 +86,13 @@ std::optional<std::string> failpoint_control_address(const Scenario& scenario,
   return address_of(ports, "control");
 }
 
+// The Exec API's flag in 1.18, the Control API's from 1.21 (the old one would be warned about).
+std::string_view control_api_flag(const std::string& flower_version) {
+  const auto* names = superlink_api::find_version(
+      flower_version.empty() ? superlink_api::kDefaultVersion : flower_version);
+  return names != nullptr ? names->control_api_flag : "--exec-api-address";
+}
+
 }  // namespace
 
 std::string default_mock_binary() {
@@ -156,7 +164,7 @@ TargetCommand build_target_command(const Scenario& scenario, const RunOptions& o
                     values.at("fleet_address"),
                     "--serverappio-api-address",
                     values.at("serverappio_address"),
-                    "--exec-api-address",
+                    std::string(control_api_flag(target.flower_version)),
                     values.at("exec_address")};
     if (target.database == "file") {
       command.argv.insert(command.argv.end(), {"--database", values.at("database")});
@@ -168,6 +176,9 @@ TargetCommand build_target_command(const Scenario& scenario, const RunOptions& o
                                              "--fault-journal", values.at("journal")});
     if (!target.exit_status.empty()) {
       command.argv.insert(command.argv.end(), {"--exit-status", target.exit_status});
+    }
+    if (!target.flower_version.empty()) {
+      command.argv.insert(command.argv.end(), {"--flower-version", target.flower_version});
     }
     if (values.contains("seed")) {
       command.argv.insert(command.argv.end(), {"--seed", values.at("seed")});
@@ -181,6 +192,9 @@ TargetCommand build_target_command(const Scenario& scenario, const RunOptions& o
     if (values.contains("seed")) command.env["SUPERLINK_SEED"] = values.at("seed");
     if (const auto control = failpoint_control_address(scenario, ports)) {
       command.env["SUPERLINK_FAILPOINT_CONTROL"] = *control;
+    }
+    if (!target.flower_version.empty()) {
+      command.env["SUPERLINK_FLOWER_VERSION"] = target.flower_version;
     }
   }
   if (kind == TargetKind::Command) {

@@ -3,34 +3,13 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
-#include <array>
+#include "superlink/exit_handlers.h"
+#include "superlink/version_profile.h"
 
 namespace superlink {
-namespace {
-
-// Flower's help texts (ref-exit-codes), word for word.
-constexpr std::array<ExitCodeInfo, 9> kTable{{
-    {exit_code::kSuccess, "SUCCESS", ""},
-    {exit_code::kGracefulSigint, "GRACEFUL_EXIT_SIGINT", ""},
-    {exit_code::kGracefulSigquit, "GRACEFUL_EXIT_SIGQUIT", ""},
-    {exit_code::kGracefulSigterm, "GRACEFUL_EXIT_SIGTERM", ""},
-    {exit_code::kThreadCrash, "SUPERLINK_THREAD_CRASH",
-     "An important background thread has crashed."},
-    {exit_code::kInvalidArgs, "SUPERLINK_INVALID_ARGS",
-     "Invalid arguments provided to SuperLink. Use `--help` check for the correct usage. "
-     "Alternatively, check the documentation."},
-    {exit_code::kAddressInvalid, "COMMON_ADDRESS_INVALID",
-     "Please provide a valid URL, IPv4 or IPv6 address."},
-    {exit_code::kMissingExtraRest, "COMMON_MISSING_EXTRA_REST",
-     "Extra dependencies required for using the REST-based Fleet API are missing.\n\n"
-     "To use the REST API, install `flwr[rest]` package."},
-    {exit_code::kTlsNotSupported, "COMMON_TLS_NOT_SUPPORTED", "Please use the '--insecure' flag."},
-}};
-
-}  // namespace
 
 const ExitCodeInfo* find_exit_code(int code) {
-  for (const auto& info : kTable) {
+  for (const auto& info : active_profile().exit_codes) {
     if (info.code == code) return &info;
   }
   return nullptr;
@@ -48,7 +27,7 @@ std::string exit_block(int code, std::string_view message) {
   text += message;
   text += "\n";
   text += help;
-  text += "\n\nFor more information, visit: <https://flower.ai/docs/framework/ref-exit-codes/" +
+  text += "\n\nFor more information, visit: <" + std::string(active_profile().help_url_prefix) +
           std::to_string(code) + ".html>";
   return text;
 }
@@ -69,8 +48,7 @@ void flwr_exit(int code, std::string_view message, ExitStatusMode mode) {
   } else if (!block.empty()) {
     spdlog::info("{}", block);
   }
-  spdlog::default_logger()->flush();
-  ::_exit(process_status(code, mode));
+  run_exit_handlers_then_exit(process_status(code, mode));
 }
 
 }  // namespace superlink

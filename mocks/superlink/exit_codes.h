@@ -24,7 +24,7 @@ struct ExitCodeInfo {
   std::string_view help;  // the short help text; empty when there is none
 };
 
-// The entry for `code`; nullptr for a code that is not in the table.
+// The entry for `code` in the active version's table; nullptr for a code that is not in it.
 const ExitCodeInfo* find_exit_code(int code);
 
 // Codes below 100 are successes (logged at INFO, no `Exit Code:` line).
@@ -47,7 +47,8 @@ int process_status(int code, ExitStatusMode mode);
 namespace superlink {
 
 // Flower's flwr_exit: logs exit_block(code, message) as one record (ERROR for errors, INFO
-// otherwise), then ends the process at once with process_status(code, mode). _exit, not exit:
+// otherwise), then ends the process with process_status(code, mode) through the version's exit
+// handlers (run_exit_handlers_then_exit; at once in 1.18). _exit, not exit:
 // other threads may still run, and static destructors must not race them.
 [[noreturn]] void flwr_exit(int code, std::string_view message, ExitStatusMode mode);
 

@@ -1,10 +1,12 @@
 #include "superlink/fleet_routes.h"
 
-#include <array>
+#include <algorithm>
 #include <functional>
+#include <vector>
 
 #include "superlink/fleet.pb.h"
 #include "superlink/python_error.h"
+#include "superlink/version_profile.h"
 
 namespace superlink {
 namespace {
@@ -55,9 +57,11 @@ struct Route {
   Handler handle;
 };
 
-const std::array<Route, 7>& routes() {
+// A handler for every route of every version; the active version's list of names
+// (superlink_api/fleet_api_names.h, through its profile) decides which are served.
+const std::vector<Route>& routes() {
   using namespace flwr::proto;
-  static const std::array<Route, 7> kRoutes{{
+  static const std::vector<Route> kRoutes{{
       {"create-node", "create_node",
        [](StateFactory& states, const std::string& body) {
          const auto request = decode<CreateNodeRequest>(body);
@@ -124,6 +128,60 @@ const std::array<Route, 7>& routes() {
          throw PythonError("ValueError", "Found no FAB with hash: " + request.hash_str());
          return std::string();
        }},
+      // 1.26.1's own routes: the same header checks and decoding; their effect on the mock's
+      // state is the nearest 1.18 one (register-node creates a node, unregister-node deletes
+      // it, send-node-heartbeat is ping), the object routes find and store nothing.
+      {"register-node", "register_node",
+       [](StateFactory& states, const std::string& body) {
+         decode<RegisterNodeFleetRequest>(body);
+         RegisterNodeFleetResponse response;
+         response.set_node_id(states.state()->create_node(0));
+         return response.SerializeAsString();
+       }},
+      {"activate-node", "activate_node",
+       [](StateFactory& states, const std::string& body) {
+         decode<ActivateNodeRequest>(body);
+         states.state();
+         return ActivateNodeResponse().SerializeAsString();
+       }},
+      {"deactivate-node", "deactivate_node",
+       [](StateFactory& states, const std::string& body) {
+         decode<DeactivateNodeRequest>(body);
+         states.state();
+         return DeactivateNodeResponse().SerializeAsString();
+       }},
+      {"unregister-node", "unregister_node",
+       [](StateFactory& states, const std::string& body) {
+         const auto request = decode<UnregisterNodeFleetRequest>(body);
+         if (request.node_id() != 0) states.state()->delete_node(request.node_id());
+         return UnregisterNodeFleetResponse().SerializeAsString();
+       }},
+      {"send-node-heartbeat", "send_node_heartbeat",
+       [](StateFactory& states, const std::string& body) {
+         const auto request = decode<SendNodeHeartbeatRequest>(body);
+         SendNodeHeartbeatResponse response;
+         response.set_success(states.state()->acknowledge_ping(request.node().node_id(),
+                                                               request.heartbeat_interval()));
+         return response.SerializeAsString();
+       }},
+      {"pull-object", "pull_object",
+       [](StateFactory& states, const std::string& body) {
+         const auto request = decode<PullObjectRequest>(body);
+         abort_unless_running(*states.state(), request.run_id());
+         return PullObjectResponse().SerializeAsString();  // the mock keeps no objects
+       }},
+      {"push-object", "push_object",
+       [](StateFactory& states, const std::string& body) {
+         const auto request = decode<PushObjectRequest>(body);
+         abort_unless_running(*states.state(), request.run_id());
+         return PushObjectResponse().SerializeAsString();
+       }},
+      {"confirm-message-received", "confirm_message_received",
+       [](StateFactory& states, const std::string& body) {
+         const auto request = decode<ConfirmMessageReceivedRequest>(body);
+         abort_unless_running(*states.state(), request.run_id());
+         return ConfirmMessageReceivedResponse().SerializeAsString();
+       }},
   }};
   return kRoutes;
 }
@@ -131,6 +189,8 @@ const std::array<Route, 7>& routes() {
 const Route* find_route(const std::string& path) {
   if (path.rfind(kPrefix, 0) != 0) return nullptr;
   const std::string name = path.substr(std::string(kPrefix).size());
+  const auto served = active_profile().fleet_routes;
+  if (std::find(served.begin(), served.end(), name) == served.end()) return nullptr;
   for (const Route& route : routes()) {
     if (name == route.name) return &route;
   }

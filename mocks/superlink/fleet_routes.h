@@ -1,9 +1,9 @@
-// What the REST Fleet API (Flower 1.18 on starlette) answers to one request, apart from how the
-// request arrived: routing (404, 405 with `allow: POST`, 307 for a trailing slash), Flower's
-// four header checks (400), the protobuf body (500 when it does not decode) and each route's
-// handler on the state (create-node inserts a node, ...), with the per-route behaviour of 1.18
-// on empty or unknown ids. A handler's Python-level failure is a 500 whose traceback text the
-// server prints on stderr, as uvicorn does.
+// What the REST Fleet API (on starlette; the active version's routes) answers to one request,
+// apart from how the request arrived: routing (404, 405 with `allow: POST`, 307 for a trailing
+// slash), Flower's four header checks (400), the protobuf body (500 when it does not decode) and
+// each route's handler on the state (create-node inserts a node, ...), with the per-route behaviour
+// of 1.18 on empty or unknown ids. A handler's Python-level failure is a 500 whose traceback text
+// the server prints on stderr, as uvicorn does.
 #pragma once
 
 #include <optional>

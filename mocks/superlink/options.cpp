@@ -6,6 +6,7 @@
 
 #include "superlink/persona_options.h"
 #include "superlink/version.h"
+#include "superlink/version_profile.h"
 
 namespace superlink {
 namespace {
@@ -40,7 +41,11 @@ void add_options(CLI::App& app, Options& o, std::string& exit_status, bool& vers
   app.add_option("--fleet-api-num-workers", o.fleet_api_num_workers,
                  "Number of Fleet API REST workers (only 1 is supported)")
       ->capture_default_str();
-  app.add_option("--exec-api-address", o.exec_api_address, "Exec API server address")
+  app.add_option("--exec-api-address", o.exec_api_address,
+                 "Exec API server address (from 1.26: deprecated alias of --control-api-address)")
+      ->capture_default_str();
+  app.add_option("--control-api-address", o.control_api_address,
+                 "Control API server address (--flower-version 1.26)")
       ->capture_default_str();
   app.add_option("--simulationio-api-address", o.simulationio_api_address,
                  "SimulationIo API server address")
@@ -64,10 +69,30 @@ void add_options(CLI::App& app, Options& o, std::string& exit_status, bool& vers
       ->check(CLI::NonNegativeNumber);
   app.add_option("--failpoint-control", o.failpoint_control,
                  "Serve run-time failpoint control (HTTP, JSON) on this loopback HOST:PORT");
+  app.add_option("--flower-version", o.flower_version,
+                 "The Flower SuperLink release to imitate: 1.18 (default) or 1.26 (also "
+                 "SUPERLINK_FLOWER_VERSION)");
   app.add_flag("--version", version, "Print the version and exit");
 }
 
 }  // namespace
+
+std::string flower_version_in(int argc, const char* const* argv) {
+  std::optional<std::string> chosen;
+  if (argc == 0 || !started_as_persona(argv[0])) {
+    for (int i = 1; i < argc; ++i) {
+      const std::string_view arg = argv[i];
+      if (arg == "--flower-version" && i + 1 < argc) {
+        chosen = argv[++i];
+      } else if (arg.starts_with("--flower-version=")) {
+        chosen = std::string(arg.substr(std::string_view("--flower-version=").size()));
+      }
+    }
+  }
+  if (chosen) return *chosen;
+  const char* env = std::getenv("SUPERLINK_FLOWER_VERSION");
+  return env != nullptr && *env != '\0' ? env : "1.18";
+}
 
 ExitStatusMode exit_status_mode_in(int argc, const char* const* argv) {
   if (argc > 0 && started_as_persona(argv[0])) return ExitStatusMode::kFlower;
@@ -139,10 +164,20 @@ ParseResult parse_options(int argc, const char* const* argv) {
   if (version) {
     result.kind = ParseResult::Kind::kPrint;
     result.text = std::string("mock-superlink ") + kVersion + " (Flower SuperLink " +
-                  kFlowerInterface + " interface)\n";
+                  std::string(active_profile().name) + " interface)\n";
     return result;
   }
   o.exit_status = exit_status == "flower" ? ExitStatusMode::kFlower : ExitStatusMode::kDocumented;
+  o.exec_api_address_given = app.count("--exec-api-address") > 0;
+  o.control_api_address_given = app.count("--control-api-address") > 0;
+  if (o.control_api_address_given && !active_profile().control_api_flag) {
+    result.kind = ParseResult::Kind::kError;
+    result.text = "--control-api-address: Flower " + std::string(active_profile().name) +
+                  " has no Control API (its Exec API listens on --exec-api-address; the Control "
+                  "API came in 1.21: --flower-version " +
+                  "1.26)";
+    return result;
+  }
   if (o.fleet_api_address.empty()) {
     o.fleet_api_address =
         o.fleet_api_type == "rest" ? kDefaultFleetRestAddress : kDefaultFleetGrpcAddress;

@@ -24,6 +24,11 @@ struct Options {
   std::string fleet_api_address;             // default depends on fleet_api_type
   int fleet_api_num_workers = 1;
   std::string exec_api_address = "0.0.0.0:9093";
+  // From 1.21 the Exec API is the Control API: --control-api-address, with --exec-api-address
+  // kept as a deprecated alias (both given: 104). Whether each was on the command line.
+  std::string control_api_address = "0.0.0.0:9093";
+  bool control_api_address_given = false;
+  bool exec_api_address_given = false;
   std::string simulationio_api_address = "0.0.0.0:9096";
   std::string flwr_dir;  // accepted, unused (the real one warns so)
 
@@ -35,6 +40,7 @@ struct Options {
   bool list_failpoints = false;
   ExitStatusMode exit_status = ExitStatusMode::kDocumented;
   int pending_runs = 0;
+  std::string flower_version;  // --flower-version (already applied: see flower_version_in)
 
   // Started as `flower-superlink`: Flower's flags only, Flower's statuses, port 0 refused.
   bool persona = false;
@@ -63,6 +69,10 @@ ParseResult parse_options(int argc, const char* const* argv);
 // SUPERLINK_READY_FILE and SUPERLINK_FAULT_JOURNAL fill what no flag set: the persona has no
 // flag for them. (SUPERLINK_FAILPOINT_CONTROL belongs here too, beside its flag.)
 void apply_environment(Options& options);
+
+// The Flower version to imitate, before anything is parsed: the mock's `--flower-version V`
+// (or `=V`), else SUPERLINK_FLOWER_VERSION (the persona's only way), else "1.18".
+std::string flower_version_in(int argc, const char* const* argv);
 
 // The exit status mode before anything is parsed: flower for the persona and for
 // `--exit-status flower` / `--exit-status=flower`, documented otherwise.

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "superlink/version_profile.h"
+
 namespace superlink {
 namespace {
 
@@ -14,6 +16,7 @@ struct Flag {
   std::vector<std::string_view> choices;  // empty: any value
   bool integer = false;
   std::function<void(Options&, const std::string&)> store;
+  bool control_api = false;  // exists only where the version's profile has the Control API
 };
 
 std::vector<Flag> flags() {
@@ -46,7 +49,23 @@ std::vector<Flag> flags() {
        {},
        true,
        [](Options& o, const std::string& v) { o.fleet_api_num_workers = std::stoi(v); }},
-      {"--exec-api-address", true, {}, false, text(&Options::exec_api_address)},
+      {"--exec-api-address",
+       true,
+       {},
+       false,
+       [](Options& o, const std::string& v) {
+         o.exec_api_address = v;
+         o.exec_api_address_given = true;
+       }},
+      {"--control-api-address",
+       true,
+       {},
+       false,
+       [](Options& o, const std::string& v) {
+         o.control_api_address = v;
+         o.control_api_address_given = true;
+       },
+       /*control_api=*/true},
       {"--executor", true, {}, false, ignored},
       {"--executor-dir", true, {}, false, ignored},
       {"--executor-config", true, {}, false, ignored},
@@ -91,7 +110,11 @@ std::string help_text() {
 
 class Parser {
  public:
-  Parser() : flags_(flags()) {}
+  Parser() {
+    for (Flag& flag : flags()) {
+      if (!flag.control_api || active_profile().control_api_flag) flags_.push_back(std::move(flag));
+    }
+  }
 
   ParseResult parse(int argc, const char* const* argv) {
     result_.options.exit_status = ExitStatusMode::kFlower;

@@ -17,8 +17,8 @@
 #include "superlink/address.h"
 #include "superlink/crash_report.h"
 #include "superlink/exit_codes.h"
+#include "superlink/exit_handlers.h"
 #include "superlink/failpoint_control.h"
-#include "superlink/failpoint_sites.h"
 #include "superlink/fatal_signal.h"
 #include "superlink/flower_log.h"
 #include "superlink/grpc_listener.h"
@@ -28,8 +28,10 @@
 #include "superlink/rest_server.h"
 #include "superlink/scheduler.h"
 #include "superlink/serverapp_launcher.h"
+#include "superlink/superexec_launcher.h"
 #include "superlink/supervisor.h"
 #include "superlink/termination_signals.h"
+#include "superlink/version_profile.h"
 
 namespace superlink {
 namespace {
@@ -55,6 +57,22 @@ void on_failpoint_print(std::string_view site, std::string_view message) {
   spdlog::info("failpoint {}: {}", site, message);
 }
 
+// A site another version has is refused by name, before the generic "unknown site".
+void refuse_other_versions_sites(std::string_view spec) {
+  while (!spec.empty()) {
+    const auto end = spec.find(';');
+    const std::string_view entry = spec.substr(0, end);
+    std::string_view name = entry.substr(0, entry.find('='));
+    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    if (std::string refusal = site_of_other_version(active_profile(), name); !refusal.empty()) {
+      throw failpoint::SpecError(refusal);
+    }
+    if (end == std::string_view::npos) break;
+    spec.remove_prefix(end + 1);
+  }
+}
+
 // FAILPOINTS first, then each --failpoint (which may re-arm a site). Throws SpecError.
 void arm_failpoints(const Options& options) {
   if constexpr (!failpoint::kSitesCompiledIn) {
@@ -66,11 +84,13 @@ void arm_failpoints(const Options& options) {
       throw failpoint::SpecError(failpoint::compiled_out_refusal("--failpoint"));
     }
   }
-  failpoint::declare_sites(superlink_sites());
+  failpoint::declare_sites(all_sites(active_profile()));
   if (const char* env = std::getenv("FAILPOINTS"); env != nullptr && *env != '\0') {
+    refuse_other_versions_sites(env);
     failpoint::configure(env);
   }
   for (const std::string& spec : options.failpoints) {
+    refuse_other_versions_sites(spec);
     const auto equals = spec.find('=');
     if (equals == std::string::npos) {
       throw failpoint::SpecError("--failpoint '" + spec + "': expected NAME=ACTIONS");
@@ -86,7 +106,8 @@ void arm_failpoints(const Options& options) {
 // Port 0 ("any free port") is the mock's extension; the persona refuses it as 1.18 does.
 Address parse_or_exit(const std::string& text, const Options& options) {
   auto address = parse_address(text);
-  if (!address || (options.persona && address->port == 0)) {
+  const bool refused_zero = options.persona && active_profile().persona_refuses_port_zero;
+  if (!address || (refused_zero && address->port == 0)) {
     flwr_exit(exit_code::kAddressInvalid, "Address (" + text + ") cannot be parsed.",
               options.exit_status);
   }
@@ -156,18 +177,25 @@ class App {
       spdlog::warn("The `--flwr-dir` option is currently not in use and will be ignored.");
     }
     if (failpoint::any_probabilistic()) spdlog::info("Failpoint seed: {}", failpoint::seed());
+    const std::string control = control_api_address();
     const Address serverappio = parse_or_exit(options_.serverappio_api_address, options_);
-    const Address exec = parse_or_exit(options_.exec_api_address, options_);
+    const Address exec = parse_or_exit(control, options_);
     parse_or_exit(options_.simulationio_api_address, options_);
     check_certificates(options_);
 
     ready_.exec = format_address(bind_or_exit(exec, "grpc-exec"));
-    spdlog::info("Flower Deployment Engine: Starting Exec API on {}", ready_.exec);
+    spdlog::info(fmt::runtime(profile_.control_api_line), ready_.exec);
     const Address serverappio_bound = bind_or_exit(serverappio, "grpc-serverappio");
     ready_.serverappio = format_address(serverappio_bound);
-    spdlog::info("Flower ECE: Starting ServerAppIo API (gRPC-rere) on {}", ready_.serverappio);
+    spdlog::info(fmt::runtime(profile_.serverappio_line), ready_.serverappio);
     start_fleet(parse_or_exit(options_.fleet_api_address, options_));
-    if (options_.isolation == "subprocess") start_scheduler(serverappio_bound);
+    if (options_.isolation == "subprocess") {
+      if (profile_.scheduler_thread) {
+        start_scheduler(serverappio_bound);
+      } else {
+        start_superexec(serverappio_bound);
+      }
+    }
     FAILPOINT("superlink.startup");
     if (flower_mode()) {
       enable_graceful_exit();
@@ -183,6 +211,23 @@ class App {
   static constexpr std::chrono::milliseconds kFlowerPollInterval{100};
 
   ExitStatusMode mode() const { return options_.exit_status; }
+
+  // The Exec API's address (1.18), or the Control API's, after Flower's checks of the two flags:
+  // both given is 104, the old one alone is warned about and wins.
+  std::string control_api_address() const {
+    if (!profile_.control_api_flag) return options_.exec_api_address;
+    if (options_.control_api_address_given && options_.exec_api_address_given) {
+      flwr_exit(exit_code::kInvalidArgs,
+                "Both `--control-api-address` and `--exec-api-address` are set. Please use only "
+                "`--control-api-address` as `--exec-api-address` is deprecated.",
+                mode());
+    }
+    if (!options_.exec_api_address_given) return options_.control_api_address;
+    spdlog::warn(
+        "The `--exec-api-address` argument is deprecated and will be removed in a future "
+        "release. Use `--control-api-address` instead.");
+    return options_.exec_api_address;
+  }
   bool flower_mode() const { return mode() == ExitStatusMode::kFlower; }
 
   void start_fleet(const Address& fleet) {
@@ -219,10 +264,13 @@ class App {
       return;
     }
     const bool adapter = options_.fleet_api_type == "grpc-adapter";
-    if (!adapter) spdlog::debug("Automatic node authentication enabled");
+    if (!adapter && profile_.logs_node_auth_debug) {
+      spdlog::debug("Automatic node authentication enabled");
+    }
     ready_.fleet = format_address(bind_or_exit(fleet, "grpc-fleet"));
-    spdlog::info("Flower ECE: Starting Fleet API ({}) on {}", adapter ? "GrpcAdapter" : "gRPC-rere",
-                 ready_.fleet);
+    spdlog::info(
+        fmt::runtime(adapter ? profile_.fleet_grpc_adapter_line : profile_.fleet_grpc_rere_line),
+        ready_.fleet);
   }
 
   void start_scheduler(const Address& serverappio_bound) {
@@ -239,6 +287,27 @@ class App {
         scheduler.run([this] { supervisor_.mark_ready("scheduler"); });
       });
     });
+  }
+
+  // From 1.21: a flower-superexec child, started and forgotten (nothing watches it; it watches
+  // its parent). Its failpoints are the superexec.* sites armed here.
+  void start_superexec(const Address& serverappio_bound) {
+    try {
+      spawn_superexec(sibling_executable("flower-superexec"),
+                      format_address(connectable(serverappio_bound)), superexec_failpoints(),
+                      options_.fault_journal);
+    } catch (const std::system_error& e) {
+      fail_uncaught(std::string("Cannot start flower-superexec: ") + e.what());
+    }
+  }
+
+  std::string superexec_failpoints() const {
+    std::string spec;
+    for (const std::string& site : failpoint::armed_sites()) {
+      if (!site.starts_with("superexec.")) continue;
+      spec += (spec.empty() ? "" : ";") + site + "=" + failpoint::armed_actions(site).value_or("");
+    }
+    return spec;
   }
 
   void write_ready_file_if_asked() {
@@ -277,14 +346,15 @@ class App {
           flwr_exit(exit_code::kThreadCrash, "", mode());
         case SupervisorEvent::Kind::kSignal:
           spdlog::info("SuperLink terminated gracefully.");
-          reap_children();
-          spdlog::default_logger()->flush();
-          ::_exit(process_status(graceful_exit_code(event.signal), mode()));
+          // The ServerApps the scheduler started; a flower-superexec child is not waited for.
+          if (profile_.scheduler_thread) reap_children();
+          run_exit_handlers_then_exit(process_status(graceful_exit_code(event.signal), mode()));
       }
     }
   }
 
   const Options& options_;
+  const VersionProfile& profile_ = active_profile();
   Supervisor supervisor_;
   StateFactory states_;  // --database: shared by the scheduler and the REST handlers
   RestServer rest_server_;
@@ -299,6 +369,9 @@ class App {
 
 int superlink_main(int argc, const char* const* argv) {
   const ExitStatusMode early_mode = exit_status_mode_in(argc, argv);
+  const std::string version = flower_version_in(argc, argv);
+  const VersionProfile* profile = find_version_profile(version);
+  if (profile != nullptr) set_active_profile(*profile);
   const LogSettingsResult log = log_settings_from_env(early_mode == ExitStatusMode::kFlower);
   // Like Flower's logger at import time: the DEBUG warning is printed before timestamps are
   // switched on, and before the command line is even read.
@@ -319,6 +392,14 @@ int superlink_main(int argc, const char* const* argv) {
     spdlog::error("{}", *log.error);  // Flower carries on at its default level
   }
 
+  if (profile == nullptr) {
+    flwr_exit(
+        exit_code::kInvalidArgs,
+        "Unknown Flower version '" + version +
+            "' (--flower-version or SUPERLINK_FLOWER_VERSION); known versions: " + known_versions(),
+        early_mode);
+  }
+
   ParseResult parsed = parse_options(argc, argv);
   const Options& options = parsed.options;
   // Before --help: the harness asks the persona for its sites as `--help` with
@@ -326,7 +407,7 @@ int superlink_main(int argc, const char* const* argv) {
   if (options.list_failpoints) {
     // An off build lists nothing: that is how the harness learns it has no failpoints.
     if (failpoint::kSitesCompiledIn)
-      for (const auto& site : superlink_sites())
+      for (const auto& site : all_sites(active_profile()))
         std::cout << site.name << "  " << site.where << "\n";
     std::cout << std::flush;
     return 0;

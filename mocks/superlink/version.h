@@ -1,4 +1,5 @@
-// The mock's version and the Flower SuperLink interface it imitates.
+// The mock's version; the Flower SuperLink interface it imitates by default (--version prints the
+// active profile's, see version_profile.h).
 #pragma once
 
 namespace superlink {

@@ -38,6 +38,9 @@ struct TargetSpec {
   // database = "file": the state is a SQLite file, database_path(work_dir) (the mock and a
   // Flower-like target get --database); "memory" (default): the target's own default.
   std::string database = "memory";
+  // The Flower version the target imitates: the mock's --flower-version, a command's
+  // SUPERLINK_FLOWER_VERSION; "" leaves the target's default (1.18). scenario_versions.h.
+  std::string flower_version;
 };
 
 // [setup]
@@ -132,6 +135,8 @@ struct Scenario {
   Millis timeout{10000};
   bool negative = false;  // expectations are wrong on purpose: passes when the verdict fails
   std::optional<std::string> negative_message;  // regex the failure message must match
+  // `versions`: the Flower versions the promise holds for; empty: every version known.
+  std::vector<std::string> versions;
 
   TargetSpec superlink;
   std::map<std::string, std::string> failpoints;  // site -> actions, passed in FAILPOINTS

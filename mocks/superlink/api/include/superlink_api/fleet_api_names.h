@@ -1,17 +1,51 @@
 // The names the SuperLink's APIs are known by, shared by the mock (which serves them) and the
-// harness (which checks scenarios against them), so that the two cannot drift apart.
+// harness (which checks scenarios against them), so that the two cannot drift apart. One entry
+// per Flower version the mock imitates (docs/mock-superlink.md, "Versions").
 #pragma once
 
 #include <array>
+#include <span>
 #include <string_view>
 
 namespace superlink_api {
 
-// The REST Fleet API's routes under /api/v0/fleet/ (Flower 1.18).
-inline constexpr std::array<std::string_view, 7> kFleetRoutes = {
+// The REST Fleet API's routes under /api/v0/fleet/, Flower 1.18.
+inline constexpr std::array<std::string_view, 7> kFleetRoutes_1_18 = {
     "create-node", "delete-node", "pull-messages", "push-messages", "ping", "get-run", "get-fab"};
+
+// The same, Flower 1.26.1 (ping became send-node-heartbeat in 1.19, create/delete-node became
+// register/activate/deactivate/unregister-node in 1.23).
+inline constexpr std::array<std::string_view, 12> kFleetRoutes_1_26 = {
+    "register-node",       "activate-node", "deactivate-node", "unregister-node",
+    "pull-messages",       "push-messages", "pull-object",     "push-object",
+    "send-node-heartbeat", "get-run",       "get-fab",         "confirm-message-received"};
+
+// The default version's routes (what a scenario without `flower_version` is checked against).
+inline constexpr const auto& kFleetRoutes = kFleetRoutes_1_18;
 
 // The APIs that listen on a port, by the name scenarios use for them (`occupy = ["fleet"]`).
 inline constexpr std::array<std::string_view, 3> kApiPorts = {"fleet", "serverappio", "exec"};
+
+// What differs between versions on the command line and the REST API, by version name.
+struct VersionNames {
+  std::string_view version;  // as `--flower-version` takes it
+  std::span<const std::string_view> fleet_routes;
+  std::string_view control_api_flag;  // the flag of the Exec (1.18) / Control API
+};
+
+inline constexpr std::array<VersionNames, 2> kVersions = {{
+    {"1.18", kFleetRoutes_1_18, "--exec-api-address"},
+    {"1.26", kFleetRoutes_1_26, "--control-api-address"},
+}};
+
+inline constexpr std::string_view kDefaultVersion = "1.18";
+
+// The entry of `version`; nullptr for one the mock does not imitate.
+constexpr const VersionNames* find_version(std::string_view version) {
+  for (const VersionNames& names : kVersions) {
+    if (names.version == version) return &names;
+  }
+  return nullptr;
+}
 
 }  // namespace superlink_api
