@@ -18,6 +18,12 @@ function(superlink_add_catalogue)
     PREFIX "v1.26/" FLOWER_VERSION 1.26 LABELS flower-1.26
     CHECK_TARGET check_scenarios_1_26
     PROPERTIES FIXTURES_REQUIRED no_leftovers)
+  # The catalogue as a project registers it against a real flower-superlink (KIND flower), here
+  # against the persona: the kind = "mock" scenarios report SKIPPED, the rest must pass.
+  superlink_add_scenarios("${ARG_ROOT}" HARNESS ${ARG_HARNESS}
+    TARGET "$<TARGET_FILE_DIR:${ARG_MOCK}>/flower-superlink" KIND flower
+    PREFIX "persona/" LABELS persona CHECK_TARGET check_scenarios_persona
+    PROPERTIES FIXTURES_REQUIRED no_leftovers)
   # `check --target` also refuses failpoint sites the mock does not have (part of ALL).
   set(stamp "${CMAKE_CURRENT_BINARY_DIR}/scenario_sites.checked")
   file(GLOB_RECURSE scenario_files CONFIGURE_DEPENDS "${ARG_ROOT}/*.toml")

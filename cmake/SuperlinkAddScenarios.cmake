@@ -1,6 +1,6 @@
 # superlink_add_scenarios(<dir> [TARGET <exe-target-or-path>] [LABELS <label>...] [PREFIX <text>]
 #                         [HARNESS <exe-target-or-path>] [CHECK_TARGET <name>]
-#                         [FLOWER_VERSION <version>]
+#                         [FLOWER_VERSION <version>] [KIND mock|flower]
 #                         [PROPERTIES <ctest property> <value>...])
 #
 # Registers every scenario file under <dir> as one ctest test named <PREFIX><group>/<name>, run
@@ -10,7 +10,10 @@
 # `labels`, then LABELS. Timeout: (timeout_ms / 1000 + 1) * 3 + 30 seconds, room for spawn, the
 # grace period and sanitizer builds. PROPERTIES (generator expressions allowed) are added to every
 # test. FLOWER_VERSION registers only the scenarios whose promise holds for that version, each run
-# with `--flower-version <version>` (give them a PREFIX of their own).
+# with `--flower-version <version>` (give them a PREFIX of their own). KIND flower runs every test
+# with `--target-kind flower`: TARGET is then a Flower-like SuperLink (a real flower-superlink, or
+# the persona), the kind = "mock" scenarios report SKIPPED, and so do those that need failpoints
+# or a ready file when TARGET is not the mock (docs/real-superlink.md).
 #
 # Which harness lists the folder, and when:
 #   - an installed one (find_package(SuperlinkHarness) gives superlink::superlink-harness, or
@@ -25,12 +28,15 @@
 # would never run: one that is not a .toml scenario (CMakeLists.txt and README.md at the top are
 # allowed), or a scenario outside a subject folder (the folder is the group and a label).
 function(superlink_add_scenarios dir)
-  cmake_parse_arguments(ARG "" "TARGET;PREFIX;HARNESS;CHECK_TARGET;FLOWER_VERSION"
+  cmake_parse_arguments(ARG "" "TARGET;PREFIX;HARNESS;CHECK_TARGET;FLOWER_VERSION;KIND"
                         "LABELS;PROPERTIES" ${ARGN})
   # Beside this file, wherever it was included from (a subproject's variables stay in its scope).
   set(script "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/SuperlinkScenarioTests.cmake")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "superlink_add_scenarios: unknown arguments: ${ARG_UNPARSED_ARGUMENTS}")
+  endif()
+  if(ARG_KIND AND NOT ARG_KIND MATCHES "^(mock|flower)$")
+    message(FATAL_ERROR "superlink_add_scenarios: KIND must be mock or flower, not '${ARG_KIND}'")
   endif()
   get_filename_component(dir "${dir}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
   if(NOT IS_DIRECTORY "${dir}")
@@ -103,7 +109,7 @@ function(superlink_add_scenarios dir)
 
   # What the script needs besides the harness; lists survive in a file, not on a command line.
   set(params "")
-  foreach(var IN ITEMS dir ARG_PREFIX ARG_LABELS ARG_FLOWER_VERSION)
+  foreach(var IN ITEMS dir ARG_PREFIX ARG_LABELS ARG_FLOWER_VERSION ARG_KIND)
     string(APPEND params "set(${var} [==[${${var}}]==])\n")
   endforeach()
   file(WRITE "${base}_params.cmake" "${params}")

@@ -61,7 +61,7 @@ void check_substitutions(const Reader& reader, const toml::node& value, const st
   if (auto suggestion = closest(unknown->name, kSubstitutions)) {
     message += "; did you mean '{" + std::string(*suggestion) + "}'?";
   } else {
-    message += " (known: " + join(kSubstitutions) + "; write {{ for a literal brace)";
+    message += " (known: " + join(kSubstitutions) + "; {{name}} is a literal {name})";
   }
   reader.fail(value.source(), message);
 }

@@ -11,24 +11,33 @@ bool is_name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-// Calls `on_text` for literal pieces and `on_name` for each `{name}` (name: [A-Za-z0-9_]+). A
-// brace that does not open such a reference is literal, as is `${...}`.
+// The length of the name at `from` ([A-Za-z0-9_]+), 0 when there is none.
+std::size_t name_length(std::string_view text, std::size_t from) {
+  std::size_t end = from;
+  while (end < text.size() && is_name_char(text[end])) ++end;
+  return end - from;
+}
+
+// Calls `on_text` for literal pieces and `on_name` for each `{name}` (name: [A-Za-z0-9_]+).
+// `{{name}}` is the literal text `{name}`; every other brace is literal (JSON's `}}`, the
+// shell's `${...}`).
 void scan(std::string_view text, const std::function<void(std::string_view)>& on_text,
           const std::function<void(std::string_view, std::size_t)>& on_name) {
   std::size_t i = 0;
   while (i < text.size()) {
-    const char c = text[i];
-    if ((c == '{' || c == '}') && i + 1 < text.size() && text[i + 1] == c) {
-      on_text(text.substr(i, 1));
-      i += 2;
-      continue;
+    if (text.substr(i, 2) == "{{") {
+      const std::size_t length = name_length(text, i + 2);
+      if (length > 0 && text.substr(i + 2 + length, 2) == "}}") {
+        on_text(text.substr(i + 1, length + 2));  // "{name}"
+        i += length + 4;
+        continue;
+      }
     }
-    if (c == '{' && (i == 0 || text[i - 1] != '$')) {
-      std::size_t end = i + 1;
-      while (end < text.size() && is_name_char(text[end])) ++end;
-      if (end > i + 1 && end < text.size() && text[end] == '}') {
-        on_name(text.substr(i + 1, end - i - 1), i);
-        i = end + 1;
+    if (text[i] == '{' && (i == 0 || text[i - 1] != '$')) {
+      const std::size_t length = name_length(text, i + 1);
+      if (length > 0 && i + 1 + length < text.size() && text[i + 1 + length] == '}') {
+        on_name(text.substr(i + 1, length), i);
+        i += length + 2;
         continue;
       }
     }

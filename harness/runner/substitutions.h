@@ -1,6 +1,6 @@
 // `{name}` in a target's command, args and env: the run's ports and paths, filled in by the
-// harness (docs/scenario-format.md, "Substitutions"). `{{` and `}}` are literal braces, and a
-// `${...}` is left to the shell.
+// harness (docs/scenario-format.md, "Substitutions"). `{{name}}` is the literal `{name}`; any
+// other brace is literal (`${...}` for the shell, JSON's `}}`).
 #pragma once
 
 #include <array>
@@ -36,7 +36,7 @@ std::optional<UnknownSubstitution> find_unknown_substitution(std::string_view te
 bool uses_substitution(std::string_view text, std::string_view name);
 
 // `text` with every `{name}` replaced by values.at(name) (a name without a value becomes "")
-// and `{{`/`}}` by single braces.
+// and `{{name}}` by `{name}`.
 std::string substitute(std::string_view text, const std::map<std::string, std::string>& values);
 
 }  // namespace harness

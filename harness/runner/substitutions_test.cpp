@@ -18,6 +18,9 @@ TEST(Substitutions, ReplacesEveryKnownName) {
 
 TEST(Substitutions, LeavesShellBracesAndEscapesAlone) {
   EXPECT_EQ(substitute("echo ${HOME} {{fleet_port}} {", kValues), "echo ${HOME} {fleet_port} {");
+  EXPECT_EQ(substitute("{\"a\": {\"b\": \"{fleet_port}\"}}", kValues),
+            "{\"a\": {\"b\": \"20001\"}}");
+  EXPECT_EQ(substitute("{{ x }} {{", kValues), "{{ x }} {{");
   EXPECT_EQ(substitute("awk '{print $1}'", kValues), "awk '{print $1}'");
   EXPECT_FALSE(find_unknown_substitution("echo ${HOME} {{x}} { } {a-b}"));
 }

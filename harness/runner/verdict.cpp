@@ -315,6 +315,22 @@ std::string Verdict::headline() const {
   return failures.front().text();
 }
 
+// What a target that timed out before it was ready never did: the scenario's readiness.
+std::string never_ready(const RunResult& result, const Scenario* scenario) {
+  if (scenario == nullptr || result.ready) return "";
+  switch (effective_readiness(scenario->superlink)) {
+    case Readiness::File:
+      return "; never ready: no ready file";
+    case Readiness::Ports:
+      return "; never ready: the Fleet, ServerAppIo and Exec ports never all accepted";
+    case Readiness::Line:
+      return "; never ready: no line matched /" + scenario->superlink.ready_line + "/";
+    case Readiness::None:
+      return "";
+  }
+  return "";
+}
+
 std::string describe_ending(const RunResult& result, const Scenario* scenario) {
   const Termination& end = result.end;
   switch (end.kind) {
@@ -332,7 +348,8 @@ std::string describe_ending(const RunResult& result, const Scenario* scenario) {
       return "timed out" +
              (scenario ? " after " + std::to_string(scenario->timeout.count()) + " ms"
                        : std::string()) +
-             (end.ignored_sigterm ? " (SIGTERM ignored, killed)" : " (stopped with SIGTERM)");
+             (end.ignored_sigterm ? " (SIGTERM ignored, killed" : " (stopped with SIGTERM") +
+             never_ready(result, scenario) + ")";
     case Termination::Kind::NotStarted:
       return "did not start: " + result.harness_error.value_or("no reason given");
   }
