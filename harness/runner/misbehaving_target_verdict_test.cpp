@@ -134,31 +134,26 @@ TEST_F(MisbehavingTarget, NeverBecomesReady) {
             "ready: no ready file)");
 }
 
-// ready = { line = ... } that never matches: the timeout says what it waited for.
-TEST_F(MisbehavingTarget, NeverPrintsItsReadyLine) {
+// A target that never gets ready the way `ready` says: the timeout says what it waited for.
+std::string never_ready_headline(const std::string& ready) {
   const std::string toml =
       "description = 'never ready'\ntimeout_ms = 400\n[superlink]\n"
-      "command = ['sh', '-c', 'echo starting >&2; exec sleep 30']\n"
-      "ready = { line = 'Uvicorn running on' }\n"
-      "[expect]\nexit_code = 0\n";
-  const Scenario scenario = load_scenario_text(toml, "tester/never_ready_line.toml");
+      "command = ['sh', '-c', 'echo starting >&2; exec sleep 30']\nready = " +
+      ready + "\n[expect]\nexit_code = 0\n";
+  const Scenario scenario = load_scenario_text(toml, "tester/never_ready.toml");
   const RunResult result = run_scenario(scenario, RunOptions{});
   EXPECT_FALSE(result.ready);
-  EXPECT_EQ(judge(scenario, result).headline(),
+  return judge(scenario, result).headline();
+}
+
+TEST_F(MisbehavingTarget, NeverPrintsItsReadyLine) {
+  EXPECT_EQ(never_ready_headline("{ line = 'Uvicorn running on' }"),
             "expected exit status 0, got timed out after 400 ms (stopped with SIGTERM; never "
             "ready: no line matched /Uvicorn running on/)");
 }
 
-// ready = "ports": the target that never binds its ports is never ready.
 TEST_F(MisbehavingTarget, NeverOpensItsPorts) {
-  const std::string toml =
-      "description = 'never ready'\ntimeout_ms = 400\n[superlink]\n"
-      "command = ['sh', '-c', 'exec sleep 30']\nready = 'ports'\n"
-      "[expect]\nexit_code = 0\n";
-  const Scenario scenario = load_scenario_text(toml, "tester/never_ready_ports.toml");
-  const RunResult result = run_scenario(scenario, RunOptions{});
-  EXPECT_FALSE(result.ready);
-  EXPECT_EQ(judge(scenario, result).headline(),
+  EXPECT_EQ(never_ready_headline("'ports'"),
             "expected exit status 0, got timed out after 400 ms (stopped with SIGTERM; never "
             "ready: the Fleet, ServerAppIo and Exec ports never all accepted)");
 }
