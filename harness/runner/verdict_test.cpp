@@ -41,6 +41,7 @@ TEST(Ending, DescribesEveryWayARunEnds) {
   scenario.timeout = Millis{10000};
   scenario.expect.hold = Millis{500};
   RunResult result;
+  result.ready = true;
   result.end = {Termination::Kind::Exited, 100, 0, false, false};
   EXPECT_EQ(judge(scenario, result).ending, "exited with status 100");
   result.end = {Termination::Kind::Signaled, 0, SIGABRT, true, false};
@@ -51,6 +52,9 @@ TEST(Ending, DescribesEveryWayARunEnds) {
   EXPECT_EQ(judge(scenario, result).ending, "timed out after 10000 ms (SIGTERM ignored, killed)");
   result.end = {Termination::Kind::TimedOut, 0, 0, false, false};
   EXPECT_EQ(judge(scenario, result).ending, "timed out after 10000 ms (stopped with SIGTERM)");
+  result.ready = false;  // a timeout before ready says what the run waited for
+  EXPECT_EQ(judge(scenario, result).ending,
+            "timed out after 10000 ms (stopped with SIGTERM; never ready: no ready file)");
   result.end = {Termination::Kind::StillRunning, 0, 0, false, false};
   EXPECT_EQ(judge(scenario, result).ending, "still running after 500 ms (stopped by the harness)");
   result.end = {Termination::Kind::NotStarted, 0, 0, false, false};
