@@ -520,7 +520,7 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   try {
     WorkDir dir(options.work_dir);
     // Held until the run is over: no other run, in this process or another, gets these ports.
-    std::vector<std::string> apis = {"fleet", "serverappio", "exec", "simulationio"};
+    std::vector<std::string> apis(kRunApis.begin(), kRunApis.end());
     if (uses_failpoint_control(scenario)) apis.push_back("control");
     const PortLeases leases = allocate_ports(apis);
     const OccupiedPorts occupied = occupy_ports(scenario.setup.occupy, leases.ports());

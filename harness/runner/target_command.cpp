@@ -129,7 +129,7 @@ std::map<std::string, std::string> substitution_values(const Scenario& scenario,
                                                        const std::string& work_dir,
                                                        const std::map<std::string, int>& ports) {
   std::map<std::string, std::string> values;
-  for (const char* api : {"fleet", "serverappio", "exec", "simulationio"}) {
+  for (const char* api : kRunApis) {
     const std::string name(api);
     values[name + "_address"] = address_of(ports, name);
     const auto port = ports.find(name);
@@ -199,7 +199,7 @@ TargetCommand build_target_command(const Scenario& scenario, const RunOptions& o
   }
   if (kind == TargetKind::Command) {
     // What a launcher needs to start a SuperLink on the run's ports.
-    for (const char* api : {"fleet", "serverappio", "exec", "simulationio"}) {
+    for (const char* api : kRunApis) {
       std::string upper(api);
       for (char& c : upper) c = static_cast<char>(c - 'a' + 'A');
       command.env["SUPERLINK_" + upper + "_ADDRESS"] = values.at(std::string(api) + "_address");

@@ -2,6 +2,7 @@
 // without running it (target_command.cpp).
 #pragma once
 
+#include <array>
 #include <map>
 #include <string>
 #include <vector>
@@ -10,6 +11,12 @@
 #include "harness/target_command.h"
 
 namespace harness {
+
+// The APIs every run gets an allocated port for (a scenario with control events also gets
+// "control"): the names of `ports` below, of the `{API_address}` substitutions and of the
+// SUPERLINK_<API>_ADDRESS variables.
+inline constexpr std::array<const char*, 4> kRunApis = {"fleet", "serverappio", "exec",
+                                                        "simulationio"};
 
 // The argv and added environment a scenario's target gets (what run_scenario spawns), without
 // running it. `ports` are the run's allocated ports by API name (fleet, serverappio, exec,
