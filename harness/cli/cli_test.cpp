@@ -210,7 +210,12 @@ TEST_F(CliTest, OneFailureExitsOneWithItsReport) {
   EXPECT_THAT(o.out, HasSubstr("FAIL  rest/wrong  (expected exit status 100, got exited with "
                                "status 0)\n  scenario: rest/wrong\n"));
   EXPECT_THAT(o.out, HasSubstr("  rerun:\n    /b/bin/mock-superlink --insecure\n"));
-  EXPECT_TRUE(o.out.ends_with("\n4 passed, 1 failed\n")) << o.out;
+  EXPECT_TRUE(
+      o.out.ends_with("\nnot passed:\n"
+                      "  FAIL  rest/wrong: expected exit status 100, got exited with status 0\n"
+                      "         rerun: superlink-harness run cat/rest/wrong.toml\n"
+                      "\n4 passed, 1 failed\n"))
+      << o.out;
 }
 
 TEST_F(CliTest, HarnessErrorExitsTwo) {
@@ -219,6 +224,8 @@ TEST_F(CliTest, HarnessErrorExitsTwo) {
   const Outcome o = cli({"run", "cat"});
   EXPECT_EQ(o.status, 2);
   EXPECT_THAT(o.out, HasSubstr("ERROR rest/broken_run  (harness error: cannot spawn)\n"));
+  EXPECT_THAT(o.out, HasSubstr("\nnot passed:\n"
+                               "  ERROR  rest/broken_run: harness error: cannot spawn\n"));
   EXPECT_TRUE(o.out.ends_with("\n1 harness error(s)\n4 passed, 2 failed\n")) << o.out;
 }
 

@@ -1,4 +1,5 @@
-// The end of `run`: a table of every run, the slowest ten, and "N passed, M failed".
+// The end of `run`: a table of every run, the slowest ten, a recap of the runs that did not pass
+// (each with its first failure and the command that reruns it), and "N passed, M failed".
 #pragma once
 
 #include <string>

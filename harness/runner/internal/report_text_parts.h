@@ -8,10 +8,6 @@
 
 namespace harness {
 
-// One line naming what went wrong first: "harness error: ...", Verdict::headline() ("expected X,
-// got Y"), or "PASS".
-std::string report_headline(const RunResult& result, const Verdict& verdict);
-
 // "PASS  scheduler/tick_panic  (12 ms to exit, fired: scheduler.tick)" without a newline.
 std::string status_line(const Scenario& scenario, const RunResult& result, const Verdict& verdict,
                         const TextReportOptions& options);

@@ -26,6 +26,10 @@ std::string format_duration(Nanos duration);
 // exited, otherwise from spawn; empty when the target did not exit.
 std::optional<Nanos> time_to_exit(const RunResult& result, const Verdict& verdict);
 
+// One line naming what went wrong first: "harness error: ...", Verdict::headline() ("expected X,
+// got Y"), or "PASS".
+std::string report_headline(const RunResult& result, const Verdict& verdict);
+
 // What `run` prints for one scenario: the status line, then the full report when it failed (or
 // options.verbose).
 std::string scenario_text(const Scenario& scenario, const RunResult& result, const Verdict& verdict,
