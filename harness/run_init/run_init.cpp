@@ -1,4 +1,5 @@
-// superlink-run-init [--remove-on-abandon DIR] -- COMMAND...: the parent of one run's target.
+// superlink-run-init [--remove-on-abandon DIR] [--settle-ms N] -- COMMAND...: the parent of one
+// run's target.
 // superlink-run-init --janitor TEMPLATE: creates the harness's folder for run folders (mkdtemp)
 // and removes it, whatever is in it, once the harness is gone (end of file on fd 3).
 //
@@ -7,9 +8,10 @@
 // orphan of the run is handed to it). Either way each process the run starts stays below it, so
 // it alone decides what belongs to the run. It spawns COMMAND as its child (in a process group
 // of its own, with normal signal semantics, which pid 1 would not have), reaps orphans, reports
-// the target's end and the processes that outlived it, and when the harness goes away (end of
-// file on fd 3, or SIGTERM, its parent-death signal) kills everything of the run and removes DIR.
-// Protocol: harness/process/run_init_protocol.h.
+// the target's end and the processes still alive N ms after it (they are given that long to end
+// by themselves, and the report comes as soon as none is left), and when the harness goes away (end
+// of file on fd 3, or SIGTERM, its parent-death signal) kills everything of the run and removes
+// DIR. Protocol: harness/process/run_init_protocol.h.
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/prctl.h>
@@ -18,7 +20,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -38,10 +42,12 @@ using namespace harness;
 using namespace harness::run_init;
 
 constexpr int kControl = kControlFd;
+using Clock = std::chrono::steady_clock;
 
 struct Options {
   std::string janitor_template;
   std::string remove_on_abandon;
+  int settle_ms = 0;
   std::vector<std::string> command;
 };
 
@@ -62,15 +68,20 @@ Options parse(int argc, char** argv) {
       options.remove_on_abandon = argv[++i];
       continue;
     }
+    if (arg == "--settle-ms" && i + 1 < argc) {
+      options.settle_ms = std::max(0, std::atoi(argv[++i]));
+      continue;
+    }
     std::fprintf(stderr, "superlink-run-init: unknown argument '%s'\n", argv[i]);
     std::exit(2);
   }
   options.command.assign(argv + i, argv + argc);
   if (options.command.empty() && options.janitor_template.empty()) {
-    std::fprintf(stderr,
-                 "usage: superlink-run-init [--remove-on-abandon DIR] -- COMMAND...\n"
-                 "       superlink-run-init --janitor TEMPLATE\n"
-                 "(started by superlink-harness for each run)\n");
+    std::fprintf(
+        stderr,
+        "usage: superlink-run-init [--remove-on-abandon DIR] [--settle-ms N] -- COMMAND...\n"
+        "       superlink-run-init --janitor TEMPLATE\n"
+        "(started by superlink-harness for each run)\n");
     std::exit(2);
   }
   return options;
@@ -122,12 +133,14 @@ class RunInit {
 
     for (;;) {
       pollfd watch[2] = {{kControl, POLLIN, 0}, {signals_, POLLIN, 0}};
-      if (::poll(watch, 2, -1) < 0) {
+      const int ready = ::poll(watch, 2, settle_timeout_ms());
+      if (ready < 0) {
         if (errno == EINTR) continue;
         abandon();
       }
       if (watch[1].revents != 0) on_signals();
       if (watch[0].revents != 0) on_control();
+      if (settling_ && Clock::now() >= settle_until_) report_end();
     }
   }
 
@@ -162,32 +175,47 @@ class RunInit {
     }
   }
 
-  // Reaps every child that has ended; the target's end is reported.
+  // Reaps every child that has ended. The target's end starts the settling; once nothing of the
+  // run is left (every chain of the run's processes starts at a child of ours, so each last end
+  // is a SIGCHLD here), the end is reported.
   void reap() {
     for (;;) {
       siginfo_t info{};
-      if (::waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid == 0) return;
+      if (::waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid == 0) break;
       if (info.si_pid == target_) {
-        target_ended();
+        ::waitpid(target_, &target_status_, 0);
+        target_ = 0;
+        settling_ = true;
+        settle_until_ = Clock::now() + std::chrono::milliseconds(options_.settle_ms);
         continue;
       }
       ::waitpid(info.si_pid, nullptr, 0);
     }
+    if (settling_ && alive().empty()) report_end();
   }
 
-  // The target has ended (not reaped yet, so its group id is still its own): list what of the
-  // run is alive, kill it, reap the target, and tell the harness.
-  void target_ended() {
-    std::string report;
+  // What of the run is alive: every process below us but zombies (orphans not reaped yet).
+  std::vector<ProcessEntry> alive() const {
+    std::vector<ProcessEntry> out;
     for (const ProcessEntry& entry : descendants(process_table(), self_)) {
-      if (entry.state == 'Z') continue;  // the target itself, and orphans not reaped yet
-      report += '\n' + describe(entry);
+      if (entry.state != 'Z') out.push_back(entry);
     }
-    int status = 0;
-    ::waitpid(target_, &status, 0);
-    target_ = 0;
+    return out;
+  }
+
+  // The settling is over: list what is still alive, kill it, and tell the harness.
+  void report_end() {
+    settling_ = false;
+    std::string report;
+    for (const ProcessEntry& entry : alive()) report += '\n' + describe(entry);
     kill_everything();
-    send_message(kControl, std::string(kEnded) + std::to_string(status) + report);
+    send_message(kControl, std::string(kEnded) + std::to_string(target_status_) + report);
+  }
+
+  int settle_timeout_ms() const {
+    if (!settling_) return -1;
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(settle_until_ - Clock::now());
+    return static_cast<int>(std::max<std::chrono::milliseconds::rep>(0, left.count()));
   }
 
   // Kills every process below this one and reaps them, round after round: the children of the
@@ -217,6 +245,9 @@ class RunInit {
   const pid_t self_;
   int signals_ = -1;
   pid_t target_ = 0;  // as spawn() returned it (inside the namespace); 0 once reaped
+  int target_status_ = 0;
+  bool settling_ = false;  // the target has ended, its end not reported yet
+  Clock::time_point settle_until_;
 };
 
 // Removes `folder` until it is gone: a process of a run killed a moment ago may still add a file.

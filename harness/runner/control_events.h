@@ -5,9 +5,9 @@
 #include <map>
 #include <string>
 
-#include "send_http.h"
 #include "harness/run_result.h"
 #include "harness/scenario.h"
+#include "send_http.h"
 
 namespace harness {
 

@@ -13,8 +13,8 @@
 
 #include "control_events.h"
 #include "harness/scenario_requirements.h"
-#include "send_http.h"
 #include "process_pidfd.h"
+#include "send_http.h"
 
 namespace harness {
 

@@ -201,12 +201,15 @@ std::string run_init_binary() {
 
 ContainedTarget::ContainedTarget(const std::vector<std::string>& argv,
                                  const std::map<std::string, std::string>& env,
-                                 const std::string& remove_on_abandon) {
+                                 const ContainmentOptions& options) {
   if (argv.empty()) throw std::runtime_error("cannot start the target: empty command");
   const std::string init = run_init_binary();
   std::vector<std::string> init_args{init};
-  if (!remove_on_abandon.empty()) {
-    init_args.insert(init_args.end(), {"--remove-on-abandon", remove_on_abandon});
+  if (!options.remove_on_abandon.empty()) {
+    init_args.insert(init_args.end(), {"--remove-on-abandon", options.remove_on_abandon});
+  }
+  if (options.settle.count() > 0) {
+    init_args.insert(init_args.end(), {"--settle-ms", std::to_string(options.settle.count())});
   }
   init_args.emplace_back("--");
   init_args.insert(init_args.end(), argv.begin(), argv.end());

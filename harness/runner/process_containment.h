@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <string_view>
@@ -32,17 +33,26 @@ struct TargetEnd {
   std::vector<std::string> leftovers;
 };
 
+struct ContainmentOptions {
+  // Removed by the run init when the harness dies mid-run ("": nothing).
+  std::string remove_on_abandon;
+  // After the target ends, how long the rest of the run may take to end by itself before what
+  // is still alive counts as a leftover and is killed. A child told to stop with its group, or
+  // one that watches its parent (a 1.26 flower-superexec, every 200 ms), ends a moment after
+  // the target: that is not left running. The run init waits on its children's ends, not a
+  // clock, so a run with nothing left pays nothing.
+  std::chrono::milliseconds settle{0};
+};
+
 class ContainedTarget {
  public:
   // argv[0] is searched in PATH. `env` is added to (or replaces in) the harness's environment;
   // an inherited FAILPOINTS is dropped unless `env` sets it, so a developer's shell cannot arm
-  // the target by accident. The run init removes `remove_on_abandon` (if not empty) when the
-  // harness dies mid-run. The mode is the first of Containment's that the kernel allows, or
+  // the target by accident. The mode is the first of Containment's that the kernel allows, or
   // the one SUPERLINK_CONTAINMENT names. Throws std::runtime_error:
   // "cannot start 'nosuchbin': No such file or directory".
   ContainedTarget(const std::vector<std::string>& argv,
-                  const std::map<std::string, std::string>& env,
-                  const std::string& remove_on_abandon);
+                  const std::map<std::string, std::string>& env, const ContainmentOptions& options);
   ~ContainedTarget();  // kills what is left of the run, reaps the run init
   ContainedTarget(const ContainedTarget&) = delete;
   ContainedTarget& operator=(const ContainedTarget&) = delete;

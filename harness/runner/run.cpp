@@ -23,11 +23,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
-#include <mutex>
+#include <optional>
 #include <set>
 #include <vector>
 
 #include "events_runner.h"
+#include "internal/directory_watcher.h"
 #include "internal/target_command.h"
 #include "journal_reader.h"
 #include "occupy_ports.h"
@@ -46,46 +47,13 @@ namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 using asio::posix::stream_descriptor;
 
+// What of a run may end by itself after the target (ContainmentOptions::settle).
+constexpr std::chrono::milliseconds kLeftoverSettle{1000};
+
 std::int64_t mono_ns() {
   timespec now{};
   ::clock_gettime(CLOCK_MONOTONIC, &now);
   return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
-}
-
-// Closing an inotify descriptor waits for a kernel SRCU grace period (fsnotify_destroy_group):
-// 5-15 ms on a busy machine, between the target's exit and the end of the run. So descriptors
-// are kept for the next run: a run takes one, removes its watch at the end and gives it back.
-std::mutex& inotify_pool_mutex() {
-  static std::mutex mutex;
-  return mutex;
-}
-
-std::vector<int>& inotify_pool() {
-  static std::vector<int> fds;  // at most one per concurrent run, open until the process ends
-  return fds;
-}
-
-int take_inotify() {
-  {
-    std::lock_guard lock(inotify_pool_mutex());
-    if (!inotify_pool().empty()) {
-      const int fd = inotify_pool().back();
-      inotify_pool().pop_back();
-      return fd;
-    }
-  }
-  return ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-}
-
-void give_back_inotify(int fd, int watch) {
-  ::inotify_rm_watch(fd, watch);
-  // Drop what is queued (the removal queues IN_IGNORED): the next run starts with nothing
-  // pending. A stale event would only cost that run one extra look at its files.
-  std::array<char, 4096> buffer{};
-  while (::read(fd, buffer.data(), buffer.size()) > 0) {
-  }
-  std::lock_guard lock(inotify_pool_mutex());
-  inotify_pool().push_back(fd);
 }
 
 // The run's directory: the given one, or a fresh temp dir removed at the end.
@@ -156,8 +124,7 @@ class Run {
         port_poll_(io_),
         pidfd_(io_),
         out_(io_),
-        err_(io_),
-        inotify_(io_) {}
+        err_(io_) {}
 
   void execute() {
     compile_line_patterns();
@@ -166,7 +133,11 @@ class Run {
     result_.spawn_mono_ns = mono_ns();
     spawned_ = Clock::now();
     try {
-      target_ = std::make_unique<ContainedTarget>(result_.argv, result_.env, remove_on_abandon_);
+      // A scenario that allows leftovers has them killed at once: nothing to wait for.
+      const ContainmentOptions containment{remove_on_abandon_, scenario_.expect.leftovers_allowed
+                                                                   ? std::chrono::milliseconds(0)
+                                                                   : kLeftoverSettle};
+      target_ = std::make_unique<ContainedTarget>(result_.argv, result_.env, containment);
     } catch (const std::exception& error) {
       give_back_startup_slot();
       result_.harness_error = error.what();
@@ -306,42 +277,25 @@ class Run {
   }
 
   // inotify on the work dir: the ready file's rename, and appends to the journal when an event
-  // waits for a firing.
+  // waits for a firing. The watcher's thread only posts; the files are read on the run's thread.
   void watch_ready_file() {
     if (readiness_ != Readiness::File && !watches_journal()) return;
-    const int fd = take_inotify();
-    if (fd < 0) throw std::runtime_error(std::string("inotify: ") + std::strerror(errno));
-    inotify_.assign(fd);
     const std::uint32_t mask = IN_MOVED_TO | IN_CLOSE_WRITE | (watches_journal() ? IN_MODIFY : 0);
-    inotify_watch_ = ::inotify_add_watch(fd, work_dir_.c_str(), mask);
-    if (inotify_watch_ < 0) {
-      throw std::runtime_error("cannot watch " + work_dir_ + ": " + std::strerror(errno));
-    }
-    read_inotify();
+    watch_.emplace(work_dir_, mask, [this] { asio::post(io_, [this] { on_directory_change(); }); });
   }
 
-  // Not close(): see take_inotify. release() cancels the pending read.
-  void stop_watching() {
-    if (!inotify_.is_open()) return;
-    if (inotify_watch_ < 0) {
-      inotify_.close();
-      return;
-    }
-    give_back_inotify(inotify_.release(), inotify_watch_);
-  }
+  void stop_watching() { watch_.reset(); }
 
-  void read_inotify() {
-    inotify_.async_read_some(asio::buffer(inotify_buffer_), [this](auto error, std::size_t) {
-      if (error) return;
-      // Any change in the directory: look at the files themselves (small, and what counts).
-      if (!result_.ready && readiness_ == Readiness::File) {
-        if (auto addresses = read_ready_file(ready_path_)) {
-          on_ready(std::move(*addresses), since_spawn());
-        }
+  void on_directory_change() {
+    if (!watch_) return;  // posted before stop_watching
+    // Any change in the directory: look at the files themselves (small, and what counts).
+    if (!result_.ready && readiness_ == Readiness::File) {
+      if (auto addresses = read_ready_file(ready_path_)) {
+        on_ready(std::move(*addresses), since_spawn());
       }
-      if (watches_journal()) notify_firings();
-      if (watches_journal() || !result_.ready) read_inotify();
-    });
+    }
+    if (watches_journal()) notify_firings();
+    if (!watches_journal() && result_.ready) stop_watching();
   }
 
   void notify_firings() {
@@ -491,11 +445,9 @@ class Run {
   stream_descriptor pidfd_;
   stream_descriptor out_;
   stream_descriptor err_;
-  stream_descriptor inotify_;
-  int inotify_watch_ = -1;
+  std::optional<DirectoryWatch> watch_;  // declared after io_: destroyed before it
   std::array<char, 64 * 1024> out_buffer_{};
   std::array<char, 64 * 1024> err_buffer_{};
-  std::array<char, 4096> inotify_buffer_{};
   std::unique_ptr<ContainedTarget> target_;
   std::unique_ptr<EventsRunner> events_;
   std::set<std::string> notified_sites_;

@@ -331,6 +331,15 @@ TEST_F(RunTest, GrandchildrenAreKilledAndListed) {
   EXPECT_THAT(result.leftovers, ElementsAre(grandchild, grandchild, grandchild));
 }
 
+// Processes that end by themselves a moment after the target (a child that watches its parent)
+// are not left running; the run reports them only if they are alive a settle period later.
+TEST_F(RunTest, ChildrenThatEndJustAfterTheTargetAreNotLeftovers) {
+  const RunResult result = run(fake({"mourners", "3", "200", "exit", "0"}));
+  EXPECT_EQ(result.end.kind, Termination::Kind::Exited);
+  EXPECT_EQ(result.end.code, 0);
+  EXPECT_THAT(result.leftovers, IsEmpty());
+}
+
 // "pid 123 (sleep)" for each "daemon 123" line a fake-target printed (its `daemon` step).
 std::vector<std::string> daemons_printed(const std::vector<LogLine>& lines) {
   std::vector<std::string> daemons;

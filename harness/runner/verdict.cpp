@@ -4,10 +4,10 @@
 #include <cstdio>
 #include <set>
 
-#include "internal/event_report.h"
 #include "harness/line_match.h"
 #include "harness/scenario_requirements.h"
 #include "harness/signal_name.h"
+#include "internal/event_report.h"
 
 namespace harness {
 

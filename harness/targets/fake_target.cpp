@@ -15,6 +15,9 @@
 //   partial TEXT        TEXT on stderr without a newline
 //   children N          N grandchildren (`sleep`) that stay in the process group
 //   setsid-children N   N grandchildren (`sleep`) in sessions of their own
+//   mourners N MS       N grandchildren in sessions of their own that end MS ms after this
+//                       process does (they wait for the end of a pipe only it holds), as a
+//                       child that polls for its parent does (a 1.26 flower-superexec: 200 ms)
 //   daemon N            N daemons (`sleep`) by double fork and setsid; each prints
 //                       "daemon <pid>" on stdout (the pid as /proc numbers it)
 //   pid                 print "pid <own pid>" on stdout, as /proc numbers it (the host's pid,
@@ -154,6 +157,26 @@ void start_children(int count, bool own_session) {
   wait_until_all_exec(started);
 }
 
+// `count` children that outlive this process by `linger_ms`: each waits for the end of file on
+// a pipe whose write end only this process keeps, then lingers (the poll period it imitates).
+void start_mourners(int count, int linger_ms) {
+  int gone[2];
+  if (::pipe2(gone, O_CLOEXEC) != 0) std::exit(121);
+  for (int i = 0; i < count; ++i) {
+    const pid_t child = ::fork();
+    if (child == 0) {
+      ::setsid();  // out of the group: only this process's end ends it
+      ::close(gone[1]);
+      char byte = 0;
+      while (::read(gone[0], &byte, 1) != 0) {
+      }
+      ::usleep(static_cast<useconds_t>(linger_ms) * 1000);
+      _exit(0);
+    }
+  }
+  ::close(gone[0]);
+}
+
 // A classic daemon, `count` times: fork, setsid, fork again and let the middle process exit, so
 // the daemon is nobody's child. Returns once each has printed its pid and runs `sleep`.
 void start_daemons(int count) {
@@ -231,6 +254,9 @@ int main(int argc, char** argv) {
     } else if (step == "partial") {
       write_all(STDERR_FILENO, arg(1), std::strlen(arg(1)));
       i += 1;
+    } else if (step == "mourners") {
+      start_mourners(std::atoi(arg(1)), std::atoi(arg(2)));
+      i += 2;
     } else if (step == "daemon") {
       start_daemons(std::atoi(arg(1)));
       ++i;
