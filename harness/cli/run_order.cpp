@@ -9,6 +9,9 @@ namespace harness::cli {
 namespace {
 
 constexpr Millis kSchedulerTick{100};  // the mock's scheduler, like Flower's, ticks every 100 ms
+// A locked database holds the target's next write for SQLite's busy timeout (Python's sqlite3
+// and the mock: 5 s) before it fails.
+constexpr Millis kBusyTimeout{5000};
 
 // The number at the start of `text` (0 when there is none).
 long leading_number(std::string_view text) {
@@ -53,7 +56,10 @@ ActionsWait actions_wait(std::string_view actions) {
 
 Millis expected_wait(const Scenario& scenario) {
   Millis events{0};
-  for (const Event& event : scenario.events) events = std::max(events, event.delay);
+  for (const Event& event : scenario.events) {
+    const Millis after = event.database == "lock" ? kBusyTimeout : Millis(0);
+    events = std::max(events, event.delay + after);
+  }
   Millis faults{0};
   bool pauses = false;
   for (const auto& [site, actions] : scenario.failpoints) {

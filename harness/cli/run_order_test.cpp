@@ -52,6 +52,17 @@ TEST(ExpectedWait, APauseThatIsNeverReleasedLastsTheTimeout) {
             Millis(600));
 }
 
+TEST(ExpectedWait, ALockedDatabaseAddsTheBusyTimeout) {
+  EXPECT_EQ(expected_wait(scenario("[superlink]\ndatabase = \"file\"\n[[events]]\n"
+                                   "at = \"ready+200ms\"\ndatabase = \"lock\"\n"
+                                   "[expect]\nexit_code = 100\n")),
+            Millis(5200));
+  EXPECT_EQ(expected_wait(scenario("[superlink]\ndatabase = \"file\"\n[[events]]\n"
+                                   "at = \"ready+200ms\"\ndatabase = \"corrupt\"\n"
+                                   "[expect]\nexit_code = 100\n")),
+            Millis(200));
+}
+
 TEST(LongestFirst, SortsByExpectedWaitAndKeepsTiesInOrder) {
   const std::vector<Scenario> scenarios{
       scenario("[expect]\nexit_code = 0\n"),                        // 0
