@@ -25,6 +25,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <system_error>
 #include <vector>
 
 #include "events_runner.h"
@@ -474,8 +475,19 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
     // Held until the run is over: no other run, in this process or another, gets these ports.
     std::vector<std::string> apis(kRunApis.begin(), kRunApis.end());
     if (uses_failpoint_control(scenario)) apis.push_back("control");
-    const PortLeases leases = allocate_ports(apis);
-    const OccupiedPorts occupied = occupy_ports(scenario.setup.occupy, leases.ports());
+    PortLeases leases;
+    OccupiedPorts occupied;
+    // The allocator found each port free, but a process outside the lock files may bind it
+    // before the harness does: then the run takes fresh ports, three times at most.
+    for (int attempt = 1;; ++attempt) {
+      leases = allocate_ports(apis);
+      try {
+        occupied = occupy_ports(scenario.setup.occupy, leases.ports());
+        break;
+      } catch (const std::system_error& error) {
+        if (error.code() != std::errc::address_in_use || attempt == 3) throw;
+      }
+    }
     TargetCommand command = build_target_command(scenario, options, dir.path(), leases.ports());
     result.argv = std::move(command.argv);
     result.env = std::move(command.env);
