@@ -74,17 +74,20 @@ class Watcher {
         return;  // the instance is unusable; the runs fall back on their deadlines
       }
       std::set<int> changed;
+      bool overflowed = false;
       for (ssize_t at = 0; at < size;) {
         const auto* event = reinterpret_cast<const inotify_event*>(buffer.data() + at);
         changed.insert(event->wd);
+        overflowed = overflowed || (event->mask & IN_Q_OVERFLOW) != 0;
         at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
       }
       // Under the lock: remove() returning means no call is running or will start.
       std::lock_guard lock(mutex_);
-      for (int wd : changed) {
-        auto it = subscribers_.find(wd);
-        if (it == subscribers_.end()) continue;
-        for (auto& [id, on_change] : it->second) on_change();
+      // The kernel dropped events (the queue was full): whose, it does not say, so every watch
+      // looks at its files again.
+      for (auto& [wd, calls] : subscribers_) {
+        if (!overflowed && !changed.contains(wd)) continue;
+        for (auto& [id, on_change] : calls) on_change();
       }
     }
   }

@@ -106,6 +106,41 @@ TEST(DirectoryWatch, MoreWatchesThanThePerUserInstanceLimit) {
   EXPECT_TRUE(calls.wait_for(kWatches));
 }
 
+// When the kernel's queue overflows it drops events without saying whose: every watch is called.
+TEST(DirectoryWatch, AnOverflowedQueueCallsEveryWatch) {
+  int queue_limit = 0;
+  std::ifstream("/proc/sys/fs/inotify/max_queued_events") >> queue_limit;
+  if (queue_limit <= 0 || queue_limit > 100000) GTEST_SKIP() << "queue limit " << queue_limit;
+  TestDirectory busy("watch-busy");
+  TestDirectory quiet("watch-quiet");
+  // The busy watch's first call holds the watcher's thread, so the queue fills up meanwhile.
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool holding = false;
+  bool released = false;
+  DirectoryWatch busy_watch(busy.path().string(), IN_CLOSE_WRITE, [&] {
+    std::unique_lock lock(mutex);
+    if (released) return;
+    holding = true;
+    changed.notify_all();
+    changed.wait(lock, [&] { return released; });
+  });
+  Calls on_quiet;
+  DirectoryWatch quiet_watch(quiet.path().string(), IN_CLOSE_WRITE, on_quiet.callback());
+  write_file(busy / "first");
+  {
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return holding; }));
+  }
+  for (int i = 0; i <= queue_limit; ++i) write_file(busy / std::to_string(i));
+  {
+    std::lock_guard lock(mutex);
+    released = true;
+    changed.notify_all();
+  }
+  EXPECT_TRUE(on_quiet.wait_for(1));
+}
+
 TEST(DirectoryWatch, AMissingFolderIsAnErrorNamingIt) {
   try {
     DirectoryWatch watch("/nonexistent/watch-me", IN_CLOSE_WRITE, [] {});
