@@ -12,7 +12,8 @@ namespace harness {
 
 // Watches `dir` for `mask` (inotify IN_* bits) while it lives. `on_change` is called on the
 // watcher's own thread, once per batch of events on `dir`; it must be quick (post to the caller's
-// executor). Several watches of one directory each get their calls.
+// executor). Several watches of one directory each get their calls; when the kernel's queue
+// overflowed (events dropped, whose unknown), every watch gets one.
 class DirectoryWatch {
  public:
   // Throws std::runtime_error naming the directory (or inotify) when the watch cannot be set.
