@@ -66,8 +66,9 @@ std::string summary_text(const std::vector<ScenarioOutcome>& outcomes) {
   // A recap of what did not pass, last, so a CI log cut to its head and tail still names it.
   std::string recap;
   for (const ScenarioOutcome& o : outcomes) {
-    if (o.verdict.skipped || (o.verdict.passed && !o.result.harness_error)) continue;
-    recap += "  " + verdict_word(o) + "  " + run_name(o, repeated) + ": " +
+    const std::string word = verdict_word(o);
+    if (word != "FAIL" && word != "ERROR") continue;
+    recap += "  " + word + "  " + run_name(o, repeated) + ": " +
              report_headline(o.result, o.verdict) + "\n";
     if (!o.scenario.file.empty())
       recap += "         rerun: superlink-harness run " + o.scenario.file + "\n";
