@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -82,13 +84,19 @@ TEST(RunPool, StartsTheLongestFirstAndReturnsInCatalogueOrder) {
     scenarios.back().name = "s" + std::to_string(hold);
   }
   std::mutex mutex;
+  std::condition_variable both_entered;
   std::vector<std::string> started;
   std::ostringstream out;
   const auto outcomes = run_pool(
       scenarios, 2,
       [&](const Scenario& s) {
-        const std::lock_guard lock(mutex);
+        std::unique_lock lock(mutex);
         started.push_back(s.name);
+        // Neither of the first two returns before the other has entered, so no worker can take
+        // a third scenario and record it ahead of the second (the bound only keeps a pool that
+        // runs one worker from hanging the test).
+        both_entered.notify_all();
+        both_entered.wait_for(lock, std::chrono::seconds(10), [&] { return started.size() >= 2; });
         return ScenarioOutcome{s, {}, {}, 0};
       },
       [](const ScenarioOutcome&) { return std::string(); }, out);
