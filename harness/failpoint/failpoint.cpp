@@ -80,6 +80,7 @@ struct Registry {
 
   std::atomic<PrintHandler> print_handler{nullptr};
   std::atomic<ExitHandler> exit_handler{nullptr};
+  std::atomic<PanicHandler> panic_handler{nullptr};
 
   Registry() {
     const std::uint64_t s = (std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
@@ -232,6 +233,11 @@ void busy_wait(std::chrono::milliseconds ms) {
 void default_print(std::string_view site, std::string_view message) {
   const std::string line = "failpoint '" + std::string(site) + "': " + std::string(message) + "\n";
   [[maybe_unused]] const auto n = ::write(STDERR_FILENO, line.data(), line.size());
+}
+
+// What a `panic` task's Panic carries: its argument, or fail-rs's default text.
+std::string panic_message(const Site& site, const Action& action) {
+  return action.arg.value_or("failpoint " + site.name + " panic");
 }
 
 [[noreturn]] void exit_process(int code) {
@@ -417,6 +423,10 @@ void set_exit_handler(ExitHandler handler) {
   registry().exit_handler.store(handler);
 }
 
+void set_panic_handler(PanicHandler handler) {
+  registry().panic_handler.store(handler);
+}
+
 ScopedArm::ScopedArm(std::string_view site, std::string_view actions)
     : site_(checked_site_name(site)), previous_(armed_actions(site_)) {
   configure_one(site_, actions);
@@ -455,6 +465,10 @@ std::optional<std::string> eval(std::string_view name) {
   }
   if (action == nullptr || action->task == Task::kOff) return std::nullopt;
 
+  if (action->task == Task::kPanic) {
+    if (const auto handler = r.panic_handler.load())
+      handler(site->name, panic_message(*site, *action));
+  }
   if (action->task != Task::kPause) {
     journal_firing(hit, site->name, task_name(action->task), action->arg.value_or(""));
   }
@@ -468,7 +482,7 @@ std::optional<std::string> eval(std::string_view name) {
       std::this_thread::sleep_for(std::chrono::milliseconds(action->number));
       return std::nullopt;
     case Task::kPanic:
-      throw Panic(site->name, action->arg.value_or("failpoint " + site->name + " panic"));
+      throw Panic(site->name, panic_message(*site, *action));
     case Task::kPrint: {
       const auto message = action->arg.value_or("failpoint " + site->name + " executed");
       const auto handler = r.print_handler.load();

@@ -36,6 +36,8 @@ std::uint64_t MonoNs() {
          static_cast<std::uint64_t>(ts.tv_nsec);
 }
 
+std::string g_journal_path;  // for handlers, which are plain function pointers
+
 class JournalTest : public testing::FailpointTest {
  protected:
   void SetUp() override {
@@ -121,6 +123,32 @@ TEST_F(JournalTest, EveryNonOffTaskIsRecordedAndArgIsEmptyWithoutOne) {
   for (const auto& r : Records()) seen.push_back(r.site + ":" + r.task + ":" + r.arg);
   EXPECT_THAT(seen, ::testing::ElementsAre("a:return:", "b:sleep:1", "c:print:p",
                                            "d:yield:", "e:delay:1", "f:panic:", "h:pause:"));
+}
+
+// What the handler sees: the journal without the panic's line, so nothing that watches the
+// journal can act on the firing before the program knows the thread is dying.
+std::string g_panic_seen;
+void RecordPanicAndJournal(std::string_view site, std::string_view message) {
+  g_panic_seen = std::string(site) + ":" + std::string(message) + ":" +
+                 std::to_string(ReadLines(g_journal_path).size());
+}
+
+TEST_F(JournalTest, ThePanicHandlerRunsBeforeTheFiringIsJournalled) {
+  g_journal_path = path_;
+  g_panic_seen.clear();
+  set_panic_handler(RecordPanicAndJournal);
+  configure("a=return;b=panic(boom);c=panic");
+  FAILPOINT("a");
+  EXPECT_EQ(g_panic_seen, "");  // only panics call it
+  EXPECT_THROW(FAILPOINT("b"), Panic);
+  EXPECT_EQ(g_panic_seen, "b:boom:1");
+  try {
+    FAILPOINT("c");
+    FAIL() << "no panic";
+  } catch (const Panic& panic) {
+    EXPECT_EQ(g_panic_seen, "c:" + panic.message() + ":2");
+  }
+  EXPECT_EQ(Records().size(), 3u);
 }
 
 TEST_F(JournalTest, HitNumbersCountFromArming) {

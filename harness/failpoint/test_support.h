@@ -26,6 +26,7 @@ class FailpointTest : public ::testing::Test {
     declare_sites({});
     set_print_handler(nullptr);
     set_exit_handler(nullptr);
+    set_panic_handler(nullptr);
     close_journal();
   }
 };

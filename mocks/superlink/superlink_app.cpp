@@ -101,6 +101,9 @@ void arm_failpoints(const Options& options) {
   if (!options.fault_journal.empty()) failpoint::open_journal(options.fault_journal);
   failpoint::set_print_handler(on_failpoint_print);
   failpoint::set_exit_handler(on_failpoint_exit);
+  // A panic is a crash from the moment it fires: a signal sent on its journal line queues behind.
+  failpoint::set_panic_handler(
+      [](std::string_view, std::string_view) { Supervisor::current_thread_dying(); });
 }
 
 // Port 0 ("any free port") is the mock's extension; the persona refuses it as 1.18 does.

@@ -7,6 +7,11 @@
 #include "failpoint/failpoint.h"
 
 namespace superlink {
+namespace {
+// The supervisor and name of the supervised thread this is, for current_thread_dying().
+thread_local Supervisor* t_supervisor = nullptr;
+thread_local const std::string* t_name = nullptr;
+}  // namespace
 
 std::string describe_exception(std::exception_ptr error) {
   try {
@@ -31,6 +36,8 @@ void Supervisor::start(const std::string& name, std::function<void()> body) {
   names_.push_back(name);
   threads_.emplace_back([this, name, body = std::move(body)] {
     pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
+    t_supervisor = this;
+    t_name = &name;
     std::string cause = kStoppedQuietly;
     try {
       body();
@@ -46,7 +53,25 @@ void Supervisor::mark_ready(const std::string& name) {
 }
 
 void Supervisor::notify_signal(int signo) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!dying_.empty()) {
+      held_signals_.push_back({SupervisorEvent::Kind::kSignal, "", "", signo});
+      return;
+    }
+  }
   post({SupervisorEvent::Kind::kSignal, "", "", signo});
+}
+
+void Supervisor::current_thread_dying() {
+  if (t_supervisor == nullptr) return;
+  Supervisor& self = *t_supervisor;
+  const std::lock_guard lock(self.mutex_);
+  const auto& stopped = self.stopped_;
+  if (std::find(stopped.begin(), stopped.end(), *t_name) != stopped.end()) return;
+  if (std::find(self.dying_.begin(), self.dying_.end(), *t_name) == self.dying_.end()) {
+    self.dying_.push_back(*t_name);
+  }
 }
 
 void Supervisor::report_stopping(const std::string& name, const std::string& cause) {
@@ -107,6 +132,11 @@ void Supervisor::post_stopped(const std::string& name, const std::string& cause)
     if (std::find(stopped_.begin(), stopped_.end(), name) != stopped_.end()) return;
     stopped_.push_back(name);
     events_.push_back({SupervisorEvent::Kind::kThreadStopped, name, cause, 0});
+    std::erase(dying_, name);
+    if (dying_.empty()) {
+      for (auto& signal : held_signals_) events_.push_back(std::move(signal));
+      held_signals_.clear();
+    }
   }
   changed_.notify_all();
 }

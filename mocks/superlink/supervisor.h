@@ -49,6 +49,13 @@ class Supervisor {
   // unwinds queues behind the crash instead of overtaking it. Its exit then posts nothing.
   void report_stopping(const std::string& name, const std::string& cause);
 
+  // Called in any thread the moment its death is certain but before anything outside can know
+  // (the failpoint panic handler, before the firing is journalled); does nothing outside a
+  // supervised thread. Until that thread's kThreadStopped is posted, signals are held and then
+  // queued behind it, so a signal sent on the journal line cannot overtake the crash. The
+  // thread must then end or call report_stopping.
+  static void current_thread_dying();
+
   // With an interval, a stopped thread is reported only at the next tick of a fixed schedule
   // (interval, 2 * interval, ... after the first wait()), as a loop of sleep(interval) and
   // is_alive() checks sees it; ready and signal events still come at once. Call before wait().
@@ -75,7 +82,9 @@ class Supervisor {
   std::chrono::milliseconds poll_interval_{0};  // 0: no polling
   std::chrono::steady_clock::time_point next_poll_{};
   std::vector<std::string> names_;
-  std::vector<std::string> stopped_;  // threads whose kThreadStopped was posted
+  std::vector<std::string> stopped_;           // threads whose kThreadStopped was posted
+  std::vector<std::string> dying_;             // certain to stop, kThreadStopped not posted yet
+  std::vector<SupervisorEvent> held_signals_;  // arrived while a thread was dying
   std::vector<std::thread> threads_;
 };
 

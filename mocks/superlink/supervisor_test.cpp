@@ -98,6 +98,48 @@ TEST(Supervisor, ACrashReportedWhileUnwindingWinsOverALaterSignal) {
   EXPECT_EQ(supervisor.wait().kind, SupervisorEvent::Kind::kSignal);
 }
 
+// The soak's flaky verdict once more, earlier in the crash: the harness sends SIGTERM on the
+// panic's journal line, and the thread was starved between writing that line and catching its
+// panic. A thread marked dying holds the signal until its crash is queued ahead of it.
+TEST(Supervisor, ASignalWhileAThreadIsDyingQueuesBehindItsCrash) {
+  Supervisor supervisor;
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool marked = false, signalled = false;
+  supervisor.start("rest", [&] {
+    Supervisor::current_thread_dying();
+    std::unique_lock lock(mutex);
+    marked = true;
+    changed.notify_all();
+    changed.wait(lock, [&] { return signalled; });
+    throw std::runtime_error("crash first");
+  });
+  {
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [&] { return marked; });
+  }
+  supervisor.notify_signal(SIGTERM);  // before the thread has thrown
+  {
+    std::lock_guard lock(mutex);
+    signalled = true;
+  }
+  changed.notify_all();
+  const SupervisorEvent first = supervisor.wait();
+  EXPECT_EQ(first.kind, SupervisorEvent::Kind::kThreadStopped);
+  EXPECT_EQ(first.cause, "crash first");
+  const SupervisorEvent second = supervisor.wait();
+  EXPECT_EQ(second.kind, SupervisorEvent::Kind::kSignal);
+  EXPECT_EQ(second.signal, SIGTERM);
+}
+
+// Outside a supervised thread the mark is nothing: a signal comes at once.
+TEST(Supervisor, MarkingAThreadThatIsNotSupervisedHoldsNoSignal) {
+  Supervisor supervisor;
+  Supervisor::current_thread_dying();
+  supervisor.notify_signal(SIGINT);
+  EXPECT_EQ(supervisor.wait().signal, SIGINT);
+}
+
 TEST(Supervisor, WithAPollIntervalAStoppedThreadWaitsForTheTick) {
   Supervisor supervisor;
   supervisor.set_poll_interval(std::chrono::milliseconds(100));

@@ -126,6 +126,13 @@ void close_journal();
 using PrintHandler = void (*)(std::string_view site, std::string_view message);
 void set_print_handler(PrintHandler handler);
 
+// Called in the thread that runs a `panic` task before its firing is journalled and the Panic
+// thrown (default: none), with the Panic's message. Whoever acts on the journal line (a signal
+// sent on the firing) can then never overtake what the program decides about the dying thread.
+// Must not throw.
+using PanicHandler = void (*)(std::string_view site, std::string_view message);
+void set_panic_handler(PanicHandler handler);
+
 // What the `exit(N)` task calls (default: fflush(nullptr), then _exit(N)). A program installs
 // its own to flush its logger first; the handler must not return.
 using ExitHandler = void (*)(int code);
