@@ -123,7 +123,7 @@ TEST(ControlEventsRun, AParkedThreadDoesNotOutlastTheDeadlinesSigterm) {
   // Never resumed: the deadline's SIGTERM ends the target within the grace, no SIGKILL needed.
   Scenario scenario =
       mock_scenario({{"scheduler.tick", "pause"}}, {control(Kind::WaitPaused, "scheduler.tick")});
-  scenario.timeout = 1500ms;
+  scenario.timeout = 5000ms;  // from the spawn: time for a loaded machine to start and park
   scenario.expect.exit_code = 3;
   const RunResult result = run_mock(scenario);
   ASSERT_THAT(result.events, SizeIs(1));

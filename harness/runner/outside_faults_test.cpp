@@ -2,12 +2,9 @@
 // (`sh -c` polling its folder), with the journal lines the harness writes for them.
 #include "outside_faults.h"
 
-#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <sqlite3.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -17,6 +14,7 @@
 #include "harness/run.h"
 #include "internal/target_command.h"
 #include "journal_reader.h"
+#include "port_allocator.h"
 
 namespace harness {
 namespace {
@@ -257,20 +255,10 @@ TEST_F(OutsideRunTest, ACommandNotFoundIsNotDone) {
 }
 
 // A port nobody holds, as a harness-allocated one would be until the target binds it.
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
 TEST_F(OutsideRunTest, OccupyListensOnTheTargetsAddressUntilReleased) {
-  const std::string port = std::to_string(free_port());
+  // Leased (below the ephemeral range) for the test: no connect() elsewhere can take it first.
+  const PortLeases lease = allocate_ports({"fleet"});
+  const std::string port = std::to_string(lease.ports().at("fleet"));
   Scenario scenario = shell("printf '{\"addresses\": {\"fleet\": \"127.0.0.1:" + port +
                             "\"}}' > \"$SUPERLINK_READY_FILE\"; exec sleep 30");
   scenario.superlink.ready = Readiness::File;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -117,6 +118,12 @@ TEST_F(PortAllocatorTest, AReleasedPortCoolsDownUnlessNothingElseIsLeft) {
   { released = allocate_ports({"fleet"}).ports().at("fleet"); }
   const int next = allocate_ports({"fleet"}).ports().at("fleet");
   EXPECT_NE(next, released) << "the port released first is cooling down";
+  // The two releases were microseconds apart, one clock tick on a kernel with coarse file
+  // times: date the first a second back so "longest ago" is not a tie.
+  const timespec second_ago[2] = {{0, UTIME_OMIT}, {::time(nullptr) - 1, 0}};
+  ASSERT_EQ(
+      ::utimensat(AT_FDCWD, (dir_ + "/locks/" + std::to_string(released)).c_str(), second_ago, 0),
+      0);
   // Both cool down now: the one released longest ago comes back.
   EXPECT_EQ(allocate_ports({"fleet"}).ports().at("fleet"), released);
 }

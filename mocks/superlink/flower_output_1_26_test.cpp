@@ -2,8 +2,6 @@
 // SUPERLINK_FLOWER_VERSION=1.26), situation by situation, against what 1.26.1's source prints.
 // Whole stderr is compared, ports normalised. The source read for each is named above the test.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cctype>
@@ -12,6 +10,7 @@
 #include <map>
 #include <memory>
 
+#include "superlink/testing/leased_address.h"
 #include "superlink/testing/spawned_process.h"
 #include "superlink/testing/test_directory.h"
 
@@ -19,6 +18,7 @@ namespace superlink {
 namespace {
 
 using testing::ExitInfo;
+using testing::leased_address;
 using testing::SpawnedProcess;
 
 constexpr std::chrono::seconds kSafety{20};
@@ -69,18 +69,6 @@ std::string normalised(const std::string& text) {
   return out;
 }
 
-std::string free_address() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t size = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &size);
-  ::close(fd);
-  return "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
-}
-
 enum class Target { kFlowerMode, kPersona };
 
 class FlowerOutput126 : public ::testing::TestWithParam<Target> {
@@ -98,9 +86,9 @@ class FlowerOutput126 : public ::testing::TestWithParam<Target> {
     if (!persona())
       argv.insert(argv.end(), {"--exit-status", "flower", "--flower-version", "1.26"});
     if (addresses.empty()) {
-      addresses = {{"--control-api-address", free_address()},
-                   {"--serverappio-api-address", free_address()},
-                   {"--fleet-api-address", free_address()}};
+      addresses = {{"--control-api-address", leased_address()},
+                   {"--serverappio-api-address", leased_address()},
+                   {"--fleet-api-address", leased_address()}};
     }
     for (const auto& [flag, address] : addresses) argv.insert(argv.end(), {flag, address});
     std::vector<std::string> env{"NO_COLOR=1", "SUPERLINK_READY_FILE=" + ready_path()};
@@ -136,9 +124,9 @@ TEST_P(FlowerOutput126, StartupLinesThenGracefulSigterm) {
 // run_superlink: `--exec-api-address` alone is warned about (before the certificates' warning)
 // and becomes the Control API's address.
 TEST_P(FlowerOutput126, ExecApiAddressAloneIsWarnedAboutAndUsed) {
-  auto process = start({{"--exec-api-address", free_address()},
-                        {"--serverappio-api-address", free_address()},
-                        {"--fleet-api-address", free_address()}});
+  auto process = start({{"--exec-api-address", leased_address()},
+                        {"--serverappio-api-address", leased_address()},
+                        {"--fleet-api-address", leased_address()}});
   ASSERT_TRUE(process->wait_for_file(ready_path(), kSafety));
   ::kill(process->pid(), SIGTERM);
   EXPECT_EQ(process->wait_exit(kSafety).status, 0);
@@ -148,9 +136,9 @@ TEST_P(FlowerOutput126, ExecApiAddressAloneIsWarnedAboutAndUsed) {
 
 // run_superlink: both flags explicitly on the command line is SUPERLINK_INVALID_ARGS.
 TEST_P(FlowerOutput126, BothApiFlagsExit104) {
-  auto process = start({{"--exec-api-address", free_address()},
-                        {"--control-api-address", free_address()},
-                        {"--fleet-api-address", free_address()}});
+  auto process = start({{"--exec-api-address", leased_address()},
+                        {"--control-api-address", leased_address()},
+                        {"--fleet-api-address", leased_address()}});
   EXPECT_EQ(process->wait_exit(kSafety).status, 1);
   EXPECT_EQ(normalised(process->stderr_text()),
             kFirst + block(104,
@@ -164,9 +152,9 @@ TEST_P(FlowerOutput126, BothApiFlagsExit104) {
 // COMMON_ADDRESS_INVALID. The persona refuses it (the mock's own mode takes 0 as "any port").
 TEST_P(FlowerOutput126, PersonaRefusesPortZero) {
   if (!persona()) GTEST_SKIP() << "the mock's own mode takes port 0";
-  auto process = start({{"--control-api-address", free_address()},
+  auto process = start({{"--control-api-address", leased_address()},
                         {"--serverappio-api-address", "127.0.0.1:0"},
-                        {"--fleet-api-address", free_address()}});
+                        {"--fleet-api-address", leased_address()}});
   EXPECT_EQ(process->wait_exit(kSafety).status, 1);
   EXPECT_EQ(normalised(process->stderr_text()),
             kFirst + block(600, "Address (127.0.0.1:P) cannot be parsed.",

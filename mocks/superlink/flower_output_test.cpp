@@ -4,14 +4,13 @@
 // ports, timestamps and paths normalised; colours are kept: the real one always prints them.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cctype>
 #include <csignal>
 #include <filesystem>
 
+#include "superlink/testing/leased_address.h"
 #include "superlink/testing/spawned_process.h"
 #include "superlink/testing/taken_port.h"
 #include "superlink/testing/test_directory.h"
@@ -20,6 +19,7 @@ namespace superlink {
 namespace {
 
 using testing::ExitInfo;
+using testing::leased_address;
 using testing::SpawnedProcess;
 
 constexpr std::chrono::seconds kSafety{20};
@@ -86,18 +86,6 @@ std::string normalised(const std::string& text) {
 }
 
 // A loopback port that was free a moment ago (the persona refuses port 0, as 1.18 does).
-std::string free_address() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t size = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &size);
-  ::close(fd);
-  return "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
-}
-
 using testing::TakenPort;
 
 std::string persona_bin() {
@@ -122,7 +110,7 @@ class FlowerOutput : public ::testing::TestWithParam<Target> {
          {"--serverappio-api-address", "--exec-api-address", "--fleet-api-address"}) {
       const auto given = addresses.find(flag);
       argv.push_back(flag);
-      argv.push_back(given != addresses.end() ? given->second : free_address());
+      argv.push_back(given != addresses.end() ? given->second : leased_address());
     }
     argv.insert(argv.end(), extra.begin(), extra.end());
     env.push_back("NO_COLOR=1");  // ignored, as by the real one

@@ -179,10 +179,12 @@ TEST_F(SuperlinkProcess, ScheduledRunsStartTheServerApp) {
   ASSERT_TRUE(process->wait_for_stderr(
       "mock-serverapp: run-once against ServerAppIo API 127.0.0.1:", 2, kSafety))
       << process->stderr_text();
+  // The scheduler logs the launch after the spawn returns, so the child may print first.
+  EXPECT_TRUE(process->wait_for_stderr("Launched ServerApp for run 2 (pid ", 1, kSafety))
+      << process->stderr_text();
   ::kill(process->pid(), SIGTERM);
   const ExitInfo exit = process->wait_exit(kSafety);
   EXPECT_EQ(exit.status, 3);
-  EXPECT_THAT(process->stderr_text(), HasSubstr("Launched ServerApp for run 2 (pid "));
 }
 
 TEST_F(SuperlinkProcess, AbortDiesBySigabrtWithTheJournalLine) {
@@ -260,8 +262,9 @@ TEST_F(SuperlinkProcess, DatabaseRunTableDroppedKillsTheScheduler) {
 TEST_F(SuperlinkProcess, DatabaseLockedByAnotherProcessKillsTheSchedulerAfterTheBusyTimeout) {
   auto process = start_on_database();
   SqliteConnection locker(database_path());
-  locker.query("BEGIN EXCLUSIVE;");
+  // Read before the lock is taken: the mock's busy wait cannot begin before it exists.
   const auto locked = std::chrono::steady_clock::now();
+  locker.query("BEGIN EXCLUSIVE;");
   expect_scheduler_died_of(*process, "database is locked");
   EXPECT_GE(std::chrono::steady_clock::now() - locked, std::chrono::milliseconds(4900));
 }
