@@ -69,6 +69,29 @@ TEST(ControlEventsRun, PauseWaitResumeThenTheNextTickPanics) {
               MatchesRegex("done at \\+[0-9.]+ m?s: resumed 1 thread"));
 }
 
+// A request parked in the REST thread is in flight while the events after it run: without
+// `background` the wait for its answer would hold up the wait_paused that must release it.
+TEST(ControlEventsRun, ABackgroundRequestInFlightLetsTheNextEventsRun) {
+  Event request;
+  request.request = "create-node";
+  request.background = true;
+  request.expect_status = 200;
+  Scenario scenario = mock_scenario(
+      {{"rest.request", "1*pause"}},
+      {request, control(Kind::WaitPaused, "rest.request"), control(Kind::Resume, "rest.request")});
+  scenario.superlink.fleet_api_type = "rest";
+  scenario.expect.still_running = true;
+  scenario.expect.hold = Millis{0};
+  const RunResult result = run_mock(scenario);
+  ASSERT_THAT(result.events, SizeIs(3));
+  EXPECT_EQ(result.events[0].event, 0u);  // the outcomes keep the events' order
+  EXPECT_EQ(result.events[0].status, 200) << result.events[0].error;
+  EXPECT_THAT(result.events[1].did, MatchesRegex("paused after [0-9]+ ms"));
+  EXPECT_EQ(result.events[2].did, "resumed 1 thread");
+  EXPECT_TRUE(judge(scenario, result).passed) << judge(scenario, result).headline();
+  EXPECT_EQ(describe_event(scenario.events[0]), "request create-node (background)");
+}
+
 TEST(ControlEventsRun, ArmAndDisarmSayWhatTheyDid) {
   Scenario scenario =
       mock_scenario({}, {control(Kind::Arm, "rest.request", "panic(never)"),

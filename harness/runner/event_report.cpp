@@ -20,8 +20,9 @@ std::string describe_event(const Event& event) {
     constexpr std::size_t kShown = 60;
     return command.size() > kShown ? command.substr(0, kShown) + "…" : command;
   }
-  const std::string what = "request " + event.request.value_or("");
-  return event.method == "POST" ? what : event.method + " " + what;
+  std::string what = "request " + event.request.value_or("");
+  if (event.method != "POST") what = event.method + " " + what;
+  return event.background ? what + " (background)" : what;
 }
 
 std::string describe_anchor(const Event& event) {

@@ -171,6 +171,19 @@ void EventsRunner::run() {
       break;
     }
     const std::map<std::string, std::string> addresses = addresses_.value_or(decltype(addresses){});
+    if (event.background) {
+      // Its outcomes keep their places in the event order; its thread fills them in.
+      const std::size_t first_slot = outcomes_.size();
+      outcomes_.resize(first_slot + static_cast<std::size_t>(event.count));
+      background_.emplace_back([this, &event, i, first_slot, addresses] {
+        for (int r = 0; r < event.count; ++r) {
+          EventOutcome outcome = perform(event, i, r, addresses);
+          const std::lock_guard relock(mutex_);
+          outcomes_[first_slot + static_cast<std::size_t>(r)] = std::move(outcome);
+        }
+      });
+      continue;
+    }
     lock.unlock();
     bool failed_control = false;
     for (int r = 0; r < event.count; ++r) {
@@ -186,6 +199,7 @@ void EventsRunner::run() {
     }
   }
   lock.unlock();
+  for (std::thread& request : background_) request.join();  // every answer is in
   if (on_done_) on_done_();
 }
 

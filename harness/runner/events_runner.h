@@ -88,6 +88,7 @@ class EventsRunner {
   std::vector<EventOutcome> outcomes_;
   std::unique_ptr<OutsideFaults> outside_;  // used on the events thread; released by finish()
   std::thread thread_;
+  std::vector<std::thread> background_;  // `background` requests; started and joined by thread_
 };
 
 }  // namespace harness

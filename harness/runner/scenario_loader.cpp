@@ -223,7 +223,7 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
   reader.check_keys(table, "in [[events]]",
                     {"at", "request", "signal", "database", "occupy", "release", "run", "arm",
                      "disarm", "wait_paused", "resume", "timeout_ms", "count", "method", "headers",
-                     "body", "expect_status", "expect_body"});
+                     "body", "expect_status", "expect_body", "background"});
   Event event;
   if (auto* at = table.get("at")) {
     if (!parse_at(reader.string(*at, prefix + ".at"), event)) {
@@ -285,7 +285,8 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
     internal::read_outside_fault(reader, table, does[0], prefix, target, event);
   }
   if (!request) {
-    for (std::string_view key : {"method", "headers", "body", "expect_status", "expect_body"}) {
+    for (std::string_view key :
+         {"method", "headers", "body", "expect_status", "expect_body", "background"}) {
       if (table.contains(key)) {
         reader.fail(reader.key_source(table, key),
                     "'" + prefix + "." + std::string(key) + "' only applies to a request event");
@@ -307,6 +308,9 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
     event.headers = reader.string_table(*headers, prefix + ".headers");
   }
   if (auto* body = table.get("body")) event.body = reader.string(*body, prefix + ".body");
+  if (auto* background = table.get("background")) {
+    event.background = reader.boolean(*background, prefix + ".background");
+  }
   if (auto* status = table.get("expect_status")) {
     event.expect_status = static_cast<int>(reader.integer_in(
         *status, prefix + ".expect_status", 100, 599, "an HTTP status (100 to 599)"));

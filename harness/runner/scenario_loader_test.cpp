@@ -422,6 +422,14 @@ TEST(LoadScenarioErrors, RejectsImpossibleCombinations) {
                                  "exit_code = 0\n")),
             "scenarios/scheduler/crash.toml:4:1: 'events[0].expect_status' only applies to a "
             "request event");
+  EXPECT_EQ(error_of(with_basics("[[events]]\nsignal = 1\nbackground = true\n[expect]\n"
+                                 "exit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:4:1: 'events[0].background' only applies to a "
+            "request event");
+  EXPECT_EQ(error_of(with_basics("[[events]]\nrequest = 'ping'\nbackground = 'yes'\n[expect]\n"
+                                 "exit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:4:14: 'events[0].background' must be a boolean, not "
+            "a string");
   EXPECT_EQ(error_of(with_basics("[superlink]\nready_file = false\n[[events]]\nsignal = 1\n"
                                  "[expect]\nexit_code = 0\n")),
             "scenarios/scheduler/crash.toml:4:1: 'events[0]' waits for \"ready\" but the target "

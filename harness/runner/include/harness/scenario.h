@@ -90,6 +90,9 @@ struct Event {
   std::map<std::string, std::string> headers;
   std::optional<std::string> body;  // raw body; default: an empty (valid) message
   std::string method = "POST";
+  // The events after this request go on at once; its answers arrive in their own time (a
+  // request in flight while something else happens). The events are done once they are in.
+  bool background = false;
 
   // Checked on every response of this event (when set).
   std::optional<int> expect_status;
