@@ -274,6 +274,30 @@ TEST_F(ExecutableTest, AFlowerTargetWithoutFailpointsSkipsWhatItCannotDo) {
                         "SUPERLINK_LIST_FAILPOINTS))"));
   EXPECT_THAT(r.output, HasSubstr("PASS  k/flags_only"));
   EXPECT_THAT(r.output, HasSubstr("1 passed, 0 failed, 2 skipped"));
+  // `check` asks the same target the same way (its help, not the mock's --list-failpoints) and,
+  // as `run` skips what needs failpoints, has nothing to refuse.
+  const Result checked = harness("check kinds --target-kind flower --target ./real-superlink");
+  EXPECT_EQ(checked.status, 0) << checked.output;
+  EXPECT_EQ(checked.output, "3 scenarios parsed, no errors\n");
+}
+
+// Under --target-kind flower, `check` compares a kind flower scenario's sites with those the
+// flower target lists (the persona's, through SUPERLINK_LIST_FAILPOINTS), and leaves kind mock
+// scenarios, which that run skips, alone.
+TEST_F(ExecutableTest, CheckComparesAFlowerScenarioWithTheFlowerTargetsSites) {
+  fs::create_directories(dir_ / "kinds" / "k");
+  write("kinds/k/typo.toml",
+        "description = \"a typo\"\nversions = [\"1.18\"]\n[superlink]\nkind = \"flower\"\n"
+        "[failpoints]\n\"rest.requst\" = \"panic\"\n[expect]\nexit_code = 1\n");
+  write("kinds/k/mock_typo.toml",
+        "description = \"a typo the mock refuses\"\nversions = [\"1.18\"]\n"
+        "[failpoints]\n\"rest.requst\" = \"panic\"\n[expect]\nexit_code = 1\n");
+  const Result r = harness("check kinds --target-kind flower");
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_EQ(r.output,
+            "kinds/k/typo.toml: failpoint site 'rest.requst' is not a site of the target as "
+            "Flower 1.18 (its sites: scheduler.start, scheduler.tick, scheduler.launch, "
+            "rest.start, rest.listen, rest.request, superlink.startup)\n");
 }
 
 // A substitution that does not exist is a load error at its place, with a suggestion.

@@ -7,6 +7,7 @@
 #include "harness/fault_coverage.h"
 #include "harness/scenario_versions.h"
 #include "harness/target_command.h"
+#include "target_choice.h"
 #include "target_sites.h"
 
 namespace harness::cli {
@@ -25,7 +26,8 @@ int coverage_command(const Request& request, const Backend& backend, Streams str
   // Per version: that version's sites, fired by the scenarios that hold for it (default: 1.18).
   const std::string version =
       request.flower_version.empty() ? known_flower_versions().front() : request.flower_version;
-  const auto& sites = target_sites.of(request.target, streams.err, TargetKind::Mock, version);
+  const TargetKind kind = request.target_kind_flower ? TargetKind::Flower : TargetKind::Mock;
+  const auto& sites = target_sites.of(target_binary(request, kind), streams.err, kind, version);
   if (!sites) return kExitError;
   if (sites->empty()) {
     streams.err << "superlink-harness: the target lists no failpoint sites\n";
@@ -33,7 +35,11 @@ int coverage_command(const Request& request, const Backend& backend, Streams str
   }
   auto scenarios = load_catalogue(request.paths, backend, streams.err);
   if (!scenarios) return kExitError;
-  std::erase_if(*scenarios, [&](const Scenario& s) { return version_skip_reason(s, version); });
+  // What runs on that version and that kind: under --target-kind flower, kind mock is skipped.
+  std::erase_if(*scenarios, [&](const Scenario& s) {
+    return version_skip_reason(s, version) ||
+           (request.target_kind_flower && kind_of(s.superlink) == TargetKind::Mock);
+  });
   const FaultCoverage coverage = fault_coverage(*sites, *scenarios);
 
   std::size_t width = 4;

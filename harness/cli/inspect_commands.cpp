@@ -8,6 +8,7 @@
 #include "harness/scenario_requirements.h"
 #include "harness/scenario_set.h"
 #include "harness/scenario_versions.h"
+#include "target_choice.h"
 #include "target_sites.h"
 
 namespace harness::cli {
@@ -48,22 +49,26 @@ int list_command(const Request& request, const Backend& backend, Streams streams
 
 namespace {
 
-// Every site a scenario arms on the bundled target must be one of the target's, as each version
-// the scenario may run as (`--flower-version` narrows that to one). Scenarios that
-// expect status 104 pin the target's own refusal of a bad site, and an off build (no sites)
-// skips the scenarios instead: both are left alone.
+// Every site a scenario arms must be one of the sites of the target that runs it (the binary of
+// its kind, from --target and --target-kind), as each version the scenario may run as
+// (`--flower-version` narrows that to one). Left alone: commands; scenarios that expect status
+// 104, which pin the target's own refusal of a bad site; kind mock under --target-kind flower,
+// and any scenario whose target lists no sites (an off build, a real SuperLink), which `run`
+// skips instead.
 bool sites_exist(const std::vector<Scenario>& scenarios, const Request& request,
                  const Backend& backend, std::ostream& err) {
   TargetSites target_sites(backend);
   bool ok = true;
   for (const Scenario& scenario : scenarios) {
-    if (!scenario.superlink.command.empty() || scenario.expect.exit_code == 104) continue;
+    const TargetKind kind = kind_of(scenario.superlink);
+    if (kind == TargetKind::Command || scenario.expect.exit_code == 104) continue;
+    if (kind == TargetKind::Mock && request.target_kind_flower) continue;
     std::vector<std::string> armed = armed_sites(scenario);
     std::erase_if(armed, is_outside_site);
     if (armed.empty()) continue;
     for (const std::string& version : possible_flower_versions(scenario)) {
       if (!request.flower_version.empty() && version != request.flower_version) continue;
-      const auto& sites = target_sites.of(request.target, err, TargetKind::Mock, version);
+      const auto& sites = target_sites.of(target_binary(request, kind), err, kind, version);
       if (!sites) return false;
       if (sites->empty()) continue;
       for (const std::string& site : armed) {
