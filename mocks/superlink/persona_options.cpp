@@ -1,7 +1,10 @@
 #include "superlink/persona_options.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -16,16 +19,21 @@ struct Flag {
   std::vector<std::string_view> choices;  // empty: any value
   bool integer = false;
   std::function<void(Options&, const std::string&)> store;
-  bool control_api = false;  // exists only where the version's profile has the Control API
 };
 
-std::vector<Flag> flags() {
+// Every flag of any version, and what the persona does with it; the active profile's
+// persona_flags say which of them its flower-superlink has, and in which order.
+std::vector<Flag> known_flags() {
   const auto text = [](std::string Options::*field) {
     return [field](Options& o, const std::string& v) { o.*field = v; };
   };
+  // Taken so that a real command line parses; what they change is not imitated.
   const auto ignored = [](Options&, const std::string&) {};
   return {
       {"--help", false, {}, false, ignored},
+      {"--enable-supernode-auth", false, {}, false, ignored},
+      {"--simulation", false, {}, false, ignored},
+      {"--health-server-address", true, {}, false, ignored},
       {"--insecure", false, {}, false, [](Options& o, const std::string&) { o.insecure = true; }},
       {"--flwr-dir", true, {}, false, text(&Options::flwr_dir)},
       {"--ssl-certfile", true, {}, false, text(&Options::ssl_certfile)},
@@ -64,8 +72,7 @@ std::vector<Flag> flags() {
        [](Options& o, const std::string& v) {
          o.control_api_address = v;
          o.control_api_address_given = true;
-       },
-       /*control_api=*/true},
+       }},
       {"--executor", true, {}, false, ignored},
       {"--executor-dir", true, {}, false, ignored},
       {"--executor-config", true, {}, false, ignored},
@@ -100,21 +107,54 @@ std::string quoted_choices(const std::vector<std::string_view>& choices) {
   return text;
 }
 
+// -h/--help, then the active profile's flags, in its order.
+std::vector<Flag> persona_flags() {
+  std::vector<Flag> known = known_flags();
+  std::vector<Flag> flags;
+  const auto take = [&](std::string_view name) {
+    const auto it = std::find_if(known.begin(), known.end(),
+                                 [&](const Flag& flag) { return flag.name == name; });
+    if (it == known.end()) throw std::logic_error("persona flag " + std::string(name) + " unknown");
+    flags.push_back(*it);
+  };
+  take("--help");
+  for (const std::string_view name : active_profile().persona_flags) take(name);
+  return flags;
+}
+
+// argparse's usage part of one option: "[--insecure]", "[--isolation {subprocess,process}]",
+// "[--database DATABASE]" (the metavar is the name without dashes, upper case, '-' as '_').
+std::string usage_part(const Flag& flag) {
+  if (flag.name == "--help") return "[-h]";
+  std::string part = "[" + std::string(flag.name);
+  if (flag.takes_value) {
+    part += ' ';
+    if (!flag.choices.empty()) {
+      part += '{';
+      for (std::size_t i = 0; i < flag.choices.size(); ++i) {
+        part += (i == 0 ? "" : ",") + std::string(flag.choices[i]);
+      }
+      part += '}';
+    } else {
+      for (const char c : flag.name.substr(2)) {
+        part += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      }
+    }
+  }
+  return part + "]";
+}
+
 std::string help_text() {
-  return std::string(kPersonaUsage) +
-         "\nStart a Flower SuperLink (the mock SuperLink under Flower's name: the flags of "
-         "Flower 1.18;\nthe mock's own settings come from FAILPOINTS, SUPERLINK_READY_FILE "
-         "and\nSUPERLINK_FAULT_JOURNAL)\n\noptions:\n"
+  return persona_usage() + "\nStart a Flower SuperLink (the mock SuperLink under Flower's name: " +
+         "the flags of Flower " + std::string(active_profile().release) +
+         ";\nthe mock's own settings come from FAILPOINTS, SUPERLINK_READY_FILE and\n"
+         "SUPERLINK_FAULT_JOURNAL)\n\noptions:\n"
          "  -h, --help            show this help message and exit\n";
 }
 
 class Parser {
  public:
-  Parser() {
-    for (Flag& flag : flags()) {
-      if (!flag.control_api || active_profile().control_api_flag) flags_.push_back(std::move(flag));
-    }
-  }
+  Parser() : flags_(persona_flags()) {}
 
   ParseResult parse(int argc, const char* const* argv) {
     result_.options.exit_status = ExitStatusMode::kFlower;
@@ -210,7 +250,7 @@ class Parser {
 
   const ParseResult& error(const std::string& message) {
     result_.kind = ParseResult::Kind::kUsageError;
-    result_.text = std::string(kPersonaUsage) + "flower-superlink: error: " + message + "\n";
+    result_.text = persona_usage() + "flower-superlink: error: " + message + "\n";
     return result_;
   }
 
@@ -226,24 +266,31 @@ class Parser {
 
 }  // namespace
 
-const char* const kPersonaUsage =
-    "usage: flower-superlink [-h] [--insecure] [--flwr-dir FLWR_DIR]\n"
-    "                        [--ssl-certfile SSL_CERTFILE]\n"
-    "                        [--ssl-keyfile SSL_KEYFILE]\n"
-    "                        [--ssl-ca-certfile SSL_CA_CERTFILE]\n"
-    "                        [--isolation {subprocess,process}]\n"
-    "                        [--database DATABASE] [--storage-dir STORAGE_DIR]\n"
-    "                        [--auth-list-public-keys AUTH_LIST_PUBLIC_KEYS]\n"
-    "                        [--auth-superlink-private-key AUTH_SUPERLINK_PRIVATE_KEY]\n"
-    "                        [--auth-superlink-public-key AUTH_SUPERLINK_PUBLIC_KEY]\n"
-    "                        [--serverappio-api-address SERVERAPPIO_API_ADDRESS]\n"
-    "                        [--fleet-api-type {grpc-rere,grpc-adapter,rest}]\n"
-    "                        [--fleet-api-address FLEET_API_ADDRESS]\n"
-    "                        [--fleet-api-num-workers FLEET_API_NUM_WORKERS]\n"
-    "                        [--exec-api-address EXEC_API_ADDRESS]\n"
-    "                        [--executor EXECUTOR] [--executor-dir EXECUTOR_DIR]\n"
-    "                        [--executor-config EXECUTOR_CONFIG]\n"
-    "                        [--simulationio-api-address SIMULATIONIO_API_ADDRESS]\n";
+std::string persona_usage() {
+  // argparse fills lines up to its text width, 78 columns on an 80-column terminal, indenting
+  // the continuation lines under the first part.
+  constexpr std::size_t kWidth = 78;
+  const std::string prefix = "usage: flower-superlink ";
+  std::string text = prefix;
+  std::size_t line = prefix.size();
+  bool first = true;
+  for (const Flag& flag : persona_flags()) {
+    const std::string part = usage_part(flag);
+    if (!first && line + 1 + part.size() > kWidth) {
+      text += "\n" + std::string(prefix.size(), ' ');
+      line = prefix.size();
+      first = true;
+    }
+    if (!first) {
+      text += ' ';
+      ++line;
+    }
+    text += part;
+    line += part.size();
+    first = false;
+  }
+  return text + "\n";
+}
 
 bool started_as_persona(std::string_view argv0) {
   const auto slash = argv0.rfind('/');

@@ -1,8 +1,10 @@
-// The persona's command line: Flower 1.18's `flower-superlink` flags only, parsed and refused as
-// Python's argparse does (prefix abbreviations, `usage:` then `flower-superlink: error: ...`,
-// status 2). No mock-only flag exists here: those come from the environment.
+// The persona's command line: the `flower-superlink` flags of the version it imitates, and only
+// those, parsed and refused as Python's argparse does (prefix abbreviations, `usage:` then
+// `flower-superlink: error: ...`, status 2). No mock-only flag exists here: those come from the
+// environment.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "superlink/options.h"
@@ -12,8 +14,9 @@ namespace superlink {
 // True when the program was started under Flower's name (the basename of argv[0]).
 bool started_as_persona(std::string_view argv0);
 
-// The usage lines argparse prints for the real parser (80-column terminal), ending in '\n'.
-extern const char* const kPersonaUsage;
+// The usage lines argparse prints for the active version's real parser (80-column terminal),
+// ending in '\n'.
+std::string persona_usage();
 
 // kRun with Flower's statuses and `persona` set, kPrint for -h/--help, kUsageError with
 // argparse's text otherwise.

@@ -28,6 +28,9 @@ struct VersionProfile {
 
   // Flags: the Control API flag exists (with --exec-api-address kept as a deprecated alias).
   bool control_api_flag;
+  // The options the real flower-superlink's argparse has, in the order it adds them (after
+  // -h/--help): what the persona takes, and its usage lines.
+  std::span<const std::string_view> persona_flags;
 
   // Threads: with --isolation subprocess, a supervised scheduler thread (true) or an
   // unsupervised flower-superexec child (false).
