@@ -32,13 +32,12 @@
 #include "internal/directory_watcher.h"
 #include "internal/target_command.h"
 #include "journal_reader.h"
-#include "occupy_ports.h"
 #include "output_capture.h"
-#include "port_allocator.h"
 #include "process_containment.h"
 #include "process_janitor.h"
 #include "process_registry.h"
 #include "ready_file.h"
+#include "run_ports.h"
 
 namespace harness {
 
@@ -475,19 +474,8 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
     // Held until the run is over: no other run, in this process or another, gets these ports.
     std::vector<std::string> apis(kRunApis.begin(), kRunApis.end());
     if (uses_failpoint_control(scenario)) apis.push_back("control");
-    PortLeases leases;
-    OccupiedPorts occupied;
-    // The allocator found each port free, but a process outside the lock files may bind it
-    // before the harness does: then the run takes fresh ports, three times at most.
-    for (int attempt = 1;; ++attempt) {
-      leases = allocate_ports(apis);
-      try {
-        occupied = occupy_ports(scenario.setup.occupy, leases.ports());
-        break;
-      } catch (const std::system_error& error) {
-        if (error.code() != std::errc::address_in_use || attempt == 3) throw;
-      }
-    }
+    const RunPorts ports = lease_run_ports(apis, scenario.setup.occupy);
+    const PortLeases& leases = ports.leases;
     TargetCommand command = build_target_command(scenario, options, dir.path(), leases.ports());
     result.argv = std::move(command.argv);
     result.env = std::move(command.env);
