@@ -173,7 +173,7 @@ TEST(LoadScenarioErrors, SuggestsTheNearestKnownKey) {
   EXPECT_EQ(error_of(with_basics("[[events]]\nsignal = 1\nrepeat = 2\n[expect]\nexit_code = 0\n")),
             "scenarios/scheduler/crash.toml:4:1: unknown key 'repeat' in [[events]] (known: at, "
             "request, signal, database, occupy, release, run, arm, disarm, wait_paused, resume, "
-            "timeout_ms, count, method, headers, body, expect_status, expect_body)");
+            "timeout_ms, count, method, headers, body, expect_status, expect_body, background)");
   EXPECT_EQ(error_of(with_basics("[setup]\noccupied = []\n[expect]\nexit_code = 0\n")),
             "scenarios/scheduler/crash.toml:3:1: unknown key 'occupied' in [setup]; did you mean "
             "'occupy'?");
