@@ -170,7 +170,7 @@ ParseResult parse_options(int argc, const char* const* argv) {
   o.exit_status = exit_status == "flower" ? ExitStatusMode::kFlower : ExitStatusMode::kDocumented;
   o.exec_api_address_given = app.count("--exec-api-address") > 0;
   o.control_api_address_given = app.count("--control-api-address") > 0;
-  if (o.control_api_address_given && !active_profile().control_api_flag) {
+  if (o.control_api_address_given && !has_control_api_flag(active_profile())) {
     result.kind = ParseResult::Kind::kError;
     result.text = "--control-api-address: Flower " + std::string(active_profile().name) +
                   " has no Control API (its Exec API listens on --exec-api-address; the Control "

@@ -144,8 +144,35 @@ std::string usage_part(const Flag& flag) {
   return part + "]";
 }
 
-std::string help_text() {
-  return persona_usage() + "\nStart a Flower SuperLink (the mock SuperLink under Flower's name: " +
+// argparse fills lines up to its text width, 78 columns on an 80-column terminal, indenting
+// the continuation lines under the first part.
+std::string usage_text(const std::vector<Flag>& flags) {
+  constexpr std::size_t kWidth = 78;
+  const std::string prefix = "usage: flower-superlink ";
+  std::string text = prefix;
+  std::size_t line = prefix.size();
+  bool first = true;
+  for (const Flag& flag : flags) {
+    const std::string part = usage_part(flag);
+    if (!first && line + 1 + part.size() > kWidth) {
+      text += "\n" + std::string(prefix.size(), ' ');
+      line = prefix.size();
+      first = true;
+    }
+    if (!first) {
+      text += ' ';
+      ++line;
+    }
+    text += part;
+    line += part.size();
+    first = false;
+  }
+  return text + "\n";
+}
+
+std::string help_text(const std::vector<Flag>& flags) {
+  return usage_text(flags) +
+         "\nStart a Flower SuperLink (the mock SuperLink under Flower's name: " +
          "the flags of Flower " + std::string(active_profile().release) +
          ";\nthe mock's own settings come from FAILPOINTS, SUPERLINK_READY_FILE and\n"
          "SUPERLINK_FAULT_JOURNAL)\n\noptions:\n"
@@ -250,13 +277,13 @@ class Parser {
 
   const ParseResult& error(const std::string& message) {
     result_.kind = ParseResult::Kind::kUsageError;
-    result_.text = persona_usage() + "flower-superlink: error: " + message + "\n";
+    result_.text = usage_text(flags_) + "flower-superlink: error: " + message + "\n";
     return result_;
   }
 
   ParseResult help() {
     result_.kind = ParseResult::Kind::kPrint;
-    result_.text = help_text();
+    result_.text = help_text(flags_);
     return result_;
   }
 
@@ -267,29 +294,7 @@ class Parser {
 }  // namespace
 
 std::string persona_usage() {
-  // argparse fills lines up to its text width, 78 columns on an 80-column terminal, indenting
-  // the continuation lines under the first part.
-  constexpr std::size_t kWidth = 78;
-  const std::string prefix = "usage: flower-superlink ";
-  std::string text = prefix;
-  std::size_t line = prefix.size();
-  bool first = true;
-  for (const Flag& flag : persona_flags()) {
-    const std::string part = usage_part(flag);
-    if (!first && line + 1 + part.size() > kWidth) {
-      text += "\n" + std::string(prefix.size(), ' ');
-      line = prefix.size();
-      first = true;
-    }
-    if (!first) {
-      text += ' ';
-      ++line;
-    }
-    text += part;
-    line += part.size();
-    first = false;
-  }
-  return text + "\n";
+  return usage_text(persona_flags());
 }
 
 bool started_as_persona(std::string_view argv0) {

@@ -218,7 +218,7 @@ class App {
   // The Exec API's address (1.18), or the Control API's, after Flower's checks of the two flags:
   // both given is 104, the old one alone is warned about and wins.
   std::string control_api_address() const {
-    if (!profile_.control_api_flag) return options_.exec_api_address;
+    if (!has_control_api_flag(profile_)) return options_.exec_api_address;
     if (options_.control_api_address_given && options_.exec_api_address_given) {
       flwr_exit(exit_code::kInvalidArgs,
                 "Both `--control-api-address` and `--exec-api-address` are set. Please use only "

@@ -1,5 +1,6 @@
 #include "superlink/version_profile.h"
 
+#include <algorithm>
 #include <array>
 
 #include "superlink/exit_code_tables.h"
@@ -106,7 +107,6 @@ const std::array<VersionProfile, 2> kProfiles{{
         .fleet_grpc_rere_line = "Flower ECE: Starting Fleet API (gRPC-rere) on {}",
         .fleet_grpc_adapter_line = "Flower ECE: Starting Fleet API (GrpcAdapter) on {}",
         .logs_node_auth_debug = true,
-        .control_api_flag = false,
         .persona_flags = kPersonaFlags_1_18,
         .scheduler_thread = true,
         .fleet_routes = find_version("1.18")->fleet_routes,
@@ -126,7 +126,6 @@ const std::array<VersionProfile, 2> kProfiles{{
         .fleet_grpc_adapter_line =
             "Flower Deployment Runtime: Starting Fleet API (GrpcAdapter) on {}",
         .logs_node_auth_debug = false,
-        .control_api_flag = true,
         .persona_flags = kPersonaFlags_1_26,
         .scheduler_thread = false,
         .fleet_routes = find_version("1.26")->fleet_routes,
@@ -167,6 +166,11 @@ std::string known_versions() {
     text += (text.empty() ? "" : ", ") + std::string(profile.name);
   }
   return text;
+}
+
+bool has_control_api_flag(const VersionProfile& profile) {
+  const auto& flags = profile.persona_flags;
+  return std::find(flags.begin(), flags.end(), "--control-api-address") != flags.end();
 }
 
 const VersionProfile& active_profile() {

@@ -26,10 +26,9 @@ struct VersionProfile {
   bool
       logs_node_auth_debug;  // "Automatic node authentication enabled" (DEBUG) before the Fleet API
 
-  // Flags: the Control API flag exists (with --exec-api-address kept as a deprecated alias).
-  bool control_api_flag;
   // The options the real flower-superlink's argparse has, in the order it adds them (after
-  // -h/--help): what the persona takes, and its usage lines.
+  // -h/--help): what the persona takes, and its usage lines. Where --control-api-address is one,
+  // --exec-api-address is its deprecated alias (has_control_api_flag).
   std::span<const std::string_view> persona_flags;
 
   // Threads: with --isolation subprocess, a supervised scheduler thread (true) or an
@@ -60,6 +59,9 @@ std::span<const VersionProfile> version_profiles();
 const VersionProfile* find_version_profile(std::string_view name);
 // "1.18, 1.26"
 std::string known_versions();
+
+// Whether the version's flags include --control-api-address (1.21 on).
+bool has_control_api_flag(const VersionProfile& profile);
 
 // The profile this process imitates: 1.18 until set_active_profile is called (once, at start).
 const VersionProfile& active_profile();

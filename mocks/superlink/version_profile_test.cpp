@@ -23,7 +23,7 @@ TEST(VersionProfile, EachVersionMatchesTheSharedNames) {
     const auto* names = superlink_api::find_version(profile.name);
     ASSERT_NE(names, nullptr) << profile.name;
     EXPECT_EQ(profile.fleet_routes.data(), names->fleet_routes.data()) << profile.name;
-    EXPECT_EQ(profile.control_api_flag, names->control_api_flag == "--control-api-address");
+    EXPECT_EQ(has_control_api_flag(profile), names->control_api_flag == "--control-api-address");
   }
 }
 
