@@ -26,8 +26,9 @@ std::int64_t mono_now() {
   return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
 }
 
-// The harness waits this long for the target's own short locks before BEGIN EXCLUSIVE fails.
-constexpr std::chrono::milliseconds kLockPatience{2000};
+// The harness waits this long (within the run's deadline) for the target's own short locks
+// before BEGIN EXCLUSIVE fails, and for the target to write a database file it has created.
+constexpr std::chrono::milliseconds kDatabasePatience{5000};
 
 std::string joined(const std::vector<std::string>& argv) {
   std::string text;
@@ -84,24 +85,25 @@ void OutsideFaults::perform(const Event& event, const std::map<std::string, std:
 void OutsideFaults::database_fault(const std::string& fault, EventOutcome& outcome) {
   const std::string& path = context_.database;
   const std::string site = "outside.database." + fault;
-  const std::int64_t began = mono_now();
+  std::int64_t began = mono_now();
   if (fault == "lock") {
-    const auto patience = std::clamp(
-        std::chrono::duration_cast<std::chrono::milliseconds>(context_.deadline - Clock::now()),
-        std::chrono::milliseconds(0), kLockPatience);
-    lock_ = std::make_unique<DatabaseLock>(path, patience);
+    lock_ = std::make_unique<DatabaseLock>(path, patience());
     outcome.did = "locked " + path + " (BEGIN EXCLUSIVE, held until unlock or the run's end)";
   } else if (fault == "unlock") {
     if (!lock_) throw std::runtime_error("the harness holds no lock on " + path);
     std::unique_ptr<DatabaseLock> lock = std::move(lock_);
     lock->unlock();
     outcome.did = "unlocked " + path;
-  } else if (fault == "corrupt") {
-    corrupt_database(path);
-    outcome.did = "zeroed the 100-byte header of " + path;
-  } else if (fault == "truncate") {
-    truncate_database(path);
-    outcome.did = "truncated " + path + " to 0 bytes";
+  } else if (fault == "corrupt" || fault == "truncate") {
+    const Damage damage = fault == "corrupt" ? Damage::kZeroHeader : Damage::kTruncate;
+    if (lock_) {
+      lock_->damage(damage);  // the harness's own lock already keeps the target out
+    } else {
+      damage_database(path, damage, patience());
+    }
+    began = mono_now();  // what the target can see from now on; the wait for it is not counted
+    outcome.did = damage == Damage::kZeroHeader ? "zeroed the 100-byte header of " + path
+                                                : "truncated " + path + " to 0 bytes";
   } else if (fault == "remove") {
     remove_database(path);
     outcome.did = "removed " + path;
@@ -109,6 +111,12 @@ void OutsideFaults::database_fault(const std::string& fault, EventOutcome& outco
     throw std::invalid_argument("unknown database fault '" + fault + "'");
   }
   journal(site, fault, path, began);
+}
+
+std::chrono::milliseconds OutsideFaults::patience() const {
+  return std::clamp(
+      std::chrono::duration_cast<std::chrono::milliseconds>(context_.deadline - Clock::now()),
+      std::chrono::milliseconds(0), kDatabasePatience);
 }
 
 void OutsideFaults::occupy(const std::string& name,

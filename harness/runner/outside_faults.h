@@ -51,6 +51,7 @@ class OutsideFaults {
 
  private:
   void database_fault(const std::string& fault, EventOutcome& outcome);
+  std::chrono::milliseconds patience() const;  // for the database faults: at most 5 s
   void occupy(const std::string& name, const std::map<std::string, std::string>& addresses,
               EventOutcome& outcome);
   void release(const std::string& name, EventOutcome& outcome);

@@ -8,7 +8,10 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <stdexcept>
+#include <thread>
+#include <vector>
 
 #include "database_faults.h"
 #include "harness/run.h"
@@ -77,16 +80,42 @@ TEST_F(DatabaseFaultTest, TheLockEndsWithItsObject) {
 }
 
 TEST_F(DatabaseFaultTest, CorruptionReachesAnOpenConnection) {
-  corrupt_database(path_);
+  damage_database(path_, Damage::kZeroHeader, std::chrono::milliseconds(0));
   EXPECT_EQ(target_.exec("SELECT * FROM run;"), SQLITE_NOTADB);
   EXPECT_EQ(target_.error(), "file is not a database");
 }
 
 TEST_F(DatabaseFaultTest, TruncationLeavesAnEmptyDatabase) {
-  truncate_database(path_);
+  damage_database(path_, Damage::kTruncate, std::chrono::milliseconds(0));
   EXPECT_EQ(std::filesystem::file_size(path_), 0u);
   EXPECT_EQ(target_.exec("SELECT * FROM run;"), SQLITE_ERROR);
   EXPECT_EQ(target_.error(), "no such table: run");
+}
+
+// A commit in progress would write page 1 back over the damage: the damage waits for it, and
+// names the lock when it cannot wait.
+TEST_F(DatabaseFaultTest, DamageIsNeverDoneDuringTheTargetsTransaction) {
+  ASSERT_EQ(target_.exec("BEGIN IMMEDIATE; INSERT INTO run VALUES (2);"), SQLITE_OK);
+  for (const Damage damage : {Damage::kZeroHeader, Damage::kTruncate}) {
+    try {
+      damage_database(path_, damage, std::chrono::milliseconds(0));
+      ADD_FAILURE() << "damaged during the transaction";
+    } catch (const std::runtime_error& error) {
+      EXPECT_EQ(error.what(), "cannot lock " + path_ + ": database is locked");
+    }
+  }
+  ASSERT_EQ(target_.exec("COMMIT;"), SQLITE_OK);
+  EXPECT_EQ(target_.exec("SELECT * FROM run;"), SQLITE_OK);  // nothing was damaged
+}
+
+// Under the harness's own lock the damage goes through that lock's descriptor, and the lock
+// stays held: closing a second descriptor would have dropped it.
+TEST_F(DatabaseFaultTest, DamageUnderTheHarnesssLockKeepsTheLock) {
+  DatabaseLock lock(path_, std::chrono::milliseconds(0));
+  lock.damage(Damage::kZeroHeader);
+  EXPECT_EQ(target_.exec("SELECT * FROM run;"), SQLITE_BUSY);
+  lock.unlock();
+  EXPECT_EQ(target_.exec("SELECT * FROM run;"), SQLITE_NOTADB);
 }
 
 TEST_F(DatabaseFaultTest, RemovalLeavesOpenConnectionsWorking) {
@@ -99,9 +128,13 @@ TEST(DatabaseFaults, AFileNeverCreatedIsNamed) {
   TempDir dir;
   const std::string path = database_path(dir.path());
   const std::string why = "no database file at " + path + ": the target has not created it";
-  for (auto fault : {corrupt_database, truncate_database, remove_database}) {
+  const std::vector<std::function<void()>> faults = {
+      [&] { damage_database(path, Damage::kZeroHeader, std::chrono::milliseconds(0)); },
+      [&] { damage_database(path, Damage::kTruncate, std::chrono::milliseconds(0)); },
+      [&] { remove_database(path); }};
+  for (const auto& fault : faults) {
     try {
-      fault(path);
+      fault();
       ADD_FAILURE() << "no error";
     } catch (const std::runtime_error& error) {
       EXPECT_EQ(error.what(), why);
@@ -109,6 +142,30 @@ TEST(DatabaseFaults, AFileNeverCreatedIsNamed) {
   }
   EXPECT_THROW(DatabaseLock(path, std::chrono::milliseconds(0)), std::runtime_error);
   EXPECT_FALSE(std::filesystem::exists(path));  // the lock did not create it
+}
+
+// A target that has opened its file but not yet written its schema: zeroed or truncated now,
+// the file would be a fresh database to SQLite, and the target's first commit would undo the
+// damage. The damage waits for the first page, and says so when it does not come.
+TEST(DatabaseFaults, AnEmptyFileIsWaitedForUntilTheTargetWritesIt) {
+  TempDir dir;
+  const std::string path = database_path(dir.path());
+  Connection target(path);
+  ASSERT_EQ(target.exec("PRAGMA user_version;"), SQLITE_OK);  // opened: the file exists, empty
+  ASSERT_EQ(std::filesystem::file_size(path), 0u);
+  try {
+    damage_database(path, Damage::kZeroHeader, std::chrono::milliseconds(0));
+    ADD_FAILURE() << "damaged an empty file";
+  } catch (const std::runtime_error& error) {
+    EXPECT_EQ(error.what(), "no database in " + path +
+                                " after 0 ms: the target created the file but has not written it");
+  }
+  std::thread damaging(
+      [&] { damage_database(path, Damage::kZeroHeader, std::chrono::milliseconds(30'000)); });
+  // Before or after the damage has looked: either way the damage comes after the schema.
+  EXPECT_EQ(target.exec("CREATE TABLE run(run_id INTEGER);"), SQLITE_OK);
+  damaging.join();
+  EXPECT_EQ(target.exec("SELECT * FROM run;"), SQLITE_NOTADB);
 }
 
 TEST(OutsideJournal, LinesHaveTheRuntimesFields) {
@@ -156,12 +213,16 @@ class OutsideRunTest : public ::testing::Test {
     return run_scenario(scenario, options);
   }
   std::string cd() const { return "cd '" + dir_.path() + "' && "; }
-  // The target makes a file shaped like a database and says so: then the event may come.
-  std::string make_db() const {
-    return cd() + "printf 'SQLite format 3 and more' > state.db; echo up; ";
+  // The target copies in a real database and says so: then the event may come.
+  std::string make_db() const { return cd() + "cp '" + seed_db_ + "' state.db; echo up; "; }
+
+  void SetUp() override {
+    ASSERT_EQ(Connection(seed_db_).exec("CREATE TABLE run(run_id INTEGER);"), SQLITE_OK);
   }
 
   TempDir dir_;
+  TempDir seed_;
+  const std::string seed_db_ = seed_.path() + "/seed.db";
 };
 
 TEST_F(OutsideRunTest, EachDatabaseFaultReachesTheFileAndIsJournalled) {
@@ -187,11 +248,7 @@ TEST_F(OutsideRunTest, EachDatabaseFaultReachesTheFileAndIsJournalled) {
 }
 
 TEST_F(OutsideRunTest, LockAndUnlockAreJournalledInOrder) {
-  // A real database for the lock: made here, copied in by the target.
-  TempDir seed;
-  const std::string seed_db = seed.path() + "/seed.db";
-  ASSERT_EQ(Connection(seed_db).exec("CREATE TABLE run(run_id INTEGER);"), SQLITE_OK);
-  Scenario scenario = shell(cd() + "cp '" + seed_db + "' state.db; echo up; exec sleep 30");
+  Scenario scenario = shell(make_db() + "exec sleep 30");
   scenario.expect.still_running = true;
   scenario.expect.hold = Millis{0};
   Event unlock = database("unlock");
