@@ -39,12 +39,13 @@ class TempDir {
   std::string path_;
 };
 
-// A connection like the mock's: open for the whole test, busy timeout 0 so a lock shows at once.
+// A connection like the mock's: open for the whole test, busy timeout 0 by default so a lock
+// shows at once.
 class Connection {
  public:
-  explicit Connection(const std::string& path) {
+  explicit Connection(const std::string& path, int busy_timeout_ms = 0) {
     EXPECT_EQ(sqlite3_open(path.c_str(), &db_), SQLITE_OK);
-    sqlite3_busy_timeout(db_, 0);
+    sqlite3_busy_timeout(db_, busy_timeout_ms);
   }
   ~Connection() { sqlite3_close(db_); }
   int exec(const char* sql) { return sqlite3_exec(db_, sql, nullptr, nullptr, nullptr); }
@@ -150,7 +151,8 @@ TEST(DatabaseFaults, AFileNeverCreatedIsNamed) {
 TEST(DatabaseFaults, AnEmptyFileIsWaitedForUntilTheTargetWritesIt) {
   TempDir dir;
   const std::string path = database_path(dir.path());
-  Connection target(path);
+  // The mock's 5 s busy timeout, made longer: its schema may wait for the damage's lock.
+  Connection target(path, 30'000);
   ASSERT_EQ(target.exec("PRAGMA user_version;"), SQLITE_OK);  // opened: the file exists, empty
   ASSERT_EQ(std::filesystem::file_size(path), 0u);
   try {
@@ -160,11 +162,18 @@ TEST(DatabaseFaults, AnEmptyFileIsWaitedForUntilTheTargetWritesIt) {
     EXPECT_EQ(error.what(), "no database in " + path +
                                 " after 0 ms: the target created the file but has not written it");
   }
-  std::thread damaging(
-      [&] { damage_database(path, Damage::kZeroHeader, std::chrono::milliseconds(30'000)); });
+  std::string damage_error;
+  std::thread damaging([&] {
+    try {
+      damage_database(path, Damage::kZeroHeader, std::chrono::milliseconds(30'000));
+    } catch (const std::exception& error) {
+      damage_error = error.what();
+    }
+  });
   // Before or after the damage has looked: either way the damage comes after the schema.
-  EXPECT_EQ(target.exec("CREATE TABLE run(run_id INTEGER);"), SQLITE_OK);
+  EXPECT_EQ(target.exec("CREATE TABLE run(run_id INTEGER);"), SQLITE_OK) << target.error();
   damaging.join();
+  EXPECT_EQ(damage_error, "");
   EXPECT_EQ(target.exec("SELECT * FROM run;"), SQLITE_NOTADB);
 }
 
