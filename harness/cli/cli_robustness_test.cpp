@@ -292,6 +292,56 @@ TEST_F(CliRobustness, AClosedOutputPipeMidRunLeavesNothingBehind) {
   harness_output_closed_mid_run();
 }
 
+// A scenario robust/<name>.toml whose target is unnamed-threads (threads with no names of their
+// own, as a Python SuperLink's), with `events` and `expect`.
+void unnamed_threads_scenario(const fs::path& dir, const std::string& name,
+                              const std::string& events, const std::string& expect) {
+  std::ofstream(dir / "robust" / (name + ".toml"))
+      << "description = \"" << name << "\"\ntimeout_ms = 120000\n[superlink]\ncommand = [\""
+      << UNNAMED_THREADS << "\", \"{fleet_port}\", \"{database}\"]\n"
+      << "ready = { line = \"^listening on\" }\n"
+      << events << "[expect]\n"
+      << expect << "\n";
+}
+
+// The system-call injector (strace, attached to a thread of the target) is gone once its run
+// ends: TearDown finds nothing of the run alive.
+TEST_F(CliRobustness, TheSystemCallInjectorIsGoneOnceItsRunEnds) {
+  if (!harness::find_on_path("strace")) GTEST_SKIP() << "strace is not installed";
+  unnamed_threads_scenario(dir_, "eio",
+                           "[[events]]\nsyscall = { call = \"pread64\", error = \"EIO\", thread = "
+                           "\"scheduler\", path = \"{database}\", nth = 2 }\n",
+                           "exit_code = 3\nfired = [\"outside.syscall\"]");
+  const Ended ended = run({"run", "robust"});
+  EXPECT_EQ(exit_status(ended), 0) << ended.output;
+  EXPECT_THAT(ended.output, HasSubstr("PASS  robust/eio  ("));
+}
+
+// SIGKILL to the harness while the injector holds a thread of the target in a 60 s delay: the
+// injector dies with the harness (its parent-death signal), the run init kills the target, and
+// nothing is left behind, traced or not (TearDown).
+TEST_F(CliRobustness, SigkillToTheHarnessDuringASystemCallInjectionLeavesNothingBehind) {
+  if (!harness::find_on_path("strace")) GTEST_SKIP() << "strace is not installed";
+  ASSERT_EQ(::mkfifo((dir_ / "armed").c_str(), 0600), 0);
+  const int armed = ::open((dir_ / "armed").c_str(), O_RDWR | O_CLOEXEC);
+  ASSERT_GE(armed, 0);
+  unnamed_threads_scenario(
+      dir_, "held",
+      "[[events]]\nsyscall = { call = \"pread64\", delay_ms = 60000, thread = \"scheduler\", "
+      "path = \"{database}\" }\n[[events]]\nrun = [\"sh\", \"-c\", \"echo armed > " +
+          (dir_ / "armed").string() + "\"]\n",
+      "still_running = true");
+  const Harness harness = start({"run", "robust"});
+  pollfd ready{armed, POLLIN, 0};
+  ASSERT_EQ(::poll(&ready, 1, 60000), 1) << "the injector never attached";
+  ASSERT_EQ(::kill(harness.pid, SIGKILL), 0);
+  const Ended ended = finish(harness);
+  ::close(armed);
+  EXPECT_TRUE(WIFSIGNALED(ended.status) && WTERMSIG(ended.status) == SIGKILL)
+      << "status " << ended.status << "\n"
+      << ended.output;
+}
+
 // Where no PID namespace can be made, the run init is a child subreaper: the same guarantees
 // for every death of the harness, the run init itself staying alive (docs/robustness.md).
 TEST_F(CliRobustness, SigkillToTheHarnessInTheSubreaperFallbackLeavesNothingBehind) {

@@ -59,6 +59,10 @@ std::map<std::string, std::string> skipped_scenarios(const std::vector<Scenario>
       skipped[scenario.file] = *reason;
       continue;
     }
+    if (auto missing = missing_capability(scenario)) {
+      skipped[scenario.file] = *missing;
+      continue;
+    }
     const TargetKind kind = kind_of(scenario.superlink);
     if (kind == TargetKind::Mock && request.target_kind_flower) {
       skipped[scenario.file] =

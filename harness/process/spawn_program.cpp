@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdlib>
 
 extern char** environ;
 
@@ -65,6 +66,20 @@ pid_t spawn(const SpawnRequest& request) {
   const int error = ::posix_spawnp(&pid, argv[0], &setup.actions, &setup.attributes, argv.data(),
                                    request.envp != nullptr ? request.envp : environ);
   return error == 0 ? pid : -error;
+}
+
+std::optional<std::string> find_on_path(std::string_view program) {
+  const char* path = std::getenv("PATH");
+  std::string_view rest = path == nullptr ? "" : path;
+  while (!rest.empty()) {
+    const std::size_t colon = rest.find(':');
+    const std::string_view dir = rest.substr(0, colon);
+    rest = colon == std::string_view::npos ? std::string_view{} : rest.substr(colon + 1);
+    if (dir.empty()) continue;
+    std::string candidate = std::string(dir) + "/" + std::string(program);
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return std::nullopt;
 }
 
 }  // namespace harness

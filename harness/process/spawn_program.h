@@ -5,7 +5,9 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace harness {
@@ -20,6 +22,9 @@ struct SpawnRequest {
   const char* working_dir = nullptr;  // nullptr: this process's
   int fd3 = -1;                       // >= 0: becomes the child's fd 3
 };
+
+// The first executable `program` in the folders of $PATH; nullopt when there is none.
+std::optional<std::string> find_on_path(std::string_view program);
 
 // The child's pid, or -errno (posix_spawn's error: -ENOENT for a program not found).
 pid_t spawn(const SpawnRequest& request);

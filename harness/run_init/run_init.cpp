@@ -1,5 +1,9 @@
 // superlink-run-init [--remove-on-abandon DIR] [--settle-ms N] -- COMMAND...: the parent of one
 // run's target.
+// superlink-run-init --die-with-parent PPID -- COMMAND...: execs COMMAND with SIGKILL as its
+// parent-death signal, so a helper of the harness (the system-call injector) cannot outlive the
+// harness's thread that started it, SIGKILL of the harness included. PPID is that parent's pid:
+// when it is gone before the signal was set, nothing runs.
 // superlink-run-init --janitor TEMPLATE: creates the harness's folder for run folders (mkdtemp)
 // and removes it, whatever is in it, once the harness is gone (end of file on fd 3).
 //
@@ -46,6 +50,7 @@ using Clock = std::chrono::steady_clock;
 
 struct Options {
   std::string janitor_template;
+  pid_t die_with_parent = 0;
   std::string remove_on_abandon;
   int settle_ms = 0;
   std::vector<std::string> command;
@@ -64,6 +69,10 @@ Options parse(int argc, char** argv) {
       options.janitor_template = argv[++i];
       return options;
     }
+    if (arg == "--die-with-parent" && i + 1 < argc) {
+      options.die_with_parent = static_cast<pid_t>(std::atol(argv[++i]));
+      continue;
+    }
     if (arg == "--remove-on-abandon" && i + 1 < argc) {
       options.remove_on_abandon = argv[++i];
       continue;
@@ -80,6 +89,7 @@ Options parse(int argc, char** argv) {
     std::fprintf(
         stderr,
         "usage: superlink-run-init [--remove-on-abandon DIR] [--settle-ms N] -- COMMAND...\n"
+        "       superlink-run-init --die-with-parent PPID -- COMMAND...\n"
         "       superlink-run-init --janitor TEMPLATE\n"
         "(started by superlink-harness for each run)\n");
     std::exit(2);
@@ -280,8 +290,22 @@ int janitor(std::string folder_template) {
 
 }  // namespace
 
+// Execs the command bound to its parent's life; returns only on failure (127, as a shell).
+int exec_with_parent_death(const Options& options) {
+  if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != options.die_with_parent) {
+    return 1;  // the parent died first (we were handed to a reaper): nothing to serve
+  }
+  std::vector<char*> argv;
+  for (const std::string& arg : options.command) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  ::execvp(argv[0], argv.data());
+  std::fprintf(stderr, "superlink-run-init: cannot run '%s': %s\n", argv[0], std::strerror(errno));
+  return 127;
+}
+
 int main(int argc, char** argv) {
   Options options = parse(argc, argv);
   if (!options.janitor_template.empty()) return janitor(options.janitor_template);
+  if (options.die_with_parent > 0) return exec_with_parent_death(options);
   return RunInit(std::move(options)).main();
 }

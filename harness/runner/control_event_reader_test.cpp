@@ -91,7 +91,7 @@ TEST(ControlEventErrors, OneThingPerEvent) {
             "event does one thing");
   EXPECT_EQ(error_of(with_events("[[events]]\ntimeout_ms = 5\n")),
             "scenarios/races/x.toml:4:1: 'events[0]' needs one of request, signal, database, "
-            "occupy, release, run, arm, disarm, wait_paused, resume");
+            "occupy, release, run, syscall, arm, disarm, wait_paused, resume");
 }
 
 TEST(ControlEventErrors, Arm) {

@@ -8,12 +8,40 @@
 
 namespace harness {
 
+std::string describe_syscall(const SyscallFault& fault) {
+  std::string calls;
+  for (const std::string& call : fault.calls) calls += (calls.empty() ? "" : "/") + call;
+  std::string effect = fault.error    ? *fault.error
+                       : fault.retval ? "= " + std::to_string(*fault.retval)
+                       : fault.delay  ? "delayed " + std::to_string(fault.delay->count()) + " ms"
+                                      : signal_name(fault.signal.value_or(0));
+  std::string thread;
+  switch (fault.thread) {
+    case SyscallFault::Thread::Scheduler:
+      thread = "scheduler";
+      break;
+    case SyscallFault::Thread::Rest:
+      thread = "rest";
+      break;
+    case SyscallFault::Thread::Any:
+      thread = "any thread";
+      break;
+    case SyscallFault::Thread::Named:
+      thread = "/" + fault.thread_name + "/";
+      break;
+  }
+  return "syscall " + calls + " " + effect + " in " + thread +
+         (fault.path.empty() ? "" : " on " + fault.path) +
+         (fault.nth == 1 ? "" : ", call " + std::to_string(fault.nth));
+}
+
 std::string describe_event(const Event& event) {
   if (event.signal) return "signal " + signal_name(*event.signal);
   if (event.control) return describe_control(*event.control);
   if (event.database) return "database " + *event.database;
   if (event.occupy) return "occupy " + *event.occupy;
   if (event.release) return "release " + *event.release;
+  if (event.syscall) return describe_syscall(*event.syscall);
   if (event.run) {
     std::string command = "run";
     for (const std::string& arg : *event.run) command += " " + arg;

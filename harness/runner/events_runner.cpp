@@ -93,8 +93,9 @@ std::vector<EventOutcome> EventsRunner::finish() {
     [[maybe_unused]] const ssize_t written = ::write(cancel_fd_, &one, sizeof one);
   }
   if (thread_.joinable()) thread_.join();
-  outside_.reset();  // the run has ended: its lock and ports go
   std::lock_guard lock(mutex_);
+  if (outside_) outside_->settle(outcomes_);  // a system-call fault that never came is not done
+  outside_.reset();                           // the run has ended: its lock, ports and injectors go
   return outcomes_;
 }
 

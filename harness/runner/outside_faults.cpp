@@ -12,6 +12,7 @@
 
 #include "database_faults.h"
 #include "occupy_ports.h"
+#include "syscall_injection.h"
 #include "user_command.h"
 
 namespace harness {
@@ -44,14 +45,15 @@ void not_done(EventOutcome& outcome, std::string why) {
 }  // namespace
 
 std::string outside_journal_line(std::uint64_t hit, std::string_view site, std::string_view task,
-                                 std::string_view arg, std::int64_t mono_ns) {
+                                 std::string_view arg, std::int64_t mono_ns,
+                                 std::string_view thread) {
   // ordered_json: the runtime's order of fields; invalid UTF-8 in a user's argv is replaced.
   nlohmann::ordered_json line;
   line["hit"] = hit;
   line["site"] = site;
   line["task"] = task;
   line["arg"] = arg;
-  line["thread"] = "harness";
+  line["thread"] = thread;
   line["seed"] = 0;
   line["mono_ns"] = mono_ns;
   line["pid"] = static_cast<long>(::getpid());
@@ -61,6 +63,7 @@ std::string outside_journal_line(std::uint64_t hit, std::string_view site, std::
 OutsideFaults::OutsideFaults(OutsideFaultContext context) : context_(std::move(context)) {}
 
 OutsideFaults::~OutsideFaults() {
+  injections_.clear();  // detaches the injectors
   lock_.reset();
   for (const auto& [name, fd] : occupied_) ::close(fd);
 }
@@ -76,6 +79,8 @@ void OutsideFaults::perform(const Event& event, const std::map<std::string, std:
       release(*event.release, outcome);
     } else if (event.run) {
       run(*event.run, outcome);
+    } else if (event.syscall) {
+      syscall(*event.syscall, addresses, outcome);
     }
   } catch (const std::exception& error) {
     not_done(outcome, error.what());
@@ -159,11 +164,37 @@ void OutsideFaults::run(const std::vector<std::string>& argv, EventOutcome& outc
   if (!result.succeeded()) not_done(outcome, result.describe());
 }
 
+void OutsideFaults::syscall(const SyscallFault& fault,
+                            const std::map<std::string, std::string>& addresses,
+                            EventOutcome& outcome) {
+  SyscallContext context{context_.target, addresses, context_.substitutions, context_.deadline,
+                         context_.cancel_fd};
+  auto journal_call = [this](std::string_view task, std::string_view arg, std::string_view thread,
+                             std::int64_t mono_ns) {
+    journal("outside.syscall", task, arg, mono_ns, thread);
+  };
+  injections_.emplace_back(outcome.event, std::make_unique<SyscallInjection>(
+                                              fault, std::move(context), journal_call, outcome));
+}
+
+void OutsideFaults::settle(std::vector<EventOutcome>& outcomes) {
+  for (auto& [event, injection] : injections_) {
+    const auto outcome = std::find_if(outcomes.begin(), outcomes.end(),
+                                      [&](const EventOutcome& o) { return o.event == event; });
+    EventOutcome ignored;
+    injection->settle(outcome == outcomes.end() ? ignored : *outcome);
+  }
+}
+
 void OutsideFaults::journal(const std::string& site, std::string_view task, std::string_view arg,
-                            std::int64_t mono_ns) {
-  const std::uint64_t hit = ++hits_[site];
+                            std::int64_t mono_ns, std::string_view thread) {
+  std::uint64_t hit = 0;
+  {
+    std::lock_guard lock(hits_mutex_);
+    hit = ++hits_[site];
+  }
   if (context_.journal.empty()) return;
-  const std::string line = outside_journal_line(hit, site, task, arg, mono_ns);
+  const std::string line = outside_journal_line(hit, site, task, arg, mono_ns, thread);
   const int fd = ::open(context_.journal.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) return;  // the fault is done; the report then shows no firing for it
   ssize_t written;

@@ -4,12 +4,17 @@
 // the harness's pid), so that `fired`, `within_ms` and `fired:SITE` anchors treat it alike.
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "harness/run_result.h"
 #include "harness/scenario.h"
@@ -17,12 +22,15 @@
 namespace harness {
 
 class DatabaseLock;
+class SyscallInjection;
 
 struct OutsideFaultContext {
   std::string work_dir;                    // a `run` command's working directory
   std::string journal;                     // the run's fault journal ("": none)
   std::string database;                    // the run's database file ("": none)
   std::map<std::string, std::string> env;  // the run's environment, added to the harness's
+  pid_t target = 0;                        // the target's pid: where system-call faults go
+  std::map<std::string, std::string> substitutions;  // `{name}` values, for a syscall's path
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   int cancel_fd = -1;  // readable once the run ends: a `run` command is killed
 };
@@ -31,9 +39,11 @@ struct OutsideFaultContext {
 inline constexpr std::size_t kCommandOutputLimit = 64 * 1024;
 
 // One journal line in the failpoint runtime's format (harness/failpoint/journal.cpp), newline
-// included. Exposed for tests.
+// included; `thread` is "harness" for what the harness does itself, the target's thread for a
+// system call ("scheduler 4242"). Exposed for tests.
 std::string outside_journal_line(std::uint64_t hit, std::string_view site, std::string_view task,
-                                 std::string_view arg, std::int64_t mono_ns);
+                                 std::string_view arg, std::int64_t mono_ns,
+                                 std::string_view thread = "harness");
 
 class OutsideFaults {
  public:
@@ -49,6 +59,10 @@ class OutsideFaults {
   void perform(const Event& event, const std::map<std::string, std::string>& addresses,
                EventOutcome& outcome);
 
+  // The run has ended: every system-call injector detaches, and each `syscall` event's outcome
+  // (found by its event index) gets the last word: a fault that never came about is not done.
+  void settle(std::vector<EventOutcome>& outcomes);
+
  private:
   void database_fault(const std::string& fault, EventOutcome& outcome);
   std::chrono::milliseconds patience() const;  // for the database faults: at most 5 s
@@ -56,14 +70,18 @@ class OutsideFaults {
               EventOutcome& outcome);
   void release(const std::string& name, EventOutcome& outcome);
   void run(const std::vector<std::string>& argv, EventOutcome& outcome);
+  void syscall(const SyscallFault& fault, const std::map<std::string, std::string>& addresses,
+               EventOutcome& outcome);
   // One line with one write(2), O_APPEND: lines of the target and the harness never tear.
   void journal(const std::string& site, std::string_view task, std::string_view arg,
-               std::int64_t mono_ns);
+               std::int64_t mono_ns, std::string_view thread = "harness");
 
   OutsideFaultContext context_;
   std::unique_ptr<DatabaseLock> lock_;
   std::map<std::string, int> occupied_;  // name -> listening socket
+  std::mutex hits_mutex_;                // injectors journal from threads of their own
   std::map<std::string, std::uint64_t> hits_;
+  std::vector<std::pair<std::size_t, std::unique_ptr<SyscallInjection>>> injections_;  // by event
 };
 
 }  // namespace harness

@@ -23,6 +23,7 @@
 
 #include "process_registry.h"
 #include "run_init_protocol.h"
+#include "spawn_program.h"
 
 extern char** environ;
 
@@ -185,17 +186,7 @@ std::string run_init_binary() {
     const std::filesystem::path beside = self.parent_path() / "superlink-run-init";
     if (std::filesystem::exists(beside, ec)) return beside.string();
   }
-  if (const char* path = std::getenv("PATH"); path != nullptr) {
-    std::string_view rest = path;
-    while (!rest.empty()) {
-      const std::size_t colon = rest.find(':');
-      const std::string_view dir = rest.substr(0, colon);
-      rest = colon == std::string_view::npos ? std::string_view{} : rest.substr(colon + 1);
-      if (dir.empty()) continue;
-      const std::filesystem::path candidate = std::filesystem::path(dir) / "superlink-run-init";
-      if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
-    }
-  }
+  if (auto found = find_on_path("superlink-run-init")) return *found;
   return "superlink-run-init";  // the spawn error then names it
 }
 

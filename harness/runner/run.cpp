@@ -98,10 +98,12 @@ class WorkDir {
 class Run {
  public:
   Run(const Scenario& scenario, const RunOptions& options, RunResult& result, const WorkDir& dir,
-      std::map<std::string, std::string> allocated)
+      std::map<std::string, std::string> allocated,
+      std::map<std::string, std::string> substitutions)
       : scenario_(scenario),
         readiness_(effective_readiness(scenario.superlink)),
         allocated_(std::move(allocated)),
+        substitutions_(std::move(substitutions)),
         options_(options),
         result_(result),
         ready_path_(dir.path() + "/ready.json"),
@@ -154,9 +156,14 @@ class Run {
     events_ = std::make_unique<EventsRunner>(
         scenario_.events, target_->pidfd(), spawned_, spawned_ + scenario_.timeout, options_.grace,
         [this] { asio::post(io_, [this] { on_events_done(); }); });
-    events_->outside_faults({work_dir_, work_dir_ + "/journal.jsonl",
-                             scenario_.superlink.database == "file" ? database_path(work_dir_) : "",
-                             result_.env});
+    OutsideFaultContext outside;
+    outside.work_dir = work_dir_;
+    outside.journal = work_dir_ + "/journal.jsonl";
+    if (scenario_.superlink.database == "file") outside.database = database_path(work_dir_);
+    outside.env = result_.env;
+    outside.target = target_->pid();
+    outside.substitutions = substitutions_;
+    events_->outside_faults(std::move(outside));
     events_->allocated(allocated_);
     events_->start();
 
@@ -427,7 +434,8 @@ class Run {
 
   const Scenario& scenario_;
   const Readiness readiness_;
-  const std::map<std::string, std::string> allocated_;  // API name -> 127.0.0.1:PORT
+  const std::map<std::string, std::string> allocated_;      // API name -> 127.0.0.1:PORT
+  const std::map<std::string, std::string> substitutions_;  // `{name}` -> its value in this run
   std::vector<LinePattern> line_patterns_;
   const RunOptions& options_;
   RunResult& result_;
@@ -486,7 +494,9 @@ RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
       allocated[name == "control" ? "failpoint_control" : name] =
           "127.0.0.1:" + std::to_string(port);
     }
-    Run(scenario, options, result, dir, std::move(allocated)).execute();
+    Run(scenario, options, result, dir, std::move(allocated),
+        substitution_values(scenario, options, dir.path(), leases.ports()))
+        .execute();
   } catch (const std::exception& error) {
     result.harness_error = error.what();
   }

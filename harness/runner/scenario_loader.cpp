@@ -18,6 +18,7 @@
 #include "scenario_toml_reader.h"
 #include "substitutions.h"
 #include "superlink_api/fleet_api_names.h"
+#include "syscall_event_reader.h"
 
 namespace harness {
 
@@ -220,10 +221,11 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
   const std::string prefix = "events[" + std::to_string(index) + "]";
   if (!node.is_table()) reader.wrong_type(node, prefix, "a table ([[events]])");
   const toml::table& table = *node.as_table();
-  reader.check_keys(table, "in [[events]]",
-                    {"at", "request", "signal", "database", "occupy", "release", "run", "arm",
-                     "disarm", "wait_paused", "resume", "timeout_ms", "count", "method", "headers",
-                     "body", "expect_status", "expect_body", "background"});
+  reader.check_keys(
+      table, "in [[events]]",
+      {"at",      "request", "signal", "database",      "occupy",      "release",    "run",
+       "syscall", "arm",     "disarm", "wait_paused",   "resume",      "timeout_ms", "count",
+       "method",  "headers", "body",   "expect_status", "expect_body", "background"});
   Event event;
   if (auto* at = table.get("at")) {
     if (!parse_at(reader.string(*at, prefix + ".at"), event)) {
@@ -281,6 +283,14 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
   } else if (std::find(internal::kControlActionKeys.begin(), internal::kControlActionKeys.end(),
                        does[0]) != internal::kControlActionKeys.end()) {
     event.control = internal::read_control(reader, table, prefix, target);
+  } else if (does[0] == "syscall") {
+    event.syscall = internal::read_syscall(reader, *table.get("syscall"), prefix + ".syscall");
+    if (table.contains("count")) {
+      reader.fail(reader.key_source(table, "count"),
+                  "'" + prefix +
+                      ".count' does not apply to 'syscall': say how many calls fail "
+                      "with 'syscall.count'");
+    }
   } else {
     internal::read_outside_fault(reader, table, does[0], prefix, target, event);
   }
@@ -430,9 +440,9 @@ Scenario read_document(const Reader& reader, const toml::table& root) {
     if (!node->is_array()) reader.wrong_type(*node, "requires", "an array of strings");
     std::size_t index = 0;
     for (const toml::node& item : *node->as_array()) {
-      scenario.requirements.push_back(
-          reader.one_of(item, "requires[" + std::to_string(index++) + "]",
-                        std::array<std::string_view, 1>{kRequiresFailpoints}));
+      scenario.requirements.push_back(reader.one_of(
+          item, "requires[" + std::to_string(index++) + "]",
+          std::array<std::string_view, 2>{kRequiresFailpoints, kRequiresSyscallFaults}));
     }
   }
   if (auto* node = root.get("timeout_ms")) {

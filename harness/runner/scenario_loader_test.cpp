@@ -170,10 +170,11 @@ TEST(LoadScenarioErrors, SuggestsTheNearestKnownKey) {
   EXPECT_EQ(error_of(with_basics("[superlnk]\n[expect]\nexit_code = 0\n")),
             "scenarios/scheduler/crash.toml:2:2: unknown key 'superlnk' at top level; did you "
             "mean 'superlink'?");
-  EXPECT_EQ(error_of(with_basics("[[events]]\nsignal = 1\nrepeat = 2\n[expect]\nexit_code = 0\n")),
-            "scenarios/scheduler/crash.toml:4:1: unknown key 'repeat' in [[events]] (known: at, "
-            "request, signal, database, occupy, release, run, arm, disarm, wait_paused, resume, "
-            "timeout_ms, count, method, headers, body, expect_status, expect_body, background)");
+  EXPECT_EQ(
+      error_of(with_basics("[[events]]\nsignal = 1\nrepeat = 2\n[expect]\nexit_code = 0\n")),
+      "scenarios/scheduler/crash.toml:4:1: unknown key 'repeat' in [[events]] (known: at, "
+      "request, signal, database, occupy, release, run, syscall, arm, disarm, wait_paused, "
+      "resume, timeout_ms, count, method, headers, body, expect_status, expect_body, background)");
   EXPECT_EQ(error_of(with_basics("[setup]\noccupied = []\n[expect]\nexit_code = 0\n")),
             "scenarios/scheduler/crash.toml:3:1: unknown key 'occupied' in [setup]; did you mean "
             "'occupy'?");
@@ -365,8 +366,8 @@ TEST(LoadScenario, ReadsRequirementsAndImpliesFailpoints) {
                                      "fired = ['outside.occupy.fleet']\n"),
                          kFile)));
   EXPECT_EQ(error_of(with_basics("requires = ['gpu']\n[expect]\nexit_code = 0\n")),
-            "scenarios/scheduler/crash.toml:2:13: 'requires[0]' must be \"failpoints\", not "
-            "\"gpu\"");
+            "scenarios/scheduler/crash.toml:2:13: 'requires[0]' must be \"failpoints\" or "
+            "\"syscall-faults\", not \"gpu\"");
 }
 
 TEST(LoadScenarioErrors, RefusesFiredSitesTheScenarioNeverArms) {
@@ -417,7 +418,7 @@ TEST(LoadScenarioErrors, RejectsImpossibleCombinations) {
       "event does one thing");
   EXPECT_EQ(error_of(with_basics("[[events]]\ncount = 2\n[expect]\nexit_code = 0\n")),
             "scenarios/scheduler/crash.toml:2:1: 'events[0]' needs one of request, signal, "
-            "database, occupy, release, run, arm, disarm, wait_paused, resume");
+            "database, occupy, release, run, syscall, arm, disarm, wait_paused, resume");
   EXPECT_EQ(error_of(with_basics("[[events]]\nsignal = 1\nexpect_status = 200\n[expect]\n"
                                  "exit_code = 0\n")),
             "scenarios/scheduler/crash.toml:4:1: 'events[0].expect_status' only applies to a "

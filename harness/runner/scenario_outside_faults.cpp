@@ -12,6 +12,7 @@ std::optional<std::string> outside_site(const Event& event) {
   if (event.occupy) return "outside.occupy." + *event.occupy;
   if (event.release) return "outside.release." + *event.release;
   if (event.run) return std::string("outside.run");
+  if (event.syscall) return std::string("outside.syscall");
   return std::nullopt;
 }
 
@@ -27,6 +28,7 @@ const std::vector<std::string>& outside_sites() {
       }
     }
     all.emplace_back("outside.run");
+    all.emplace_back("outside.syscall");
     return all;
   }();
   return sites;

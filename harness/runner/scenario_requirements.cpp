@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "syscall_injection.h"
+
 namespace harness {
 namespace {
 
@@ -52,9 +54,21 @@ bool is_outside_site(std::string_view site) {
   return site.starts_with("outside.");
 }
 
-bool needs_failpoints(const Scenario& scenario) {
+bool requires_capability(const Scenario& scenario, std::string_view requirement) {
   const auto& req = scenario.requirements;
-  if (std::find(req.begin(), req.end(), kRequiresFailpoints) != req.end()) return true;
+  return std::find(req.begin(), req.end(), requirement) != req.end();
+}
+
+std::optional<std::string> missing_capability(const Scenario& scenario) {
+  if (requires_capability(scenario, kRequiresSyscallFaults) && syscall_injector().empty()) {
+    return "requires syscall-faults; no system-call injector here (strace is not on PATH, and "
+           "SUPERLINK_STRACE names none)";
+  }
+  return std::nullopt;
+}
+
+bool needs_failpoints(const Scenario& scenario) {
+  if (requires_capability(scenario, kRequiresFailpoints)) return true;
   if (!armed_sites(scenario).empty()) return true;
   for (const Event& event : scenario.events) {
     if (event.control) return true;

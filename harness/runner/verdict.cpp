@@ -364,6 +364,17 @@ Verdict skipped_verdict(std::string reason) {
 }
 
 Verdict judge(const Scenario& scenario, const RunResult& result) {
+  // What the platform cannot do (no system-call injector, ptrace refused) skips a scenario that
+  // declares it needs it; one that does not declare it fails on the event not done.
+  if (requires_capability(scenario, kRequiresSyscallFaults)) {
+    for (const EventOutcome& outcome : result.events) {
+      if (outcome.unsupported) {
+        Verdict verdict = skipped_verdict("requires syscall-faults: " + outcome.error);
+        verdict.ending = describe_ending(result);
+        return verdict;
+      }
+    }
+  }
   Verdict verdict = judge_as_written(scenario, result);
   if (!scenario.negative) return verdict;
 

@@ -10,8 +10,12 @@
 
 namespace harness {
 
-// "request create-node", "GET request /health", "signal SIGTERM".
+// "request create-node", "GET request /health", "signal SIGTERM",
+// "syscall pread64 EIO in scheduler on {database}, call 2".
 std::string describe_event(const Event& event);
+
+// The `syscall` part of describe_event.
+std::string describe_syscall(const SyscallFault& fault);
 
 // The anchor as a scenario writes it: "ready", "start+100ms", "fired:rest.request+50ms".
 std::string describe_anchor(const Event& event);

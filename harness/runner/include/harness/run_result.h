@@ -82,6 +82,9 @@ struct EventOutcome {
   // What a failpoint control event or an outside fault did: "armed scheduler.tick=pause",
   // "locked /tmp/run-1/state.db"; a `run` command puts its output in `body`.
   std::string did = {};
+  // With `unsent`: the platform cannot do the event at all (no system-call injector, ptrace
+  // refused): a scenario that `requires` the capability is skipped instead of failed.
+  bool unsupported = false;
 };
 
 struct RunResult {

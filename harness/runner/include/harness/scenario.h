@@ -61,6 +61,26 @@ struct FailpointControl {
   Millis timeout = kDefaultTimeout;  // WaitPaused, bounded by the run's deadline
 };
 
+// An [[events]] `syscall`: a system call of one of the target's threads made to fail (or to be
+// delayed, or to bring a signal) by the system-call injector, from outside the target, whatever
+// it is written in (harness/runner/syscall_injection.h, docs/scenario-format.md).
+struct SyscallFault {
+  // Which thread: a critical thread's role (found by its OS name where the target names its
+  // threads, else by what it does), every thread of the target, or those whose OS name matches.
+  enum class Thread { Scheduler, Rest, Any, Named };
+  std::vector<std::string> calls;  // as written; a family name covers its variants at run time
+  // Exactly one effect.
+  std::optional<std::string> error;  // errno name: "EIO"
+  std::optional<long> retval;        // the call "succeeds" with this value
+  std::optional<Millis> delay;       // the call is held this long on entry
+  std::optional<int> signal;         // the call brings this signal to the thread
+  Thread thread = Thread::Any;
+  std::string thread_name;       // RE2, searched in the OS thread name, with Thread::Named
+  std::string path;              // only calls on this file (substitutions filled in at run time)
+  int nth = 1;                   // the first matching call that is faulted, counted per thread
+  std::optional<int> count = 1;  // how many from there; nullopt: every one
+};
+
 // [[events]]: something done to the running target.
 struct Event {
   // What the event waits for before its delay starts:
@@ -84,6 +104,7 @@ struct Event {
   std::optional<std::string> occupy;            // bind the target's port: fleet, serverappio, exec
   std::optional<std::string> release;           // close what `occupy` bound
   std::optional<std::vector<std::string>> run;  // a command of the user's, run to completion
+  std::optional<SyscallFault> syscall;          // journalled as `outside.syscall` per call
 
   int count = 1;
   // Request details: headers replace the correct ones (an empty value removes the header).

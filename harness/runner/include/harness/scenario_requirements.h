@@ -11,8 +11,11 @@
 
 namespace harness {
 
-// The one requirement there is so far: failpoint sites compiled into the target.
+// Failpoint sites compiled into the target.
 inline constexpr std::string_view kRequiresFailpoints = "failpoints";
+// A system-call injector that may trace the target's threads (strace, and ptrace allowed):
+// where there is none, a scenario that requires it is skipped rather than failed.
+inline constexpr std::string_view kRequiresSyscallFaults = "syscall-faults";
 
 // Sites the scenario arms, sorted, without duplicates: [failpoints], `--failpoint NAME=...` in
 // superlink.args, FAILPOINTS in superlink.env and `arm` events.
@@ -33,5 +36,12 @@ const std::vector<std::string>& outside_sites();
 // Whether the scenario needs failpoints: `requires` says so, or it arms a site, controls one at
 // run time, waits for one to fire, or expects one to fire.
 bool needs_failpoints(const Scenario& scenario);
+
+// Whether `requires` names `requirement`.
+bool requires_capability(const Scenario& scenario, std::string_view requirement);
+
+// Why this machine lacks what the scenario `requires` of the harness itself (a system-call
+// injector); nullopt when it has it. Failpoints are the target's, asked of the target.
+std::optional<std::string> missing_capability(const Scenario& scenario);
 
 }  // namespace harness
