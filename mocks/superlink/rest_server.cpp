@@ -1,10 +1,11 @@
 #include "superlink/rest_server.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cctype>
@@ -13,22 +14,32 @@
 #include <cstring>
 #include <ctime>
 #include <memory>
+#include <sstream>
+#include <unordered_map>
 
 #include "failpoint/failpoint.h"
+#include "superlink/crash_report.h"
 #include "superlink/flower_log.h"
+#include "superlink/selector_loop.h"
 
 namespace superlink {
 namespace {
 
-namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-using tcp = asio::ip::tcp;
 
 // A client that neither finishes its request nor sends another within this time is dropped
 // (uvicorn drops an idle keep-alive connection after 5 s; a request under way gets longer).
 constexpr std::chrono::seconds kRequestTimeout{60};
 constexpr std::chrono::seconds kKeepAliveTimeout{5};
+// uvicorn's main loop wakes every 0.1 s (to see whether it should exit): the loop never waits
+// longer than that, as the real one's epoll_wait never does.
+constexpr std::chrono::milliseconds kUvicornTick{100};
+// asyncio's ACCEPT_RETRY_DELAY: how long the listener is left alone after accept ran out of
+// resources.
+constexpr std::chrono::seconds kAcceptRetryDelay{1};
+// Bytes taken from a socket per readiness.
+constexpr std::size_t kReadChunk = std::size_t{64} << 10;
 
 // uvicorn's access log goes to stdout; one write(2) per line, like the other records.
 void write_stdout(std::string_view text) {
@@ -63,47 +74,85 @@ std::string host_for_url(const std::string& host) {
   return host.find(':') == std::string::npos ? host : "[" + host + "]";
 }
 
+class Connection;
+
+// What one run() serves with: the loop, the server, and the open connections (closed when it
+// ends).
+struct Serving {
+  SelectorLoop& loop;
+  RestServer& server;
+  std::unordered_map<int, std::shared_ptr<Connection>> connections;
+};
+
 // One client connection: reads a request, answers it, and reads the next (pipelined requests
-// wait in the buffer), until the client closes, asks to, or idles past the timeout.
+// wait in the buffer), until the client closes, asks to, or idles past the timeout. Reading
+// pauses while a request is answered.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(RestServer& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {
-    beast::error_code error;
-    const auto peer = stream_.socket().remote_endpoint(error);
-    if (!error) {
-      client_ = peer.address().to_string();
-      client_port_ = peer.port();
-    }
-  }
+  Connection(Serving& serving, int fd, std::string client, unsigned short client_port)
+      : serving_(serving), fd_(fd), client_(std::move(client)), client_port_(client_port) {}
 
   void read_next(bool first) {
     parser_.emplace();
     parser_->header_limit(kMaxHeadBytes);
     parser_->body_limit(kMaxBodyBytes);
+    header_done_ = false;
     // Idle between requests: the keep-alive timeout; the first request gets the longer one.
-    stream_.expires_after(first ? kRequestTimeout : kKeepAliveTimeout);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            [self = shared_from_this()](beast::error_code error, std::size_t) {
-                              self->on_header(error);
-                            });
+    set_timer(first ? kRequestTimeout : kKeepAliveTimeout);
+    serving_.loop.add_reader(fd_, [self = shared_from_this()] { self->on_readable(); });
+    // A pipelined request already read is parsed from the loop, not from this call's stack.
+    if (!in_.empty()) {
+      serving_.loop.call_later(SelectorLoop::Clock::duration::zero(), [self = shared_from_this()] {
+        if (!self->closed_ && !self->answering_) self->parse();
+      });
+    }
+  }
+
+  void close() {
+    if (closed_) return;
+    closed_ = true;
+    serving_.loop.cancel(timer_);
+    serving_.loop.remove_reader(fd_);
+    serving_.loop.remove_writer(fd_);
+    ::shutdown(fd_, SHUT_WR);
+    ::close(fd_);
+    const auto keep = shared_from_this();  // until this call returns
+    serving_.connections.erase(fd_);
   }
 
  private:
-  void on_header(beast::error_code error) {
-    if (error) return on_read_error(error);
-    stream_.expires_after(kRequestTimeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code error, std::size_t) {
-                       self->on_request(error);
-                     });
+  void set_timer(std::chrono::seconds timeout) {
+    serving_.loop.cancel(timer_);
+    timer_ = serving_.loop.call_later(timeout, [self = shared_from_this()] { self->close(); });
   }
 
-  void on_read_error(beast::error_code error) {
-    if (error == http::error::end_of_stream || error == http::error::partial_message ||
-        error == beast::error::timeout || error == asio::error::operation_aborted ||
-        error == asio::error::connection_reset || error == asio::error::eof) {
-      return close();  // the client went away, or idled too long: nothing to answer
+  void on_readable() {
+    char chunk[kReadChunk];
+    const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+    // The client went away (before, within or between requests): nothing to answer.
+    if (n <= 0) return close();
+    in_.append(chunk, static_cast<std::size_t>(n));
+    parse();
+  }
+
+  void parse() {
+    while (!in_.empty()) {
+      beast::error_code error;
+      const std::size_t used = parser_->put(boost::asio::buffer(in_.data(), in_.size()), error);
+      in_.erase(0, used);
+      if (!header_done_ && parser_->is_header_done()) {
+        header_done_ = true;
+        set_timer(kRequestTimeout);
+      }
+      if (error == http::error::need_more) return;
+      if (error) return on_parse_error(error);
+      if (parser_->is_done()) return on_request();
+      if (used == 0) return;
     }
+  }
+
+  void on_parse_error(beast::error_code error) {
     if (error == http::error::body_limit) {
       return answer_and_close(413, "Request Entity Too Large");
     }
@@ -112,8 +161,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     answer_and_close(400, "Invalid HTTP request received.");
   }
 
-  void on_request(beast::error_code error) {
-    if (error) return on_read_error(error);
+  void on_request() {
     auto& request = parser_->get();
     const std::string method(request.method_string());
     const std::string target(request.target());
@@ -122,7 +170,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     const bool keep_alive = request.keep_alive();
 
     FleetAnswer answer;
-    if (const auto status = server_.request_site(target)) {
+    if (const auto status = serving_.server.request_site(target)) {
       answer.status = *status;
     } else {
       const auto header = [&](http::field name) -> std::optional<std::string> {
@@ -130,9 +178,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
         if (found == request.end()) return std::nullopt;
         return std::string(found->value());
       };
-      answer = server_.routes().answer({method, target, header(http::field::content_type),
-                                        header(http::field::accept), header(http::field::host),
-                                        std::move(request.body())});
+      answer = serving_.server.routes().answer(
+          {method, target, header(http::field::content_type), header(http::field::accept),
+           header(http::field::host), std::move(request.body())});
       if (!answer.traceback.empty()) write_raw_stderr(answer.traceback);
     }
     write_stdout(
@@ -147,70 +195,165 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void send(const FleetAnswer& answer, bool keep_alive, bool head) {
-    auto response = std::make_shared<http::response<http::string_body>>();
-    response->result(static_cast<unsigned>(answer.status));
+    answering_ = true;
+    serving_.loop.remove_reader(fd_);
+    http::response<http::string_body> response;
+    response.result(static_cast<unsigned>(answer.status));
     // Python's phrase, as uvicorn sends it (Beast's differ: 413 "Payload Too Large").
     if (const std::string reason = http_reason(answer.status); !reason.empty()) {
-      response->reason(reason);
+      response.reason(reason);
     }
-    response->version(11);
-    response->set(http::field::date, http_date());
-    response->set(http::field::server, "uvicorn");
-    for (const auto& [name, value] : answer.headers) response->set(name, value);
-    response->body() = head ? std::string() : answer.body;
-    response->content_length(answer.body.size());
-    response->keep_alive(keep_alive);
-    http::async_write(
-        stream_, *response,
-        [self = shared_from_this(), response, keep_alive](beast::error_code error, std::size_t) {
-          if (error || !keep_alive) return self->close();
-          self->read_next(false);
-        });
+    response.version(11);
+    response.set(http::field::date, http_date());
+    response.set(http::field::server, "uvicorn");
+    for (const auto& [name, value] : answer.headers) response.set(name, value);
+    response.body() = head ? std::string() : answer.body;
+    response.content_length(answer.body.size());
+    response.keep_alive(keep_alive);
+    std::ostringstream serialized;
+    serialized << response;
+    out_ = std::move(serialized).str();
+    sent_ = 0;
+    keep_alive_ = keep_alive;
+    flush();
   }
 
-  void close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.close();
+  // Writes what it can now (as asyncio's transport does), the rest when the socket drains.
+  void flush() {
+    while (sent_ < out_.size()) {
+      const ssize_t n = ::send(fd_, out_.data() + sent_, out_.size() - sent_, MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        serving_.loop.add_writer(fd_, [self = shared_from_this()] { self->flush(); });
+        return;
+      }
+      if (n < 0) return close();
+      sent_ += static_cast<std::size_t>(n);
+    }
+    serving_.loop.remove_writer(fd_);
+    out_.clear();
+    answering_ = false;
+    if (!keep_alive_) return close();
+    read_next(false);
   }
 
-  RestServer& server_;
-  beast::tcp_stream stream_;
-  beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  Serving& serving_;
+  int fd_;
   std::string client_;
   unsigned short client_port_ = 0;
+  std::string in_;  // received, not parsed yet
+  std::optional<http::request_parser<http::string_body>> parser_;
+  bool header_done_ = false;
+  std::string out_;  // the answer being written
+  std::size_t sent_ = 0;
+  bool keep_alive_ = false;
+  bool answering_ = false;
+  bool closed_ = false;
+  SelectorLoop::TimerId timer_ = 0;
 };
 
-// Accepts every connection as soon as it comes; a process out of descriptors retries a little
-// later instead of spinning.
-class Listener : public std::enable_shared_from_this<Listener> {
- public:
-  Listener(RestServer& server, tcp::acceptor& acceptor)
-      : server_(server), acceptor_(acceptor), retry_(acceptor.get_executor()) {}
+std::string numeric_host(const sockaddr_storage& address) {
+  char text[INET6_ADDRSTRLEN] = "";
+  if (address.ss_family == AF_INET) {
+    ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in&>(address).sin_addr, text,
+                sizeof text);
+  } else if (address.ss_family == AF_INET6) {
+    ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6&>(address).sin6_addr, text,
+                sizeof text);
+  }
+  return text;
+}
 
-  void accept() {
-    acceptor_.async_accept(
-        [self = shared_from_this()](beast::error_code error, tcp::socket socket) {
-          if (error == asio::error::operation_aborted) return;
-          if (error == asio::error::no_descriptors || error == asio::error::no_buffer_space) {
-            self->retry_.expires_after(std::chrono::milliseconds(50));
-            self->retry_.async_wait([self](beast::error_code e) {
-              if (!e) self->accept();
-            });
-            return;
-          }
-          if (!error)
-            std::make_shared<Connection>(self->server_, std::move(socket))->read_next(true);
-          self->accept();
-        });
+unsigned short port_of(const sockaddr_storage& address) {
+  if (address.ss_family == AF_INET) {
+    return ntohs(reinterpret_cast<const sockaddr_in&>(address).sin_port);
+  }
+  if (address.ss_family == AF_INET6) {
+    return ntohs(reinterpret_cast<const sockaddr_in6&>(address).sin6_port);
+  }
+  return 0;
+}
+
+// asyncio's _accept_connection: on each readiness, accepts up to the backlog's worth of
+// connections. Out of descriptors or memory, it reports the error, stops watching the listener
+// and watches it again 1 s later - and goes on with the loop it is in, as asyncio does.
+class Listener {
+ public:
+  Listener(Serving& serving, int fd) : serving_(serving), fd_(fd) {}
+
+  void start_serving() {
+    serving_.loop.add_reader(fd_, [this] { accept_connections(); });
   }
 
  private:
-  RestServer& server_;
-  tcp::acceptor& acceptor_;
-  asio::steady_timer retry_;
+  void accept_connections() {
+    for (int i = 0; i < kListenBacklog; ++i) {
+      sockaddr_storage peer{};
+      socklen_t length = sizeof peer;
+      const int fd =
+          ::accept4(fd_, reinterpret_cast<sockaddr*>(&peer), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (fd < 0) {
+        const int error = errno;
+        if (error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM) {
+          write_raw_stderr(accept_out_of_resources_report(transport_socket_repr(fd_), error));
+          serving_.loop.remove_reader(fd_);
+          serving_.loop.call_later(kAcceptRetryDelay, [this] { start_serving(); });
+          continue;
+        }
+        // Empty backlog, an aborted connection, or an error asyncio would log and ignore.
+        return;
+      }
+      auto connection =
+          std::make_shared<Connection>(serving_, fd, numeric_host(peer), port_of(peer));
+      serving_.connections.emplace(fd, connection);
+      connection->read_next(true);
+    }
+  }
+
+  Serving& serving_;
+  int fd_;
 };
+
+// A listening socket on host:port, non-blocking; -1 and `error` set when it cannot be made.
+int listen_on(const std::string& host, int port, int& error) {
+  sockaddr_storage address{};
+  socklen_t length = 0;
+  auto& v4 = reinterpret_cast<sockaddr_in&>(address);
+  auto& v6 = reinterpret_cast<sockaddr_in6&>(address);
+  if (::inet_pton(AF_INET, host.c_str(), &v4.sin_addr) == 1) {
+    v4.sin_family = AF_INET;
+    v4.sin_port = htons(static_cast<std::uint16_t>(port));
+    length = sizeof v4;
+  } else if (::inet_pton(AF_INET6, host.c_str(), &v6.sin6_addr) == 1) {
+    v6.sin6_family = AF_INET6;
+    v6.sin6_port = htons(static_cast<std::uint16_t>(port));
+    length = sizeof v6;
+  } else {
+    error = EINVAL;
+    return -1;
+  }
+  const int fd = ::socket(address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    error = errno;
+    return -1;
+  }
+  const int on = 1;
+  if (::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
+      ::bind(fd, reinterpret_cast<const sockaddr*>(&address), length) != 0 ||
+      ::listen(fd, kListenBacklog) != 0) {
+    error = errno;
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+int bound_port(int fd) {
+  sockaddr_storage address{};
+  socklen_t length = sizeof address;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return 0;
+  return port_of(address);
+}
 
 }  // namespace
 
@@ -236,7 +379,7 @@ void RestServer::stop_with(std::exception_ptr cause) {
     first_failure = cause && !cause_;
     if (!cause_) cause_ = cause;
     stop_requested_ = true;
-    if (io_) io_->stop();
+    if (loop_) loop_->stop();
   }
   if (first_failure && on_failure_) on_failure_(cause);
 }
@@ -273,36 +416,44 @@ void RestServer::run(const std::string& host, int port, const std::function<void
   write_raw_stderr("INFO:     Started server process [" + std::to_string(::getpid()) +
                    "]\nINFO:     Waiting for application startup.\n"
                    "INFO:     Application startup complete.\n");
-  asio::io_context io;
-  tcp::acceptor acceptor(io);
-  beast::error_code error;
-  const tcp::endpoint endpoint(asio::ip::make_address(host, error),
-                               static_cast<unsigned short>(port));
-  if (!error) acceptor.open(endpoint.protocol(), error);
-  if (!error) acceptor.set_option(tcp::acceptor::reuse_address(true), error);
-  if (!error) acceptor.bind(endpoint, error);
-  if (!error) acceptor.listen(kListenBacklog, error);
-  if (error) {
-    write_raw_stderr(uvicorn_bind_error(host, port, error.value()) +
+  SelectorLoop loop;
+  int error = 0;
+  const int listener_fd = listen_on(host, port, error);
+  if (listener_fd < 0) {
+    write_raw_stderr(uvicorn_bind_error(host, port, error) +
                      "INFO:     Waiting for application shutdown.\n"
                      "INFO:     Application shutdown complete.\n");
     return;
   }
+  const struct ListenerGuard {
+    int fd;
+    ~ListenerGuard() { ::close(fd); }
+  } listener_guard{listener_fd};
   if (FAILPOINT("rest.listen")) return;
-  const int bound = acceptor.local_endpoint().port();
+  Serving serving{loop, *this, {}};
+  Listener listener(serving, listener_fd);
+  const int bound = bound_port(listener_fd);
   write_raw_stderr("INFO:     Uvicorn running on http://" + host_for_url(host) + ":" +
                    std::to_string(bound) + " (Press CTRL+C to quit)\n");
   on_bound(bound);
-  std::make_shared<Listener>(*this, acceptor)->accept();
+  listener.start_serving();
+  std::function<void()> tick = [&] { loop.call_later(kUvicornTick, tick); };
+  tick();
   {
     std::lock_guard lock(mutex_);
-    io_ = &io;
-    if (stop_requested_) io.stop();
+    loop_ = &loop;
+    if (stop_requested_) loop.stop();
   }
-  io.run();
+  try {
+    loop.run();
+  } catch (...) {
+    // The wait failed (or a callback threw): the thread dies of it, as uvicorn's does.
+    stop_with(std::current_exception());
+  }
   std::lock_guard lock(mutex_);
-  io_ = nullptr;
-  acceptor.close();
+  loop_ = nullptr;
+  const auto connections = serving.connections;  // each close() takes itself out
+  for (const auto& [fd, connection] : connections) connection->close();
   if (cause_) std::rethrow_exception(cause_);
 }
 

@@ -1,8 +1,10 @@
-// The REST Fleet API (Flower 1.18): the answers of FleetRoutes, served over HTTP/1.1 by
-// Boost.Beast on one Asio event loop - the critical thread `rest`, single-threaded like uvicorn -
-// with uvicorn's lines on stderr and its access log on stdout. Every connection is asynchronous,
-// so slow clients hold no one else up; requests on one connection may be pipelined; a body over
-// kMaxBodyBytes is refused from its header, before any of it is read.
+// The REST Fleet API (Flower 1.18): the answers of FleetRoutes, served over HTTP/1.1 (Boost.Beast's
+// parser and serializer) on the mock's own selector event loop - the critical thread `rest`,
+// single-threaded like uvicorn on asyncio - with uvicorn's lines on stderr and its access log on
+// stdout. Every socket is non-blocking, so slow clients hold no one else up; requests on one
+// connection may be pipelined; a body over kMaxBodyBytes is refused from its header, before any
+// of it is read. The loop's wait failing kills the thread, as it kills uvicorn's; accept failing
+// for want of resources is reported as asyncio reports it, and accepting pauses for 1 s.
 #pragma once
 
 #include <cstddef>
@@ -14,11 +16,9 @@
 
 #include "superlink/fleet_routes.h"
 
-namespace boost::asio {
-class io_context;
-}
-
 namespace superlink {
+
+class SelectorLoop;
 
 // The largest request body accepted (64 MiB): more is answered 413 and the connection closed.
 inline constexpr std::size_t kMaxBodyBytes = std::size_t{64} << 20;
@@ -41,8 +41,8 @@ class RestServer {
   // cause a `panic` at rest.request recorded. Every connection is closed when it returns.
   void run(const std::string& host, int port, const std::function<void(int port)>& on_bound);
 
-  // Called once, on the server's thread, the moment a panic at rest.request decides the server
-  // dies (before it unwinds and run() rethrows). Set before run().
+  // Called once, on the server's thread, the moment a panic at rest.request or a failed wait
+  // decides the server dies (before it unwinds and run() rethrows). Set before run().
   void on_failure(std::function<void(std::exception_ptr cause)> listener);
 
   // Stops serving, from any thread, at any time (a stop before run() makes run() end at once).
@@ -59,9 +59,9 @@ class RestServer {
   FleetRoutes routes_;
   std::function<void(std::exception_ptr)> on_failure_;
   std::mutex mutex_;
-  boost::asio::io_context* io_ = nullptr;  // while run() serves
+  SelectorLoop* loop_ = nullptr;  // while run() serves
   bool stop_requested_ = false;
-  std::exception_ptr cause_;  // why a request took the server down; null for a quiet stop
+  std::exception_ptr cause_;  // why the server went down; null for a quiet stop
 };
 
 // The line uvicorn prints when its bind fails, e.g.

@@ -343,9 +343,11 @@ class App {
           break;
         case SupervisorEvent::Kind::kThreadStopped:
           // The exit block is the real one's (no message line). Documented mode names the
-          // thread and the cause in a record of its own; the real SuperLink never does.
-          if (!flower_mode()) spdlog::error("{}", stopped_thread_line(event));
+          // thread and the cause in a record of its own; the real SuperLink never does. The
+          // thread is joined first: a crash reported before it unwound (a panic at
+          // rest.request, a failed wait of the REST loop) prints its traceback before these.
           supervisor_.join(event.thread);
+          if (!flower_mode()) spdlog::error("{}", stopped_thread_line(event));
           flwr_exit(exit_code::kThreadCrash, "", mode());
         case SupervisorEvent::Kind::kSignal:
           spdlog::info("SuperLink terminated gracefully.");

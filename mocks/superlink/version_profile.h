@@ -35,6 +35,10 @@ struct VersionProfile {
   // unsupervised flower-superexec child (false).
   bool scheduler_thread;
 
+  // The line of flwr/server/app.py in _run_fleet_api_rest (the call of uvicorn.run) that the REST
+  // thread's tracebacks show.
+  int fleet_api_rest_line;
+
   // REST Fleet API routes under /api/v0/fleet/ (from superlink_api/fleet_api_names.h).
   std::span<const std::string_view> fleet_routes;
 
