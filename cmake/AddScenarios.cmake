@@ -24,6 +24,13 @@ function(superlink_add_catalogue)
     TARGET "$<TARGET_FILE_DIR:${ARG_MOCK}>/flower-superlink" KIND flower
     PREFIX "persona/" LABELS persona CHECK_TARGET check_scenarios_persona
     PROPERTIES FIXTURES_REQUIRED no_leftovers)
+  # The same against the persona as Flower 1.26: the kind flower scenarios whose promise holds
+  # for 1.26, as a project registers them against a real 1.26 install.
+  superlink_add_scenarios("${ARG_ROOT}" HARNESS ${ARG_HARNESS}
+    TARGET "$<TARGET_FILE_DIR:${ARG_MOCK}>/flower-superlink" KIND flower
+    PREFIX "persona-1.26/" FLOWER_VERSION 1.26 LABELS persona
+    CHECK_TARGET check_scenarios_persona_1_26
+    PROPERTIES FIXTURES_REQUIRED no_leftovers)
   # `check --target` also refuses failpoint sites the mock does not have (part of ALL).
   set(stamp "${CMAKE_CURRENT_BINARY_DIR}/scenario_sites.checked")
   file(GLOB_RECURSE scenario_files CONFIGURE_DEPENDS "${ARG_ROOT}/*.toml")
