@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <stdexcept>
 
@@ -35,11 +36,6 @@ void require_database_file(const std::string& path) {
     }
     fail("stat", path);
   }
-}
-
-void remove_database(const std::string& path) {
-  require_database_file(path);
-  if (::unlink(path.c_str()) != 0) fail("remove", path);
 }
 
 DatabaseLock::DatabaseLock(const std::string& path, std::chrono::milliseconds patience)
@@ -108,7 +104,12 @@ void DatabaseLock::unlock() {
   if (!committed) throw std::runtime_error("cannot commit the lock's transaction: " + message);
 }
 
-void damage_database(const std::string& path, Damage damage, std::chrono::milliseconds patience) {
+namespace {
+
+// Runs `act` under an exclusive lock of the harness's once the file holds a database, waiting
+// at most `patience` in all (see damage_database).
+void once_it_holds_a_database(const std::string& path, std::chrono::milliseconds patience,
+                              const std::function<void(DatabaseLock&)>& act) {
   require_database_file(path);
   const auto deadline = std::chrono::steady_clock::now() + patience;
   std::mutex mutex;
@@ -127,8 +128,8 @@ void damage_database(const std::string& path, Damage damage, std::chrono::millis
           deadline - std::chrono::steady_clock::now());
       DatabaseLock lock(path, std::max(left, std::chrono::milliseconds(0)));
       if (lock.holds_database()) {
-        lock.damage(damage);
-        return;  // the lock ends here, after the damage
+        act(lock);
+        return;  // the lock ends here, after the act
       }
     }
     std::unique_lock lock(mutex);
@@ -139,6 +140,20 @@ void damage_database(const std::string& path, Damage damage, std::chrono::millis
     }
     changed = false;
   }
+}
+
+}  // namespace
+
+void damage_database(const std::string& path, Damage damage, std::chrono::milliseconds patience) {
+  once_it_holds_a_database(path, patience, [&](DatabaseLock& lock) { lock.damage(damage); });
+}
+
+void remove_database(const std::string& path, std::chrono::milliseconds patience) {
+  once_it_holds_a_database(path, patience, [&](DatabaseLock&) { unlink_database(path); });
+}
+
+void unlink_database(const std::string& path) {
+  if (::unlink(path.c_str()) != 0) fail("remove", path);
 }
 
 }  // namespace harness

@@ -32,9 +32,15 @@ enum class Damage {
 // which it waited for.
 void damage_database(const std::string& path, Damage damage, std::chrono::milliseconds patience);
 
-// Unlinks the file (not its -journal). Connections already open keep the unlinked inode and go
-// on; a new connection creates a new, empty file.
-void remove_database(const std::string& path);
+// Unlinks the file (not its -journal) between the target's transactions, once it holds a
+// database, waiting as damage_database does: a target that opened the file but had not written
+// its schema yet would otherwise fail its first write ("attempt to write a readonly database").
+// Connections already open keep the unlinked inode and go on; a new connection creates a new,
+// empty file.
+void remove_database(const std::string& path, std::chrono::milliseconds patience);
+
+// Unlinks the file at once (the harness's own lock, held already, keeps the target out).
+void unlink_database(const std::string& path);
 
 // A real exclusive SQLite lock: a connection of the harness in BEGIN EXCLUSIVE, so that every
 // other connection's next statement waits its busy timeout and fails with "database is locked".

@@ -110,7 +110,12 @@ void OutsideFaults::database_fault(const std::string& fault, EventOutcome& outco
     outcome.did = damage == Damage::kZeroHeader ? "zeroed the 100-byte header of " + path
                                                 : "truncated " + path + " to 0 bytes";
   } else if (fault == "remove") {
-    remove_database(path);
+    if (lock_) {
+      require_database_file(path);
+      unlink_database(path);  // under the harness's own lock already
+    } else {
+      remove_database(path, patience());
+    }
     outcome.did = "removed " + path;
   } else {
     throw std::invalid_argument("unknown database fault '" + fault + "'");

@@ -120,7 +120,7 @@ TEST_F(DatabaseFaultTest, DamageUnderTheHarnesssLockKeepsTheLock) {
 }
 
 TEST_F(DatabaseFaultTest, RemovalLeavesOpenConnectionsWorking) {
-  remove_database(path_);
+  remove_database(path_, std::chrono::milliseconds(0));
   EXPECT_FALSE(std::filesystem::exists(path_));
   EXPECT_EQ(target_.exec("SELECT * FROM run;"), SQLITE_OK);
 }
@@ -132,7 +132,7 @@ TEST(DatabaseFaults, AFileNeverCreatedIsNamed) {
   const std::vector<std::function<void()>> faults = {
       [&] { damage_database(path, Damage::kZeroHeader, std::chrono::milliseconds(0)); },
       [&] { damage_database(path, Damage::kTruncate, std::chrono::milliseconds(0)); },
-      [&] { remove_database(path); }};
+      [&] { remove_database(path, std::chrono::milliseconds(0)); }};
   for (const auto& fault : faults) {
     try {
       fault();
@@ -175,6 +175,31 @@ TEST(DatabaseFaults, AnEmptyFileIsWaitedForUntilTheTargetWritesIt) {
   damaging.join();
   EXPECT_EQ(damage_error, "");
   EXPECT_EQ(target.exec("SELECT * FROM run;"), SQLITE_NOTADB);
+}
+
+// A file the target has opened but not written yet is removed only once its schema is in: the
+// target's first write on an unlinked file would fail ("attempt to write a readonly
+// database"), a crash the real SuperLink, whose schema is in before anything can remove it,
+// never has.
+TEST(DatabaseFaults, RemovalWaitsUntilTheTargetHasWrittenTheFile) {
+  TempDir dir;
+  const std::string path = database_path(dir.path());
+  Connection target(path, 30'000);
+  ASSERT_EQ(target.exec("PRAGMA user_version;"), SQLITE_OK);  // opened: the file exists, empty
+  std::string remove_error;
+  std::thread removing([&] {
+    try {
+      remove_database(path, std::chrono::milliseconds(30'000));
+    } catch (const std::exception& error) {
+      remove_error = error.what();
+    }
+  });
+  // Before or after the removal has looked: either way the removal comes after the schema.
+  EXPECT_EQ(target.exec("CREATE TABLE run(run_id INTEGER);"), SQLITE_OK) << target.error();
+  removing.join();
+  EXPECT_EQ(remove_error, "");
+  EXPECT_FALSE(std::filesystem::exists(path));
+  EXPECT_EQ(target.exec("SELECT * FROM run;"), SQLITE_OK);
 }
 
 TEST(OutsideJournal, LinesHaveTheRuntimesFields) {

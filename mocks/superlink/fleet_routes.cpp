@@ -94,7 +94,8 @@ const std::vector<Route>& routes() {
          const auto request = decode<PushMessagesRequest>(body);
          const auto state = states.state();
          if (request.messages_list_size() == 0) {
-           throw PythonError("IndexError", "list index out of range");
+           throw PythonError("IndexError",
+                             "list index (0) out of range");  // protobuf's C++ containers
          }
          abort_unless_running(*state, request.messages_list(0).metadata().run_id());
          PushMessagesResponse response;
