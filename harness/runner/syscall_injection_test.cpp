@@ -5,9 +5,11 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 
 #include "harness/run.h"
@@ -174,6 +176,40 @@ TEST_F(SyscallInjectionTest, WithoutAnInjectorTheEventIsUnsupportedAndARequiring
   const Verdict skipped = judge(scenario, result);
   ASSERT_TRUE(skipped.skipped);
   EXPECT_THAT(*skipped.skipped, StartsWith("requires syscall-faults: no system-call injector"));
+}
+
+// An injector that ptrace refuses (as under Yama's ptrace_scope without CAP_SYS_PTRACE): a
+// stand-in strace that says what the real one says then, and exits 1.
+TEST_F(SyscallInjectionTest, PtraceRefusedIsUnsupportedWithStracesOwnWords) {
+  const std::string fake = ::testing::TempDir() + "/refusing-strace";
+  {
+    std::FILE* script = std::fopen(fake.c_str(), "w");
+    ASSERT_NE(script, nullptr);
+    std::fputs(
+        "#!/bin/sh\necho 'strace: attach: ptrace(PTRACE_SEIZE, 42): Operation not permitted' "
+        ">&2\nexit 1\n",
+        script);
+    std::fclose(script);
+    ASSERT_EQ(::chmod(fake.c_str(), 0755), 0);
+  }
+  ::setenv("SUPERLINK_STRACE", fake.c_str(), 1);
+  SyscallFault fault;
+  fault.calls = {"read"};
+  fault.error = "EIO";
+  Scenario scenario = unnamed_threads(fault);
+  scenario.expect.still_running = true;
+  scenario.expect.hold = Millis(100);
+  const RunResult result = run_scenario(scenario, {});
+  ::unsetenv("SUPERLINK_STRACE");
+  ASSERT_EQ(result.events.size(), 1u);
+  EXPECT_TRUE(result.events[0].unsent);
+  EXPECT_TRUE(result.events[0].unsupported);
+  EXPECT_EQ(result.events[0].error,
+            "the injector could not attach: strace: attach: ptrace(PTRACE_SEIZE, 42): Operation "
+            "not permitted (ptrace refused: the harness needs CAP_SYS_PTRACE, or "
+            "kernel.yama.ptrace_scope = 0)");
+  scenario.requirements = {std::string(kRequiresSyscallFaults)};
+  EXPECT_TRUE(judge(scenario, result).skipped);
 }
 
 TEST(SyscallInjectionArguments, FollowStracesGrammar) {
