@@ -17,7 +17,7 @@ set(SUPERLINK_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/SuperlinkHarness")
 set(SUPERLINK_PERSONA_DIR "${CMAKE_INSTALL_LIBEXECDIR}/superlink-harness/flower")
 
 set(installed_libraries failpoint failpoint_runtime harness_runner superlink_api_names
-  superlink_process superlink_http)
+  superlink_process superlink_http superlink_grpc fleet_proto)
 if(TARGET harness_testing)
   list(APPEND installed_libraries harness_testing)
 endif()

@@ -197,18 +197,21 @@ TEST_F(ExecutableTest, CheckRefusesSitesTheTargetDoesNotHave) {
         "[failpoints]\n\"scheduler.tik\" = \"panic\"\n[expect]\nexit_code = 100\n");
   const Result r = harness("check cat");
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(r.output,
-            "cat/shell/typo.toml: failpoint site 'scheduler.tik' is not a site of the target as "
-            "Flower 1.18 (its sites: scheduler.start, scheduler.tick, scheduler.launch, "
-            "rest.start, rest.listen, rest.request, superlink.startup)\n"
-            "cat/shell/typo.toml: failpoint site 'scheduler.tik' is not a site of the target as "
-            "Flower 1.26 (its sites: rest.start, rest.listen, rest.request, superlink.startup, "
-            "exit.handler, superexec.start, superexec.poll)\n");
+  EXPECT_EQ(
+      r.output,
+      "cat/shell/typo.toml: failpoint site 'scheduler.tik' is not a site of the target as "
+      "Flower 1.18 (its sites: scheduler.start, scheduler.tick, scheduler.launch, "
+      "rest.start, rest.listen, rest.request, grpc.request, grpc.handler, superlink.startup)\n"
+      "cat/shell/typo.toml: failpoint site 'scheduler.tik' is not a site of the target as "
+      "Flower 1.26 (its sites: rest.start, rest.listen, rest.request, grpc.request, grpc.handler, "
+      "superlink.startup, "
+      "exit.handler, superexec.start, superexec.poll)\n");
   // --flower-version narrows the check to one version.
-  EXPECT_EQ(harness("check cat --flower-version 1.18").output,
-            "cat/shell/typo.toml: failpoint site 'scheduler.tik' is not a site of the target as "
-            "Flower 1.18 (its sites: scheduler.start, scheduler.tick, scheduler.launch, "
-            "rest.start, rest.listen, rest.request, superlink.startup)\n");
+  EXPECT_EQ(
+      harness("check cat --flower-version 1.18").output,
+      "cat/shell/typo.toml: failpoint site 'scheduler.tik' is not a site of the target as "
+      "Flower 1.18 (its sites: scheduler.start, scheduler.tick, scheduler.launch, "
+      "rest.start, rest.listen, rest.request, grpc.request, grpc.handler, superlink.startup)\n");
 }
 
 TEST_F(ExecutableTest, ATargetWithoutFailpointsSkipsWhatNeedsThem) {
@@ -294,10 +297,11 @@ TEST_F(ExecutableTest, CheckComparesAFlowerScenarioWithTheFlowerTargetsSites) {
         "[failpoints]\n\"rest.requst\" = \"panic\"\n[expect]\nexit_code = 1\n");
   const Result r = harness("check kinds --target-kind flower");
   EXPECT_EQ(r.status, 2) << r.output;
-  EXPECT_EQ(r.output,
-            "kinds/k/typo.toml: failpoint site 'rest.requst' is not a site of the target as "
-            "Flower 1.18 (its sites: scheduler.start, scheduler.tick, scheduler.launch, "
-            "rest.start, rest.listen, rest.request, superlink.startup)\n");
+  EXPECT_EQ(
+      r.output,
+      "kinds/k/typo.toml: failpoint site 'rest.requst' is not a site of the target as "
+      "Flower 1.18 (its sites: scheduler.start, scheduler.tick, scheduler.launch, "
+      "rest.start, rest.listen, rest.request, grpc.request, grpc.handler, superlink.startup)\n");
 }
 
 // A substitution that does not exist is a load error at its place, with a suggestion.

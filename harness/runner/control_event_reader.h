@@ -14,9 +14,9 @@
 namespace harness::internal {
 
 // What an [[events]] entry does: exactly one of these keys.
-inline constexpr std::array<std::string_view, 11> kEventActionKeys = {
-    "request", "signal", "database", "occupy",      "release", "run",
-    "syscall", "arm",    "disarm",   "wait_paused", "resume"};
+inline constexpr std::array<std::string_view, 12> kEventActionKeys = {
+    "request", "grpc",    "signal", "database", "occupy",      "release",
+    "run",     "syscall", "arm",    "disarm",   "wait_paused", "resume"};
 
 // The keys of kEventActionKeys that make a failpoint control event.
 inline constexpr std::array<std::string_view, 4> kControlActionKeys = {"arm", "disarm",

@@ -90,7 +90,7 @@ TEST(ControlEventErrors, OneThingPerEvent) {
             "scenarios/races/x.toml:6:1: 'events[0]' has both 'wait_paused' and 'resume': an "
             "event does one thing");
   EXPECT_EQ(error_of(with_events("[[events]]\ntimeout_ms = 5\n")),
-            "scenarios/races/x.toml:4:1: 'events[0]' needs one of request, signal, database, "
+            "scenarios/races/x.toml:4:1: 'events[0]' needs one of request, grpc, signal, database, "
             "occupy, release, run, syscall, arm, disarm, wait_paused, resume");
 }
 

@@ -48,6 +48,12 @@ std::string describe_event(const Event& event) {
     constexpr std::size_t kShown = 60;
     return command.size() > kShown ? command.substr(0, kShown) + "…" : command;
   }
+  if (event.grpc) {
+    std::string what = "grpc " + *event.grpc;
+    if (!event.message.empty()) what += " " + event.message;
+    if (!event.sign) what += " (unsigned)";
+    return event.background ? what + " (background)" : what;
+  }
   std::string what = "request " + event.request.value_or("");
   if (event.method != "POST") what = event.method + " " + what;
   return event.background ? what + " (background)" : what;
@@ -94,7 +100,8 @@ std::string body_excerpt(const EventOutcome& outcome, std::size_t limit) {
 }
 
 bool event_done(const EventOutcome& outcome) {
-  return outcome.status.has_value() || (outcome.error.empty() && !outcome.unsent);
+  return outcome.status.has_value() || outcome.grpc_code.has_value() ||
+         (outcome.error.empty() && !outcome.unsent);
 }
 
 std::string describe_outcome(const EventOutcome& outcome) {
@@ -105,6 +112,9 @@ std::string describe_outcome(const EventOutcome& outcome) {
     if (outcome.body_cut) text += " (body longer than 64 KiB, not read further)";
     if (!outcome.error.empty()) text += " (" + outcome.error + ")";
     return text;
+  }
+  if (outcome.grpc_code) {
+    return "done at " + when + ": gRPC " + *outcome.grpc_code + " " + body_excerpt(outcome);
   }
   if (event_done(outcome)) {
     if (outcome.did.empty()) return "done at " + when;

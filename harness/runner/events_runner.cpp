@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "control_events.h"
+#include "fleet_client.h"
 #include "harness/scenario_requirements.h"
 #include "process_pidfd.h"
 #include "send_http.h"
@@ -27,7 +28,12 @@ EventsRunner::EventsRunner(std::vector<Event> events, int pidfd, Clock::time_poi
       deadline_(deadline),
       exit_grace_(exit_grace),
       cancel_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
-      on_done_(std::move(on_done)) {}  // without an eventfd (-1), the deadline still bounds
+      on_done_(std::move(on_done)) {  // without an eventfd (-1), the deadline still bounds
+  if (std::any_of(events_.begin(), events_.end(),
+                  [](const Event& event) { return event.grpc && event.sign; })) {
+    node_key_ = std::make_unique<superlink_grpc::NodeKey>();
+  }
+}
 
 EventsRunner::~EventsRunner() {
   finish();
@@ -252,6 +258,10 @@ EventOutcome EventsRunner::perform(const Event& event, std::size_t index, int re
     outcome.unsent = true;
     return outcome;
   }
+  if (event.grpc) {
+    perform_grpc(event, fleet->second, outcome);
+    return outcome;
+  }
   HttpRequest request;
   request.method = event.method;
   request.address = fleet->second;
@@ -282,6 +292,45 @@ EventOutcome EventsRunner::perform(const Event& event, std::size_t index, int re
     settle_unsent(outcome);
   }
   return outcome;
+}
+
+// One gRPC call: its status and answer are the outcome (a failed call is an answer too: a
+// refused connection is UNAVAILABLE); the run's deadline bounds it, the client bounds the answer.
+void EventsRunner::perform_grpc(const Event& event, const std::string& address,
+                                EventOutcome& outcome) {
+  superlink_grpc::FleetCall call;
+  call.address = address;
+  call.rpc = *event.grpc;
+  call.request_type = event.grpc_request_type;
+  call.response_type = event.grpc_response_type;
+  call.request_json = event.message;
+  {
+    const std::lock_guard lock(mutex_);
+    for (std::size_t at; (at = call.request_json.find("{node_id}")) != std::string::npos;) {
+      call.request_json.replace(at, 9, node_id_);
+    }
+  }
+  call.key = event.sign ? node_key_.get() : nullptr;
+  call.deadline = std::max(Millis(1), std::chrono::duration_cast<Millis>(deadline_ - Clock::now()));
+  call.max_answer_bytes = 64 * 1024;
+  const superlink_grpc::FleetAnswer answer = superlink_grpc::call_fleet(call);
+  outcome.grpc_code = answer.code;
+  // {"node":{"nodeId":"N"}} or {"nodeId":"N"}: the node later calls name as {node_id}.
+  if (answer.code == "OK" && (call.rpc == "CreateNode" || call.rpc == "RegisterNode")) {
+    const auto key = answer.json.find("\"nodeId\":\"");
+    if (key != std::string::npos) {
+      const auto start = key + 10;
+      const std::lock_guard lock(mutex_);
+      node_id_ = answer.json.substr(start, answer.json.find('"', start) - start);
+    }
+  }
+  std::string details;
+  for (const char c : answer.details) {
+    if (c == '"' || c == '\\') details += '\\';
+    if (static_cast<unsigned char>(c) >= 0x20) details += c;
+  }
+  outcome.body = "{\"code\":\"" + answer.code + "\",\"details\":\"" + details + "\"" +
+                 (answer.json.empty() ? "" : ",\"message\":" + answer.json) + "}";
 }
 
 void EventsRunner::settle_unsent(EventOutcome& outcome) {

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -15,6 +16,10 @@
 #include "harness/run_result.h"
 #include "harness/scenario.h"
 #include "outside_faults.h"
+
+namespace superlink_grpc {
+class NodeKey;
+}
 
 namespace harness {
 
@@ -66,9 +71,13 @@ class EventsRunner {
   // Marks a failed request or signal: "target had exited" when the target exits within the
   // grace (without holding up the run longer than its deadline), else unsent.
   void settle_unsent(EventOutcome& outcome);
+  void perform_grpc(const Event& event, const std::string& address, EventOutcome& outcome);
   void record_rest(std::size_t from_event, int from_repetition, const std::string& error);
 
   std::vector<Event> events_;
+  // The run's one key pair, for signed gRPC calls (so CreateNode's node is the later calls').
+  std::unique_ptr<superlink_grpc::NodeKey> node_key_;
+  std::string node_id_ = "0";  // the node the last CreateNode/RegisterNode made: {node_id}
   int pidfd_;
   Clock::time_point spawned_;
   Clock::time_point deadline_;

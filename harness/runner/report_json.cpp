@@ -69,6 +69,7 @@ Json event_object(const EventOutcome& e, const Scenario& scenario) {
   out["done"] = event_done(e);
   out["t_ms"] = millis(e.at);
   out["status"] = e.status ? Json(*e.status) : Json(nullptr);
+  if (e.grpc_code) out["grpc_code"] = text(*e.grpc_code);
   out["body"] = text(body_excerpt(e, 1024));
   out["body_cut"] = e.body_cut;
   out["error"] = e.error.empty() ? Json(nullptr) : text(e.error);

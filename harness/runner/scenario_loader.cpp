@@ -12,6 +12,7 @@
 #include "control_event_reader.h"
 #include "event_anchor.h"
 #include "failpoint/failpoint.h"
+#include "fleet_client.h"
 #include "harness/scenario_requirements.h"
 #include "harness/scenario_versions.h"
 #include "scenario_outside_faults.h"
@@ -215,6 +216,70 @@ void read_setup(const Reader& reader, const toml::table& table, Setup& setup) {
   }
 }
 
+namespace {
+
+// `grpc = "RPC"` with its `message`, `sign` and `expect_code`: the RPC must be one of the Fleet
+// service of the target's version (any version's when the scenario pins none), the message must
+// fit its request type.
+void read_grpc(const Reader& reader, const toml::table& table, const toml::node& grpc,
+               const std::string& prefix, const TargetSpec& target, Event& event) {
+  const std::string rpc = reader.string(grpc, prefix + ".grpc");
+  std::vector<std::string_view> known;
+  const superlink_api::FleetRpc* found = nullptr;
+  for (const auto& names : superlink_api::kVersions) {
+    if (!target.flower_version.empty() && names.version != target.flower_version) continue;
+    for (const auto& candidate : names.fleet_rpcs) {
+      if (std::find(known.begin(), known.end(), candidate.name) == known.end()) {
+        known.push_back(candidate.name);
+      }
+      if (candidate.name == rpc) found = &candidate;
+    }
+  }
+  if (found == nullptr) {
+    std::string message =
+        "'" + prefix + ".grpc' is not an RPC of the Fleet service" +
+        (target.flower_version.empty() ? std::string() : " of " + target.flower_version) + ": " +
+        in_quotes(rpc);
+    if (auto suggestion = closest(rpc, known)) {
+      message += "; did you mean '" + std::string(*suggestion) + "'?";
+    } else {
+      message += " (known: " + join(known) + ")";
+    }
+    reader.fail(grpc.source(), message);
+  }
+  event.grpc = rpc;
+  event.grpc_request_type = std::string(found->request);
+  event.grpc_response_type = std::string(found->response);
+  if (auto* message = table.get("message")) {
+    event.message = reader.string(*message, prefix + ".message");
+    // {node_id}: the node the run's last CreateNode or RegisterNode made (a number).
+    std::string checked = event.message;
+    for (std::size_t at; (at = checked.find("{node_id}")) != std::string::npos;) {
+      checked.replace(at, 9, "1");
+    }
+    const std::string why = superlink_grpc::check_request_json(found->request, checked);
+    if (!why.empty()) {
+      reader.fail(message->source(), "'" + prefix + ".message' is not a flwr.proto." +
+                                         std::string(found->request) + ": " + why);
+    }
+  }
+  if (auto* sign = table.get("sign")) event.sign = reader.boolean(*sign, prefix + ".sign");
+  if (auto* code = table.get("expect_code")) {
+    const std::string name = reader.string(*code, prefix + ".expect_code");
+    std::vector<std::string> names;
+    for (int i = 0; !superlink_grpc::status_name(i).empty(); ++i) {
+      names.push_back(superlink_grpc::status_name(i));
+    }
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      reader.fail(code->source(), "'" + prefix + ".expect_code' is not a gRPC status: " +
+                                      in_quotes(name) + " (known: " + join(names) + ")");
+    }
+    event.expect_code = name;
+  }
+}
+
+}  // namespace
+
 Event read_event(const Reader& reader, const toml::node& node, std::size_t index,
                  const TargetSpec& target) {
   static const std::vector<std::string_view> kKnownRoutes = known_routes();
@@ -223,9 +288,10 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
   const toml::table& table = *node.as_table();
   reader.check_keys(
       table, "in [[events]]",
-      {"at",      "request", "signal", "database",      "occupy",      "release",    "run",
-       "syscall", "arm",     "disarm", "wait_paused",   "resume",      "timeout_ms", "count",
-       "method",  "headers", "body",   "expect_status", "expect_body", "background"});
+      {"at",          "request",    "signal", "database", "occupy",      "release",
+       "run",         "syscall",    "arm",    "disarm",   "wait_paused", "resume",
+       "timeout_ms",  "count",      "method", "headers",  "body",        "expect_status",
+       "expect_body", "background", "grpc",   "message",  "sign",        "expect_code"});
   Event event;
   if (auto* at = table.get("at")) {
     if (!parse_at(reader.string(*at, prefix + ".at"), event)) {
@@ -278,6 +344,8 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
       reader.fail(request->source(), message);
     }
     event.request = std::move(route);
+  } else if (auto* grpc = table.get("grpc")) {
+    read_grpc(reader, table, *grpc, prefix, target, event);
   } else if (signal) {
     event.signal = reader.signal(*signal, prefix + ".signal");
   } else if (std::find(internal::kControlActionKeys.begin(), internal::kControlActionKeys.end(),
@@ -294,9 +362,24 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
   } else {
     internal::read_outside_fault(reader, table, does[0], prefix, target, event);
   }
+  if (!table.contains("grpc")) {
+    for (std::string_view key : {"message", "sign", "expect_code"}) {
+      if (table.contains(key)) {
+        reader.fail(reader.key_source(table, key),
+                    "'" + prefix + "." + std::string(key) + "' only applies to a grpc event");
+      }
+    }
+  }
   if (!request) {
-    for (std::string_view key :
-         {"method", "headers", "body", "expect_status", "expect_body", "background"}) {
+    for (std::string_view key : {"method", "headers", "body", "expect_status"}) {
+      if (table.contains(key)) {
+        reader.fail(reader.key_source(table, key),
+                    "'" + prefix + "." + std::string(key) + "' only applies to a request event");
+      }
+    }
+  }
+  if (!request && !table.contains("grpc")) {
+    for (std::string_view key : {"expect_body", "background"}) {
       if (table.contains(key)) {
         reader.fail(reader.key_source(table, key),
                     "'" + prefix + "." + std::string(key) + "' only applies to a request event");

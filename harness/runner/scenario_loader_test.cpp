@@ -170,11 +170,12 @@ TEST(LoadScenarioErrors, SuggestsTheNearestKnownKey) {
   EXPECT_EQ(error_of(with_basics("[superlnk]\n[expect]\nexit_code = 0\n")),
             "scenarios/scheduler/crash.toml:2:2: unknown key 'superlnk' at top level; did you "
             "mean 'superlink'?");
-  EXPECT_EQ(
-      error_of(with_basics("[[events]]\nsignal = 1\nrepeat = 2\n[expect]\nexit_code = 0\n")),
-      "scenarios/scheduler/crash.toml:4:1: unknown key 'repeat' in [[events]] (known: at, "
-      "request, signal, database, occupy, release, run, syscall, arm, disarm, wait_paused, "
-      "resume, timeout_ms, count, method, headers, body, expect_status, expect_body, background)");
+  EXPECT_EQ(error_of(with_basics("[[events]]\nsignal = 1\nrepeat = 2\n[expect]\nexit_code = 0\n")),
+            "scenarios/scheduler/crash.toml:4:1: unknown key 'repeat' in [[events]] (known: at, "
+            "request, signal, database, occupy, release, run, syscall, arm, disarm, wait_paused, "
+            "resume, timeout_ms, count, method, headers, body, expect_status, expect_body, "
+            "background, grpc, message, sign, "
+            "expect_code)");
   EXPECT_EQ(error_of(with_basics("[setup]\noccupied = []\n[expect]\nexit_code = 0\n")),
             "scenarios/scheduler/crash.toml:3:1: unknown key 'occupied' in [setup]; did you mean "
             "'occupy'?");
@@ -417,7 +418,7 @@ TEST(LoadScenarioErrors, RejectsImpossibleCombinations) {
       "scenarios/scheduler/crash.toml:4:1: 'events[0]' has both 'request' and 'signal': an "
       "event does one thing");
   EXPECT_EQ(error_of(with_basics("[[events]]\ncount = 2\n[expect]\nexit_code = 0\n")),
-            "scenarios/scheduler/crash.toml:2:1: 'events[0]' needs one of request, signal, "
+            "scenarios/scheduler/crash.toml:2:1: 'events[0]' needs one of request, grpc, signal, "
             "database, occupy, release, run, syscall, arm, disarm, wait_paused, resume");
   EXPECT_EQ(error_of(with_basics("[[events]]\nsignal = 1\nexpect_status = 200\n[expect]\n"
                                  "exit_code = 0\n")),

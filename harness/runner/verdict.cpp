@@ -203,9 +203,10 @@ void check_events(const Scenario& scenario, const RunResult& result, Verdict& ve
     const std::string name = "events[" + std::to_string(i) + "] (" +
                              (outside || event.control ? describe_event(event)
                               : event.signal           ? signal_name(*event.signal)
+                              : event.grpc             ? "grpc " + *event.grpc
                                                        : event.request.value_or("")) +
                              ")";
-    if (!event.expect_status && !event.expect_body) {
+    if (!event.expect_status && !event.expect_body && !event.expect_code) {
       // Whether or not an answer is checked, an event that could not be done fails the run.
       for (const EventOutcome& outcome : result.events) {
         if (outcome.event != i || !outcome.unsent) continue;
@@ -225,15 +226,24 @@ void check_events(const Scenario& scenario, const RunResult& result, Verdict& ve
       const std::string status_expected =
           event.expect_status ? which + " to answer HTTP " + std::to_string(*event.expect_status)
                               : "";
+      const std::string code_expected =
+          event.expect_code ? which + " to answer gRPC " + *event.expect_code : "";
       const std::string body_expected =
           event.expect_body ? which + " to answer a body matching /" + *event.expect_body + "/"
                             : "";
-      if (!outcome.status) {  // one failure: nothing else can be said of a missing answer
-        verdict.failures.push_back({event.expect_status ? status_expected : body_expected,
+      if (!outcome.status && !outcome.grpc_code) {  // one failure: nothing else can be said
+        verdict.failures.push_back({event.expect_status ? status_expected
+                                    : event.expect_code ? code_expected
+                                                        : body_expected,
                                     "no answer: " + outcome.error, std::nullopt, ""});
         continue;
       }
-      if (event.expect_status && *outcome.status != *event.expect_status) {
+      if (event.expect_code && outcome.grpc_code != event.expect_code) {
+        verdict.failures.push_back(
+            {code_expected, "gRPC " + outcome.grpc_code.value_or("") + " " + quote(outcome.body),
+             std::nullopt, ""});
+      }
+      if (event.expect_status && outcome.status != event.expect_status) {
         verdict.failures.push_back(
             {status_expected, "HTTP " + std::to_string(*outcome.status) + " " + quote(outcome.body),
              std::nullopt, ""});

@@ -172,7 +172,7 @@ TEST_F(FailpointControlProcess, ListsEverySiteWithActionsHitsAndPaused) {
   for (const auto& s : sites) names.push_back(s.at("site"));
   EXPECT_THAT(names, ::testing::ElementsAre("scheduler.start", "scheduler.tick", "scheduler.launch",
                                             "rest.start", "rest.listen", "rest.request",
-                                            "superlink.startup"));
+                                            "grpc.request", "grpc.handler", "superlink.startup"));
   EXPECT_EQ(sites[4], (json{{"site", "rest.listen"},
                             {"where", "rest thread, after the bind, before serving"},
                             {"actions", "off"},
@@ -242,7 +242,8 @@ TEST_F(FailpointControlProcess, SigtermEndsTheProcessWhileACriticalThreadIsPause
 TEST_F(FailpointControlProcess, EveryErrorAnswersJsonNamingTheBadPiece) {
   auto process = start_controlled();
   const std::string unknown =
-      "failpoint 'nope': unknown site (known: rest.listen, rest.request, rest.start, "
+      "failpoint 'nope': unknown site (known: grpc.handler, grpc.request, rest.listen, "
+      "rest.request, rest.start, "
       "scheduler.launch, scheduler.start, scheduler.tick, superlink.startup)";
   const auto expect = [&](const std::string& method, const std::string& path,
                           const std::string& body, int status, const std::string& error) {

@@ -15,7 +15,6 @@ constexpr const char* kProtobuf = "application/protobuf";
 constexpr const char* kPlainText = "text/plain; charset=utf-8";
 constexpr const char* kPrefix = "/api/v0/fleet/";
 constexpr std::uint64_t kSuperlinkNodeId = 1;  // Flower's SUPERLINK_NODE_ID
-constexpr const char* kInvalidRunStatus = "flwr.common.typing.InvalidRunStatusException";
 
 // Flower's check_abort for the REST routes: a run that is not running aborts the request.
 void abort_unless_running(LinkState& state, std::uint64_t run_id) {
@@ -227,6 +226,14 @@ std::string traceback(const Route& route, const PythonError& error) {
 }
 
 }  // namespace
+
+std::string handle_fleet_route(StateFactory& states, const std::string& name,
+                               const std::string& body) {
+  for (const Route& route : routes()) {
+    if (name == route.name) return route.handle(states, body);
+  }
+  throw PythonError("KeyError", "'" + name + "'");
+}
 
 FleetRoutes::FleetRoutes(StateFactory& states) : states_(states) {
   // A body that does not parse is answered 500 with its traceback; libprotobuf's own complaint

@@ -38,6 +38,15 @@ class FleetRoutes {
   StateFactory& states_;
 };
 
+// Route `name`'s handler (create-node, ...; any version's) on the protobuf request `body`: the
+// serialized response, or the PythonError the real one's message handler raises (of type
+// kInvalidRunStatus for a run that is not running; google.protobuf.message.DecodeError for a
+// body that does not decode). Shared by the REST and the gRPC Fleet API.
+std::string handle_fleet_route(StateFactory& states, const std::string& name,
+                               const std::string& body);
+
+inline constexpr const char* kInvalidRunStatus = "flwr.common.typing.InvalidRunStatusException";
+
 // uvicorn's access-log line, e.g.
 // INFO:     127.0.0.1:50412 - "POST /api/v0/fleet/ping HTTP/1.1" 200 OK
 std::string uvicorn_access_line(const std::string& client, int port, const std::string& method,

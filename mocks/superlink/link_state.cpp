@@ -3,6 +3,8 @@
 #include <chrono>
 #include <ctime>
 
+#include "superlink/python_error.h"
+
 namespace superlink {
 namespace {
 
@@ -135,6 +137,27 @@ bool LinkState::acknowledge_ping(std::uint64_t node_id, double ping_interval) {
   connection_.query("UPDATE node SET online_until = ?, ping_interval = ? WHERE node_id = ?;",
                     {unix_now() + kPingPatience * ping_interval, ping_interval, to_sql(node_id)});
   return true;
+}
+
+void LinkState::set_node_public_key(std::uint64_t node_id, const std::string& public_key) {
+  std::lock_guard lock(mutex_);
+  if (connection_.query("SELECT 1 FROM node WHERE node_id = ?;", {to_sql(node_id)}).empty()) {
+    throw PythonError("ValueError", "Node " + std::to_string(node_id) + " not found");
+  }
+  if (!connection_.query("SELECT 1 FROM node WHERE public_key = CAST(? AS BLOB);", {public_key})
+           .empty()) {
+    throw PythonError("ValueError", "Public key already in use");
+  }
+  connection_.query("UPDATE node SET public_key = CAST(? AS BLOB) WHERE node_id = ?;",
+                    {public_key, to_sql(node_id)});
+}
+
+std::optional<std::uint64_t> LinkState::node_id_of_key(const std::string& public_key) {
+  std::lock_guard lock(mutex_);
+  const auto rows = connection_.query(
+      "SELECT node_id FROM node WHERE public_key = CAST(? AS BLOB);", {public_key});
+  if (rows.empty()) return std::nullopt;
+  return static_cast<std::uint64_t>(std::get<std::int64_t>(rows[0][0]));
 }
 
 std::shared_ptr<LinkState> StateFactory::state() {

@@ -39,6 +39,11 @@ class LinkState {
   bool delete_node(std::uint64_t node_id);
   // False when no such node exists; else the node stays online 2 * `ping_interval` longer.
   bool acknowledge_ping(std::uint64_t node_id, double ping_interval);
+  // Maps `public_key` to the node, as Flower's set_node_public_key: PythonError("ValueError")
+  // "Node N not found", or "Public key already in use" when another node holds it.
+  void set_node_public_key(std::uint64_t node_id, const std::string& public_key);
+  // The node `public_key` is mapped to; nullopt for none.
+  std::optional<std::uint64_t> node_id_of_key(const std::string& public_key);
 
  private:
   std::mutex mutex_;  // one operation's queries at a time, like one Python call

@@ -21,6 +21,7 @@
 #include "superlink/failpoint_control.h"
 #include "superlink/fatal_signal.h"
 #include "superlink/flower_log.h"
+#include "superlink/grpc_fleet.h"
 #include "superlink/grpc_listener.h"
 #include "superlink/link_state.h"
 #include "superlink/options.h"
@@ -164,7 +165,7 @@ void reap_children() {
 class App {
  public:
   explicit App(const Options& options)
-      : options_(options), states_(options.database), rest_server_(states_) {}
+      : options_(options), states_(options.database), rest_server_(states_), grpc_fleet_(states_) {}
 
   // Flower's order: the Fleet address is parsed only after the Exec and ServerAppIo APIs
   // started, so a bad one exits 600 after their lines; the others fail before the WARNING.
@@ -270,7 +271,17 @@ class App {
     if (!adapter && profile_.logs_node_auth_debug) {
       spdlog::debug("Automatic node authentication enabled");
     }
-    ready_.fleet = format_address(bind_or_exit(fleet, "grpc-fleet"));
+    if (adapter) {
+      ready_.fleet = format_address(bind_or_exit(fleet, "grpc-fleet"));
+    } else {
+      try {
+        ready_.fleet = format_address(grpc_fleet_.start(fleet));
+      } catch (const BindFailure&) {
+        write_raw_stderr("Port in server address " + format_address(fleet) +
+                         " is already in use.\n");
+        ::_exit(kUncaughtErrorStatus);
+      }
+    }
     spdlog::info(
         fmt::runtime(adapter ? profile_.fleet_grpc_adapter_line : profile_.fleet_grpc_rere_line),
         ready_.fleet);
@@ -363,6 +374,7 @@ class App {
   Supervisor supervisor_;
   StateFactory states_;  // --database: shared by the scheduler and the REST handlers
   RestServer rest_server_;
+  GrpcFleetServer grpc_fleet_;  // the Fleet API on gRPC-rere, not a critical thread
   std::set<std::string> expected_ready_;
   std::mutex mutex_;  // guards ready_.fleet, written by the rest thread
   struct {

@@ -18,25 +18,36 @@ const failpoint::SiteInfo kRestListen{"rest.listen", "rest thread, after the bin
 const failpoint::SiteInfo kRestRequest{
     "rest.request",
     "rest server, each Fleet API request before routing (return(STATUS) answers STATUS)"};
+const failpoint::SiteInfo kGrpcRequest{
+    "grpc.request",
+    "gRPC-rere Fleet API, each call before authentication (return(CODE) answers that gRPC status; "
+    "panic answers UNKNOWN, as an exception in a handler: the server goes on)"};
+const failpoint::SiteInfo kGrpcHandler{
+    "grpc.handler",
+    "gRPC-rere Fleet API, each authenticated call before the RPC's handler (as grpc.request)"};
 const failpoint::SiteInfo kStartup{
     "superlink.startup",
     "main thread, once every server and critical thread started, before the signal handlers "
     "are installed (pause or sleep: a signal here meets no handler)"};
 
-const std::array<failpoint::SiteInfo, 7> kSites_1_18{{
+const std::array<failpoint::SiteInfo, 9> kSites_1_18{{
     {"scheduler.start", "scheduler thread, before its first tick"},
     {"scheduler.tick", "scheduler thread, at each tick (every 100 ms)"},
     {"scheduler.launch", "scheduler thread, before starting a ServerApp for a pending run"},
     kRestStart,
     kRestListen,
     kRestRequest,
+    kGrpcRequest,
+    kGrpcHandler,
     kStartup,
 }};
 
-const std::array<failpoint::SiteInfo, 5> kSites_1_26{{
+const std::array<failpoint::SiteInfo, 7> kSites_1_26{{
     kRestStart,
     kRestListen,
     kRestRequest,
+    kGrpcRequest,
+    kGrpcHandler,
     kStartup,
     {"exit.handler",
      "flwr_exit, in the exit handlers after the exit block is logged (pause: the 5 s watchdog "

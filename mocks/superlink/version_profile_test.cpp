@@ -86,8 +86,8 @@ TEST(VersionProfile, SchedulerSitesBelongTo118Only) {
   std::vector<std::string> names;
   for (const auto& site : all_sites(v126)) names.push_back(site.name);
   EXPECT_EQ(names, (std::vector<std::string>{"rest.start", "rest.listen", "rest.request",
-                                             "superlink.startup", "exit.handler", "superexec.start",
-                                             "superexec.poll"}));
+                                             "grpc.request", "grpc.handler", "superlink.startup",
+                                             "exit.handler", "superexec.start", "superexec.poll"}));
 }
 
 }  // namespace

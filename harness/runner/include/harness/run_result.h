@@ -72,9 +72,9 @@ struct EventOutcome {
   int repetition = 0;     // 0..count-1
   Nanos at{0};
   std::optional<int> status;  // HTTP status, for requests
-  std::string body;           // at most 64 KiB of it
-  std::string error;          // connection refused, ... (empty when it went through)
-  bool body_cut = false;      // the body was longer than 64 KiB; the rest was not read
+  std::string body;       // at most 64 KiB of it
+  std::string error;      // connection refused, ... (empty when it went through)
+  bool body_cut = false;  // the body was longer than 64 KiB; the rest was not read
   // The request could not be sent (or the signal delivered, or a failpoint control refused or
   // timed out) while the target ran: the run fails. A target that exits within the grace period
   // after the failure makes it "target had exited".
@@ -85,6 +85,9 @@ struct EventOutcome {
   // With `unsent`: the platform cannot do the event at all (no system-call injector, ptrace
   // refused): a scenario that `requires` the capability is skipped instead of failed.
   bool unsupported = false;
+  // gRPC status name, for gRPC calls; then `body` is the answer's JSON form:
+  // {"code":"OK","details":"","message":{...}}
+  std::optional<std::string> grpc_code = {};
 };
 
 struct RunResult {

@@ -96,8 +96,9 @@ struct Event {
   Millis delay{0};           // "ready+250ms"
 
   // Exactly one of these.
-  std::optional<std::string> request;       // Fleet API route: "create-node", "raw/x", "/abs/path"
-  std::optional<int> signal;                // SIGTERM, ...
+  std::optional<std::string> request;  // Fleet API route: "create-node", "raw/x", "/abs/path"
+  std::optional<std::string> grpc;     // an RPC of the Fleet service on gRPC-rere: "CreateNode"
+  std::optional<int> signal;           // SIGTERM, ...
   std::optional<FailpointControl> control;  // arm, disarm, wait_paused, resume (waits for ready)
   // Outside faults, done by the harness and journalled as `outside.*` sites (outside_faults.h).
   std::optional<std::string> database;          // corrupt, truncate, lock, unlock, remove
@@ -115,8 +116,16 @@ struct Event {
   // request in flight while something else happens). The events are done once they are in.
   bool background = false;
 
+  // gRPC details: the request in protobuf's JSON mapping (empty: an empty message), its message
+  // types (set by the loader from the version's service), and whether it is signed as a
+  // SuperNode signs (one key pair per run).
+  std::string message;
+  std::string grpc_request_type, grpc_response_type;
+  bool sign = true;
+
   // Checked on every response of this event (when set).
   std::optional<int> expect_status;
+  std::optional<std::string> expect_code;  // a gRPC status name: "OK", "UNAVAILABLE"
   std::optional<std::string> expect_body;  // regex, searched in the body
 };
 
