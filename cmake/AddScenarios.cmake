@@ -53,7 +53,7 @@ function(superlink_add_catalogue)
     COMMAND $<TARGET_FILE:${ARG_HARNESS}> coverage "${ARG_ROOT}/config" --target $<TARGET_FILE:${ARG_MOCK}>)
   set_tests_properties(catalogue/fault_coverage_names_uncovered_sites PROPERTIES
     PASS_REGULAR_EXPRESSION
-    "uncovered failpoint sites: scheduler.start, scheduler.launch, rest.start, rest.listen, rest.request, superlink.startup\n")
+    "uncovered failpoint sites: scheduler.start, scheduler.launch, rest.start, rest.listen, rest.request, grpc.request, grpc.handler, superlink.startup\n")
   set(coverage_tests catalogue/fault_coverage catalogue/fault_coverage_1_26
       catalogue/fault_coverage_names_uncovered_sites)
   set_tests_properties(${coverage_tests}
