@@ -296,9 +296,8 @@ class App {
   // its parent). Its failpoints are the superexec.* sites armed here.
   void start_superexec(const Address& serverappio_bound) {
     try {
-      spawn_superexec(sibling_executable("flower-superexec"),
-                      format_address(connectable(serverappio_bound)), superexec_failpoints(),
-                      options_.fault_journal);
+      spawn_superexec(superexec_executable(), format_address(connectable(serverappio_bound)),
+                      superexec_failpoints(), options_.fault_journal);
     } catch (const std::system_error& e) {
       fail_uncaught(std::string("Cannot start flower-superexec: ") + e.what());
     }
