@@ -133,6 +133,10 @@ bool LinkState::acknowledge_ping(std::uint64_t node_id, double ping_interval) {
   return true;
 }
 
+bool StateFactory::in_memory() const {
+  return database_ == kInMemoryState;
+}
+
 std::shared_ptr<LinkState> StateFactory::state() {
   if (database_ != kInMemoryState) return std::make_shared<LinkState>(database_);
   std::lock_guard lock(mutex_);

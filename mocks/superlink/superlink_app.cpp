@@ -185,6 +185,11 @@ class App {
     const Address exec = parse_or_exit(control, options_);
     parse_or_exit(options_.simulationio_api_address, options_);
     check_certificates(options_);
+    if (profile_.warns_supernode_auth_disabled) {
+      spdlog::warn(
+          "SuperNode authentication is disabled. The SuperLink will accept connections from any "
+          "SuperNode.");
+    }
 
     ready_.exec = format_address(bind_or_exit(exec, "grpc-exec"));
     spdlog::info(fmt::runtime(profile_.control_api_line), ready_.exec);
