@@ -46,9 +46,13 @@ struct Armed {
   SiteLists lists;                 // every known version's sites (none: nothing to judge)
 };
 
-// The armed sites and the target's sites as every version, when there is something to judge.
+// The armed sites and the target's sites as the versions `first` names, and as every other
+// version only when one of those lacks an armed site (a typo, or a site of another version):
+// the target is asked no more than the verdict needs (each listing is a start of the target
+// unless it is kept, target_sites.h).
 std::optional<Armed> armed_and_listed(const Scenario& scenario, const Request& request,
-                                      TargetSites& sites, std::ostream& err, bool& unlisted) {
+                                      TargetSites& sites, std::ostream& err, bool& unlisted,
+                                      const std::vector<std::string>& first) {
   const TargetKind kind = kind_of(scenario.superlink);
   if (kind == TargetKind::Command || scenario.expect.exit_code == 104) return std::nullopt;
   if (kind == TargetKind::Mock && request.target_kind_flower) return std::nullopt;
@@ -56,24 +60,35 @@ std::optional<Armed> armed_and_listed(const Scenario& scenario, const Request& r
   armed.sites = armed_sites(scenario);
   std::erase_if(armed.sites, is_outside_site);
   if (armed.sites.empty()) return std::nullopt;
-  bool any = false;
-  for (const std::string& version : known_flower_versions()) {
+  const auto list = [&](const std::string& version) {
     const auto& listed = sites.of(target_binary(request, kind), err, kind, version);
-    if (!listed) {
-      unlisted = true;
-      return std::nullopt;
-    }
-    any = any || !listed->empty();
-    armed.lists[version] = *listed;
+    if (!listed) unlisted = true;
+    if (listed) armed.lists[version] = *listed;
+    return listed.has_value();
+  };
+  bool any = false;
+  bool all_there = true;
+  for (const std::string& version : first) {
+    if (!list(version)) return std::nullopt;
+    any = any || !armed.lists[version].empty();
+    for (const std::string& site : armed.sites)
+      all_there = all_there && has(armed.lists[version], site);
   }
-  if (!any) return std::nullopt;  // an off build, or not the mock: `run` skips what needs them
+  if (!first.empty() && !any) return std::nullopt;  // an off build, or not the mock: `run` skips
+  if (first.empty() || !all_there) {
+    for (const std::string& version : known_flower_versions()) {
+      if (!armed.lists.contains(version) && !list(version)) return std::nullopt;
+      any = any || !armed.lists[version].empty();
+    }
+  }
+  if (!any) return std::nullopt;
   return armed;
 }
 
 // A site no version has: a typo, named with the nearest site.
 std::optional<std::string> unknown_site(const Scenario& scenario, const Armed& armed,
                                         const std::string& site) {
-  if (!versions_with(armed.lists, site).empty()) return std::nullopt;
+  if (!versions_with(armed.lists, site).empty()) return std::nullopt;  // (all listed then)
   std::vector<std::string> all;
   for (const auto& [version, sites] : armed.lists) {
     for (const std::string& s : sites) {
@@ -95,9 +110,9 @@ std::string run_version(const Scenario& scenario, const Request& request) {
 SiteFindings run_site_findings(const Scenario& scenario, const Request& request, TargetSites& sites,
                                std::ostream& err) {
   SiteFindings findings;
-  const auto armed = armed_and_listed(scenario, request, sites, err, findings.unlisted);
-  if (!armed) return findings;
   const std::string version = run_version(scenario, request);
+  const auto armed = armed_and_listed(scenario, request, sites, err, findings.unlisted, {version});
+  if (!armed) return findings;
   for (const std::string& site : armed->sites) {
     if (auto unknown = unknown_site(scenario, *armed, site)) {
       findings.errors.push_back(*unknown);
@@ -113,8 +128,6 @@ SiteFindings run_site_findings(const Scenario& scenario, const Request& request,
 SiteFindings check_site_findings(const Scenario& scenario, const Request& request,
                                  TargetSites& sites, std::ostream& err) {
   SiteFindings findings;
-  const auto armed = armed_and_listed(scenario, request, sites, err, findings.unlisted);
-  if (!armed) return findings;
   // The versions the scenario says it runs as; with --flower-version, that one if it holds.
   std::vector<std::string> claimed;
   if (!request.flower_version.empty()) {
@@ -126,6 +139,8 @@ SiteFindings check_site_findings(const Scenario& scenario, const Request& reques
     const std::string own = effective_flower_version(scenario);
     if (holds_for(scenario, own) && !has(claimed, own)) claimed.push_back(own);
   }
+  const auto armed = armed_and_listed(scenario, request, sites, err, findings.unlisted, claimed);
+  if (!armed) return findings;
   for (const std::string& site : armed->sites) {
     if (auto unknown = unknown_site(scenario, *armed, site)) {
       findings.errors.push_back(*unknown);
