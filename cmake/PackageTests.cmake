@@ -6,7 +6,7 @@ add_test(NAME package/install
   COMMAND "${CMAKE_COMMAND}" --install "${CMAKE_BINARY_DIR}" --prefix "${package_tests}/prefix")
 set_tests_properties(package/install PROPERTIES FIXTURES_SETUP superlink_installed
   FIXTURES_REQUIRED no_leftovers)
-set(cases listing missing_folder empty_folder unparsable_file stray_file version_too_new
+set(cases listing flat_folder installed_layout missing_folder empty_folder unparsable_file stray_file version_too_new
           config_without_programs subproject)
 foreach(case IN LISTS cases)
   add_test(NAME package/${case}

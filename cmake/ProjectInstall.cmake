@@ -1,10 +1,11 @@
 # What `cmake --install` puts under a prefix, and the CMake package other projects find there:
 #   bin/               superlink-harness, superlink-run-init (the parent of each run's target; the
 #                      harness finds it next to itself), mock-superlink, mock-serverapp (the mock starts it from
-#                      its own folder), flower-superexec (a 1.26 mock starts it likewise)
-#   libexec/superlink-harness/flower/flower-superlink
-#                      the persona, a link to bin/mock-superlink in a folder of its own: put it
-#                      first on PATH deliberately; it never shadows a real Flower from bin/
+#                      its own folder)
+#   libexec/superlink-harness/flower/flower-superlink, flower-superexec
+#                      the persona, a link to bin/mock-superlink, and the flower-superexec a 1.26
+#                      mock starts, in a folder of their own: put it first on PATH deliberately;
+#                      neither shadows a real Flower from bin/
 #   include/, lib/     the failpoint runtime, the runner library, the testing library
 #   lib/cmake/SuperlinkHarness/   SuperlinkHarnessConfig.cmake (+ version, targets, and
 #                      superlink_add_scenarios), namespace superlink::
@@ -21,10 +22,11 @@ set(installed_libraries failpoint failpoint_runtime harness_runner superlink_api
 if(TARGET harness_testing)
   list(APPEND installed_libraries harness_testing)
 endif()
-install(TARGETS superlink-harness superlink-run-init mock-superlink mock-serverapp flower-superexec ${installed_libraries}
+install(TARGETS superlink-harness superlink-run-init mock-superlink mock-serverapp ${installed_libraries}
   EXPORT SuperlinkHarnessTargets
   RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}"
   ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}")
+install(TARGETS flower-superexec RUNTIME DESTINATION "${SUPERLINK_PERSONA_DIR}")
 install(DIRECTORY harness/failpoint/include/ harness/runner/include/
   DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
 if(TARGET harness_testing)

@@ -26,7 +26,8 @@
 #
 # Configure fails on a <dir> that does not exist or holds no scenario, and on a file under it that
 # would never run: one that is not a .toml scenario (CMakeLists.txt and README.md at the top are
-# allowed), or a scenario outside a subject folder (the folder is the group and a label).
+# allowed). A scenario's folder is its group and a label: a subject folder under <dir>
+# (scheduler/, rest/), or <dir> itself for the files directly in it (a flat folder).
 function(superlink_add_scenarios dir)
   cmake_parse_arguments(ARG "" "TARGET;PREFIX;HARNESS;CHECK_TARGET;FLOWER_VERSION;KIND"
                         "LABELS;PROPERTIES" ${ARGN})
@@ -50,14 +51,9 @@ function(superlink_add_scenarios dir)
       continue()
     endif()
     get_filename_component(ext "${rel}" LAST_EXT)
-    get_filename_component(folder "${rel}" DIRECTORY)
     if(NOT ext STREQUAL ".toml")
       message(FATAL_ERROR "${dir}/${rel}: not a scenario file (scenarios end in .toml), so it "
                           "would never run. Rename it or move it out of ${dir}.")
-    endif()
-    if(folder STREQUAL "")
-      message(FATAL_ERROR "${dir}/${rel}: scenario files live in a subject folder "
-                          "(scheduler/, rest/, ...); the folder is the test's label.")
     endif()
     list(APPEND scenario_files "${dir}/${rel}")
   endforeach()

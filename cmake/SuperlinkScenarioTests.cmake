@@ -67,10 +67,10 @@ if(count GREATER 0)
     string(APPEND lines
       "add_test(${test} \"\${_superlink_harness}\" run ${quoted_file} --color never"
       "${quoted_version_args} \${_superlink_target_args})\n"
-      # A scenario the target cannot run (failpoints compiled out, ...) prints SKIP and exits
-      # 0: ctest counts it as skipped, never passed.
+      # A scenario the target cannot run (failpoints compiled out, ...) prints SKIP (after its
+      # progress, [1/1]) and exits 0: ctest counts it as skipped, never passed.
       "set_tests_properties(${test} PROPERTIES LABELS ${quoted_labels} TIMEOUT ${timeout}"
-      " SKIP_REGULAR_EXPRESSION [==[(^|\n)SKIP  ]==])\n"
+      " SKIP_REGULAR_EXPRESSION [==[(^|\n)(\\[[0-9]+/[0-9]+\\] )?SKIP  ]==])\n"
       "list(APPEND _superlink_tests ${test})\n")
   endforeach()
 endif()

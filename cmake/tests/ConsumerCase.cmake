@@ -14,6 +14,26 @@ set(bin "${WORK}/${CASE}/build")
 file(REMOVE_RECURSE "${WORK}/${CASE}")
 file(MAKE_DIRECTORY "${src}/scenarios")
 
+if(CASE STREQUAL "installed_layout")
+  # Nothing of Flower's names in bin/: flower-superexec sits beside the persona, where an
+  # installed 1.26 mock still finds and starts it.
+  file(GLOB persona_dir "${PREFIX}/libexec/superlink-harness/flower")
+  if(EXISTS "${PREFIX}/bin/flower-superexec" OR NOT EXISTS "${persona_dir}/flower-superexec")
+    message(FATAL_ERROR "case installed_layout: flower-superexec must be in ${persona_dir}, "
+                        "not in ${PREFIX}/bin")
+  endif()
+  execute_process(COMMAND "${PREFIX}/bin/superlink-harness" run --color never
+                          "${SOURCE}/scenarios/v1_26/superexec_start_panic.toml"
+                          --target "${PREFIX}/bin/mock-superlink"
+    RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT status EQUAL 0)
+    message(FATAL_ERROR "case installed_layout: the installed 1.26 mock did not start its "
+                        "flower-superexec (${status}):\n${out}${err}")
+  endif()
+  message(STATUS "case installed_layout: flower-superexec beside the persona, and started")
+  return()
+endif()
+
 set(version "")
 set(find "")
 set(call "superlink_add_scenarios(scenarios PREFIX ds/ LABELS mine)")
@@ -23,6 +43,12 @@ if(CASE STREQUAL "listing")
     "description = \"long\"\ntimeout_ms = 60_000\nlabels = [\n  \"nightly\",\n  \"db\",\n]\n"
     "[superlink]\ncommand = [\"true\"]\nready_file = false\n[expect]\nexit_code = 0\n")
   file(WRITE "${src}/scenarios/fast/plain.toml" "${scenario_text}")
+  set(call "superlink_add_scenarios(scenarios PREFIX ds/ LABELS mine "
+           "TARGET \${SUPERLINK_MOCK_EXECUTABLE})")
+  set(expected_error "")
+elseif(CASE STREQUAL "flat_folder")
+  # Another project's natural layout: the scenario files directly in the folder given.
+  file(WRITE "${src}/scenarios/plain.toml" "${scenario_text}")
   set(call "superlink_add_scenarios(scenarios PREFIX ds/ LABELS mine "
            "TARGET \${SUPERLINK_MOCK_EXECUTABLE})")
   set(expected_error "")
@@ -131,6 +157,18 @@ foreach(i RANGE ${last})
   string(REGEX REPLACE "[\n ]" "" command "${command}")
   string(APPEND seen "${name} ${labels} ${timeout} ${command}\n")
 endforeach()
+if(CASE STREQUAL "flat_folder")
+  # The folder's name is the group, and a label.
+  set(run "[\"${PREFIX}/bin/superlink-harness\",\"run\",\"${src}/scenarios")
+  set(against "\"--color\",\"never\",\"--target\",\"${PREFIX}/bin/mock-superlink\"]")
+  set(expected "ds/scenarios/plain [\"mine\",\"scenario\",\"scenarios\"] 63.0 ${run}/plain.toml\",${against}
+")
+  if(NOT seen STREQUAL expected)
+    message(FATAL_ERROR "case flat_folder: ctest got\n${seen}instead of\n${expected}")
+  endif()
+  message(STATUS "case flat_folder: a flat folder registers, its name the group and a label")
+  return()
+endif()
 # ctest lists labels sorted; 60_000 ms gives (60 + 1) * 3 + 30 = 213 s, 10 s (default) 63 s;
 # every test runs the installed harness against TARGET.
 set(run "[\"${PREFIX}/bin/superlink-harness\",\"run\",\"${src}/scenarios")

@@ -19,6 +19,11 @@ struct Backend {
   std::function<Scenario(const std::filesystem::path&)> load;
   std::function<RunResult(const Scenario&, const RunOptions&)> run;
   std::function<Verdict(const Scenario&, const RunResult&)> judge;
+  // Starts what runs need once, without waiting for it (before the catalogue is read); unset:
+  // nothing.
+  std::function<void()> prepare;
+  // Whether a target program can be started (a path, or a name searched in PATH); unset: yes.
+  std::function<bool(const std::string&)> runnable;
 };
 
 // The process-level facts the CLI reads: environment variables and whether stdout is a terminal.

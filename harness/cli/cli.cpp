@@ -2,6 +2,7 @@
 
 #include "commands.h"
 #include "parse_request.h"
+#include "target_sites.h"
 
 namespace harness::cli {
 namespace {
@@ -25,7 +26,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
             const Backend& backend, const Environment& env) {
   const ParsedRequest parsed = parse_request(argc, argv, out, err);
   if (!parsed.request) return parsed.exit_status;
-  const Request& request = *parsed.request;
+  Request request = *parsed.request;
+  request.site_cache_dir = site_cache_dir(env.getenv);
   const Streams streams{out, err, use_color(request.color, env)};
   switch (request.command) {
     case Command::Run:

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -40,7 +41,9 @@ class ExecutableTest : public ::testing::Test {
   }
 
   Result harness(const std::string& args) {
-    return ::harness::cli::run_shell("cd '" + dir_.string() + "' && '" SUPERLINK_HARNESS "' " +
+    // Site listings are kept in the test's own folder, not the user's.
+    return ::harness::cli::run_shell("cd '" + dir_.string() +
+                                     "' && SUPERLINK_HARNESS_CACHE=cache '" SUPERLINK_HARNESS "' " +
                                      args);
   }
 
@@ -98,8 +101,10 @@ TEST_F(ExecutableTest, ListDefaultsToTheScenariosFolder) {
   const Result r = harness("list");
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_EQ(r.output,
-            "name         group  description\n"
-            "exits_three  shell  sh exits 3 after one line\n");
+            "scenario           description\n"
+            "shell/exits_three  sh exits 3 after one line\n");
+  // The ids are what --filter takes back.
+  EXPECT_EQ(harness("list --filter shell/exits_three").output, r.output);
 }
 
 TEST_F(ExecutableTest, SelectingNothingExitsTwoAndSaysSo) {
@@ -191,27 +196,99 @@ TEST_F(ExecutableTest, RefusesSeedsThatAreNotUint64) {
   EXPECT_EQ(harness("run cat --seed 18446744073709551615").status, 0);
 }
 
-TEST_F(ExecutableTest, CheckRefusesSitesTheTargetDoesNotHave) {
+// A site no version of the target has is a typo: `check` and `run` name it once, at its place in
+// the file, with the nearest site, and `run` starts nothing.
+TEST_F(ExecutableTest, CheckAndRunRefuseSitesTheTargetDoesNotHave) {
   write("cat/shell/typo.toml",
         "description = \"arms a site the mock does not have\"\n"
         "[failpoints]\n\"scheduler.tik\" = \"panic\"\n[expect]\nexit_code = 100\n");
+  const std::string refusal =
+      "cat/shell/typo.toml:3:1: unknown failpoint site 'scheduler.tik': the target has no such "
+      "site as any Flower version (1.18, 1.26); did you mean 'scheduler.tick'?\n";
   const Result r = harness("check cat");
   EXPECT_EQ(r.status, 2);
-  EXPECT_EQ(
-      r.output,
-      "cat/shell/typo.toml: failpoint site 'scheduler.tik' is not a site of the target as "
-      "Flower 1.18 (its sites: scheduler.start, scheduler.tick, scheduler.launch, "
-      "rest.start, rest.listen, rest.request, grpc.request, grpc.handler, superlink.startup)\n"
-      "cat/shell/typo.toml: failpoint site 'scheduler.tik' is not a site of the target as "
-      "Flower 1.26 (its sites: rest.start, rest.listen, rest.request, grpc.request, grpc.handler, "
-      "superlink.startup, "
-      "exit.handler, superexec.start, superexec.poll)\n");
-  // --flower-version narrows the check to one version.
-  EXPECT_EQ(
-      harness("check cat --flower-version 1.18").output,
-      "cat/shell/typo.toml: failpoint site 'scheduler.tik' is not a site of the target as "
-      "Flower 1.18 (its sites: scheduler.start, scheduler.tick, scheduler.launch, "
-      "rest.start, rest.listen, rest.request, grpc.request, grpc.handler, superlink.startup)\n");
+  EXPECT_EQ(r.output, refusal);
+  EXPECT_EQ(harness("check cat --flower-version 1.18").output, refusal);
+  const Result run = harness("run cat");
+  EXPECT_EQ(run.status, 2);
+  EXPECT_EQ(run.output, refusal);
+  const Result in_event = harness("run cat --flower-version 1.26");
+  EXPECT_EQ(in_event.output, refusal);
+}
+
+// `check` judges what `run` does: a scenario that claims no versions runs as 1.18 by default, so
+// a 1.18-only site passes; `run --flower-version 1.26` skips it, saying why. A scenario that
+// claims 1.26 for a site 1.26 lacks is told how to say what holds.
+TEST_F(ExecutableTest, CheckJudgesTheVersionsARunUses) {
+  write("cat/shell/ticks.toml",
+        "description = \"the scheduler dies\"\n"
+        "[failpoints]\n\"scheduler.tick\" = \"panic\"\n[expect]\nexit_code = 100\n");
+  EXPECT_EQ(harness("check cat").output, "2 scenarios parsed, no errors\n");
+  EXPECT_EQ(harness("check cat --flower-version 1.26").status, 0);
+  const Result run = harness("run cat/shell/ticks.toml --flower-version 1.26");
+  EXPECT_EQ(run.status, 0) << run.output;
+  EXPECT_THAT(run.output,
+              HasSubstr("SKIP  shell/ticks  (skipped: arms failpoint site 'scheduler.tick', which "
+                        "the target as Flower 1.26 does not have (a site of Flower 1.18))\n"));
+  write("cat/shell/ticks.toml",
+        "description = \"the scheduler dies\"\nversions = [\"1.18\", \"1.26\"]\n"
+        "[failpoints]\n\"scheduler.tick\" = \"panic\"\n[expect]\nexit_code = 100\n");
+  const Result claimed = harness("check cat");
+  EXPECT_EQ(claimed.status, 2);
+  EXPECT_EQ(claimed.output,
+            "cat/shell/ticks.toml:4:1: failpoint site 'scheduler.tick' is not a site of the "
+            "target as Flower 1.26, which the scenario runs as; add versions = [\"1.18\"] (the "
+            "versions that have it)\n");
+}
+
+// A target binary that is not there: one line, exit 2, nothing run.
+TEST_F(ExecutableTest, AMissingTargetIsOneLine) {
+  write("cat/shell/ticks.toml",
+        "description = \"the scheduler dies\"\n"
+        "[failpoints]\n\"scheduler.tick\" = \"panic\"\n[expect]\nexit_code = 100\n");
+  write("cat/shell/plain.toml", "description = \"up\"\n[expect]\nstill_running = true\n");
+  const Result r = harness("run cat --target ./nope/mock-superlink");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.output,
+            "superlink-harness: --target './nope/mock-superlink' does not exist (kind mock "
+            "scenarios)\n");
+}
+
+// A report that cannot be written is refused before anything runs.
+TEST_F(ExecutableTest, AnUnwritableReportIsRefusedFirst) {
+  for (const char* option : {"--junit", "--json"}) {
+    const Result r = harness(std::string("run cat ") + option + " no/such/folder/out");
+    EXPECT_EQ(r.status, 2) << option;
+    EXPECT_EQ(r.output, std::string("superlink-harness: ") + option +
+                            ": cannot write 'no/such/folder/out': No such file or directory\n");
+  }
+}
+
+// The site listing is kept under the binary's identity: a second harness process does not start
+// the target to ask again; a changed binary is asked afresh.
+TEST_F(ExecutableTest, TheSiteListingIsAskedOncePerBinary) {
+  write("counting-target",
+        "#!/bin/sh\nif [ \"$1\" = --list-failpoints ]; then echo asked >> asked.txt\n"
+        "  echo 'scheduler.tick  where'; exit 0; fi\nexit 100\n");
+  ::chmod((dir_ / "counting-target").c_str(), 0755);
+  write("cat/shell/ticks.toml",
+        "description = \"the scheduler dies\"\nversions = [\"1.18\"]\n"
+        "[failpoints]\n\"scheduler.tick\" = \"panic\"\n[expect]\nexit_code = 100\n");
+  auto asked = [&] {
+    std::ifstream in(dir_ / "asked.txt");
+    return std::count(std::istreambuf_iterator<char>(in), {}, '\n');
+  };
+  const std::string run = "run cat/shell/ticks.toml --target ./counting-target";
+  EXPECT_EQ(harness(run).status, 0);
+  const auto first = asked();
+  EXPECT_GE(first, 1);
+  EXPECT_EQ(harness(run).status, 0);
+  EXPECT_EQ(asked(), first);
+  write("counting-target",
+        "#!/bin/sh\nif [ \"$1\" = --list-failpoints ]; then echo asked >> asked.txt\n"
+        "  echo 'scheduler.tick  where it is'; exit 0; fi\nexit 100\n");
+  EXPECT_EQ(harness(run).status, 0);
+  EXPECT_GT(asked(), first);
 }
 
 TEST_F(ExecutableTest, ATargetWithoutFailpointsSkipsWhatNeedsThem) {
@@ -297,11 +374,9 @@ TEST_F(ExecutableTest, CheckComparesAFlowerScenarioWithTheFlowerTargetsSites) {
         "[failpoints]\n\"rest.requst\" = \"panic\"\n[expect]\nexit_code = 1\n");
   const Result r = harness("check kinds --target-kind flower");
   EXPECT_EQ(r.status, 2) << r.output;
-  EXPECT_EQ(
-      r.output,
-      "kinds/k/typo.toml: failpoint site 'rest.requst' is not a site of the target as "
-      "Flower 1.18 (its sites: scheduler.start, scheduler.tick, scheduler.launch, "
-      "rest.start, rest.listen, rest.request, grpc.request, grpc.handler, superlink.startup)\n");
+  EXPECT_EQ(r.output,
+            "kinds/k/typo.toml:6:1: unknown failpoint site 'rest.requst': the target has no such "
+            "site as any Flower version (1.18, 1.26); did you mean 'rest.request'?\n");
 }
 
 // A substitution that does not exist is a load error at its place, with a suggestion.

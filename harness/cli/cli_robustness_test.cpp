@@ -186,7 +186,7 @@ class CliRobustness : public ::testing::Test {
       ASSERT_EQ(::read(harness.output, &c, 1), 1) << "got: " << first;
       first += c;
     }
-    EXPECT_THAT(first, ::testing::StartsWith("PASS  robust/a_first  ("));
+    EXPECT_THAT(first, ::testing::StartsWith("[1/6] PASS  robust/a_first  ("));
     ::close(harness.output);  // what `head -1` does once it has its line
     wait_for_daemonizers(2);
     const int next = ::open((dir_ / "next").c_str(), O_WRONLY | O_CLOEXEC);

@@ -36,6 +36,7 @@ class FakeCatalogue {
     scenarios_[s.file] = s;
   }
   void add_broken(std::string file, std::string message) { broken_[file] = std::move(message); }
+  Scenario& at(const std::string& file) { return scenarios_.at(file); }
 
   Backend backend() {
     Backend b;
@@ -74,6 +75,9 @@ class FakeCatalogue {
       }
       RunResult r;
       r.argv = {"/b/bin/mock-superlink", "--insecure"};
+      // The seed the run used: --seed's, or one the harness picked for "unlucky".
+      if (options.seed) r.argv.insert(r.argv.end(), {"--seed", std::to_string(*options.seed)});
+      if (!options.seed && s.name == "unlucky") r.argv.insert(r.argv.end(), {"--seed", "99"});
       r.end.kind = Termination::Kind::Exited;
       r.exit_at = std::chrono::milliseconds(10 * n);
       r.wall = std::chrono::milliseconds(20);
@@ -164,6 +168,29 @@ TEST_F(CliTest, NoCommandIsAUsageError) {
             "Run 'superlink-harness --help' for usage.\n");
 }
 
+// A mistyped command is named, with the nearest one.
+TEST_F(CliTest, AnUnknownCommandIsNamedWithTheNearestOne) {
+  Outcome o = cli({"rnu", "cat"});
+  EXPECT_EQ(o.status, 2);
+  EXPECT_EQ(o.err,
+            "superlink-harness: unknown command 'rnu'; did you mean 'run'? (commands: run, list, "
+            "check, repro, coverage)\nRun 'superlink-harness --help' for usage.\n");
+  o = cli({"--jobs", "4", "lsit"});
+  EXPECT_THAT(o.err, HasSubstr("unknown command 'lsit'; did you mean 'list'?"));
+  EXPECT_EQ(total_runs(), 0);
+}
+
+// `run --help` shows the options run takes, with their defaults, and the exit statuses.
+TEST_F(CliTest, RunHelpListsItsOptions) {
+  const Outcome o = cli({"run", "--help"});
+  EXPECT_EQ(o.status, 0);
+  EXPECT_THAT(o.out, HasSubstr("superlink-harness run"));
+  EXPECT_THAT(o.out, HasSubstr("-j,--jobs INT:INT in [1 - 256]=32"));
+  EXPECT_THAT(o.out, HasSubstr("--until-fail"));
+  EXPECT_THAT(o.out, HasSubstr("--flower-version"));
+  EXPECT_THAT(o.out, HasSubstr("Exit status: 0 every selected scenario passed"));
+}
+
 TEST_F(CliTest, HelpExitsZero) {
   const Outcome o = cli({"--help"});
   EXPECT_EQ(o.status, 0);
@@ -201,6 +228,50 @@ TEST_F(CliTest, AllPassExitsZeroWithSummary) {
   EXPECT_THAT(o.out, HasSubstr("\nslowest (wall time):\n"));
   EXPECT_TRUE(o.out.ends_with("\n4 passed, 0 failed\n")) << o.out;
   EXPECT_EQ(total_runs(), 4);
+}
+
+// Each verdict line carries its place, as ctest shows it: the Nth to end of all.
+TEST_F(CliTest, EachVerdictLineCarriesItsProgress) {
+  const Outcome o = cli({"run", "cat", "--jobs", "1", "--repeat", "2"});
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_THAT(o.out, HasSubstr("[1/8] PASS  rest/bind_taken  (10 ms to exit)\n"));
+  EXPECT_THAT(o.out, HasSubstr("[4/8] PASS  signals/sigterm  ("));
+  EXPECT_THAT(o.out, HasSubstr("[8/8] PASS  signals/sigterm  ("));
+}
+
+// One scenario: its verdict and the count, no table of one row and no "slowest" list of one.
+TEST_F(CliTest, OneScenarioPrintsNoTable) {
+  const Outcome o = cli({"run", "cat/rest/bind_taken.toml"});
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.out, "[1/1] PASS  rest/bind_taken  (10 ms to exit)\n\n1 passed, 0 failed\n");
+}
+
+// A skipped run ran nothing: it is not among the slowest.
+TEST_F(CliTest, SkippedRunsAreNotAmongTheSlowest) {
+  catalogue_.at("cat/rest/bind_taken.toml").versions = {"1.18"};
+  const Outcome o = cli({"run", "cat", "--flower-version", "1.26"});
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_THAT(o.out, HasSubstr("SKIP  rest/bind_taken"));
+  const std::string slowest = o.out.substr(o.out.find("slowest (wall time):"));
+  EXPECT_THAT(slowest, Not(HasSubstr("rest/bind_taken"))) << o.out;
+  EXPECT_THAT(slowest, HasSubstr("signals/sigterm"));
+}
+
+// The recap's rerun command repeats what the run was given, and the seed it used, picked by the
+// harness or not.
+TEST_F(CliTest, TheRecapRerunsTheRunExactly) {
+  catalogue_.add("rest", "wrong", "fail");
+  catalogue_.add("rest", "unlucky", "fail");
+  Outcome o = cli({"run", "cat", "--target", "/x/my mock", "--flower-version", "1.18"});
+  EXPECT_EQ(o.status, 1);
+  EXPECT_THAT(o.out, HasSubstr("rerun: superlink-harness run cat/rest/wrong.toml --target '/x/my "
+                               "mock' --flower-version 1.18\n"));
+  EXPECT_THAT(o.out, HasSubstr("rerun: superlink-harness run cat/rest/unlucky.toml --target '/x/my "
+                               "mock' --flower-version 1.18 --seed 99\n"));
+  catalogue_.at("cat/rest/wrong.toml").superlink.kind = TargetKind::Flower;
+  o = cli({"run", "cat/rest/wrong.toml", "--target-kind", "flower", "--seed", "7"});
+  EXPECT_THAT(o.out, HasSubstr("rerun: superlink-harness run cat/rest/wrong.toml --target-kind "
+                               "flower --seed 7\n"));
 }
 
 TEST_F(CliTest, OneFailureExitsOneWithItsReport) {
@@ -319,7 +390,11 @@ TEST_F(CliTest, WritesJunitAndJson) {
 TEST_F(CliTest, UnwritableReportIsAnError) {
   const Outcome o = cli({"run", "cat", "--json", "/nonexistent-dir/r.json"});
   EXPECT_EQ(o.status, 2);
-  EXPECT_EQ(o.err, "superlink-harness: cannot write '/nonexistent-dir/r.json'\n");
+  EXPECT_EQ(o.err,
+            "superlink-harness: --json: cannot write '/nonexistent-dir/r.json': No such file or "
+            "directory\n");
+  EXPECT_EQ(o.out, "");
+  EXPECT_EQ(total_runs(), 0);  // refused before anything ran
 }
 
 TEST_F(CliTest, RepeatRunsEveryRound) {
@@ -379,13 +454,16 @@ TEST_F(CliTest, ColourFollowsTheTerminalNoColorAndTheOption) {
   EXPECT_THAT(cli({"run", "cat"}).out, Not(HasSubstr("\x1b[")));
 }
 
-TEST_F(CliTest, ListShowsNameGroupDescription) {
+TEST_F(CliTest, ListShowsIdsThatFilterTakesBack) {
   const Outcome o = cli({"list", "--filter", "scheduler/*"});
   EXPECT_EQ(o.status, 0);
   EXPECT_EQ(o.out,
-            "name          group      description\n"
-            "start_return  scheduler  pass\n"
-            "tick_panic    scheduler  pass\n");
+            "scenario                description\n"
+            "scheduler/start_return  pass\n"
+            "scheduler/tick_panic    pass\n");
+  EXPECT_EQ(cli({"list", "--filter", "scheduler/tick_panic"}).out,
+            "scenario              description\n"
+            "scheduler/tick_panic  pass\n");
   EXPECT_EQ(total_runs(), 0);
 }
 

@@ -22,7 +22,7 @@ std::string joined(const std::vector<std::string>& names) {
 }  // namespace
 
 int coverage_command(const Request& request, const Backend& backend, Streams streams) {
-  TargetSites target_sites(backend);
+  TargetSites target_sites(backend, request.site_cache_dir);
   // Per version: that version's sites, fired by the scenarios that hold for it (default: 1.18).
   const std::string version =
       request.flower_version.empty() ? known_flower_versions().front() : request.flower_version;

@@ -8,6 +8,7 @@
 #include "harness/scenario_requirements.h"
 #include "harness/scenario_set.h"
 #include "harness/scenario_versions.h"
+#include "site_check.h"
 #include "target_choice.h"
 #include "target_sites.h"
 
@@ -30,57 +31,32 @@ int list_command(const Request& request, const Backend& backend, Streams streams
     streams.out << catalogue_json(selected);
     return kExitPass;
   }
-  std::size_t name_width = 4;
-  std::size_t group_width = 5;
-  for (const Scenario& s : selected) {
-    name_width = std::max(name_width, s.name.size());
-    group_width = std::max(group_width, s.group.size());
-  }
-  auto row = [&](const std::string& name, const std::string& group, const std::string& about) {
-    std::string line = name + std::string(name_width - name.size() + 2, ' ') + group +
-                       std::string(group_width - group.size() + 2, ' ') + about;
+  // The id is what --filter takes back: group/name.
+  std::size_t id_width = 8;
+  for (const Scenario& s : selected) id_width = std::max(id_width, qualified_name(s).size());
+  auto row = [&](const std::string& id, const std::string& about) {
+    std::string line = id + std::string(id_width - id.size() + 2, ' ') + about;
     while (!line.empty() && line.back() == ' ') line.pop_back();
     streams.out << line << "\n";
   };
-  row("name", "group", "description");
-  for (const Scenario& s : selected) row(s.name, s.group, s.description);
+  row("scenario", "description");
+  for (const Scenario& s : selected) row(qualified_name(s), s.description);
   return kExitPass;
 }
 
 namespace {
 
-// Every site a scenario arms must be one of the sites of the target that runs it (the binary of
-// its kind, from --target and --target-kind), as each version the scenario may run as
-// (`--flower-version` narrows that to one). Left alone: commands; scenarios that expect status
-// 104, which pin the target's own refusal of a bad site; kind mock under --target-kind flower,
-// and any scenario whose target lists no sites (an off build, a real SuperLink), which `run`
-// skips instead.
+// Every site a scenario arms must be one of the sites of the target that runs it, as every
+// version the scenario runs as (site_check.h); each problem is printed once, with its position.
 bool sites_exist(const std::vector<Scenario>& scenarios, const Request& request,
                  const Backend& backend, std::ostream& err) {
-  TargetSites target_sites(backend);
+  TargetSites target_sites(backend, request.site_cache_dir);
   bool ok = true;
   for (const Scenario& scenario : scenarios) {
-    const TargetKind kind = kind_of(scenario.superlink);
-    if (kind == TargetKind::Command || scenario.expect.exit_code == 104) continue;
-    if (kind == TargetKind::Mock && request.target_kind_flower) continue;
-    std::vector<std::string> armed = armed_sites(scenario);
-    std::erase_if(armed, is_outside_site);
-    if (armed.empty()) continue;
-    for (const std::string& version : possible_flower_versions(scenario)) {
-      if (!request.flower_version.empty() && version != request.flower_version) continue;
-      const auto& sites = target_sites.of(target_binary(request, kind), err, kind, version);
-      if (!sites) return false;
-      if (sites->empty()) continue;
-      for (const std::string& site : armed) {
-        if (std::find(sites->begin(), sites->end(), site) != sites->end()) continue;
-        std::string known;
-        for (const std::string& s : *sites) known += (known.empty() ? "" : ", ") + s;
-        err << scenario.file << ": failpoint site '" << site
-            << "' is not a site of the target as Flower " << version << " (its sites: " << known
-            << ")\n";
-        ok = false;
-      }
-    }
+    const SiteFindings findings = check_site_findings(scenario, request, target_sites, err);
+    if (findings.unlisted) return false;
+    for (const std::string& error : findings.errors) err << error << "\n";
+    ok = ok && findings.errors.empty();
   }
   return ok;
 }

@@ -11,6 +11,7 @@
 namespace harness::cli {
 
 int repro_command(const Request& request, const Backend& backend, Streams streams) {
+  if (backend.prepare) backend.prepare();
   auto scenarios = load_catalogue(request.paths, backend, streams.err);
   if (!scenarios) return kExitError;
   if (scenarios->size() != 1) {

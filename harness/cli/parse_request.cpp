@@ -5,6 +5,7 @@
 
 #include "harness/scenario_set.h"
 #include "harness/scenario_versions.h"
+#include "nearest.h"
 
 namespace harness::cli {
 namespace {
@@ -16,6 +17,38 @@ std::optional<std::uint64_t> parse_seed(const std::string& text) {
   const auto [ptr, ec] = std::from_chars(text.data(), end, value);
   if (text.empty() || ec != std::errc{} || ptr != end) return std::nullopt;
   return value;
+}
+
+constexpr const char* kExitStatuses =
+    "Exit status: 0 every selected scenario passed (or was skipped); 1 at least one failed; 2 "
+    "usage, file or harness error, a failpoint site the target does not have, or nothing "
+    "selected.";
+
+const std::vector<std::string> kCommands = {"run", "list", "check", "repro", "coverage"};
+
+// The first word of the command line that is neither an option nor an option's value: what was
+// meant as the command ("" when there is none).
+std::string first_word(int argc, const char* const* argv, const CLI::App& app) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.starts_with("-")) {
+      if (arg.find('=') != std::string::npos) continue;
+      const CLI::Option* option = app.get_option_no_throw(arg);
+      if (option != nullptr && option->get_type_size() != 0) ++i;  // its value
+      continue;
+    }
+    return arg;
+  }
+  return "";
+}
+
+// Help for one command: its usage and positionals, then every option (they are the program's,
+// accepted before or after the command), with their defaults, then the exit statuses.
+std::string command_help(const CLI::App& app, const CLI::App& command) {
+  CLI::Formatter formatter;
+  return formatter.make_usage(&command, "superlink-harness " + command.get_name()) +
+         formatter.make_description(&command) + formatter.make_positionals(&command) +
+         formatter.make_groups(&app, CLI::AppFormatMode::Normal) + "\n" + kExitStatuses + "\n";
 }
 
 }  // namespace
@@ -38,13 +71,17 @@ ParsedRequest parse_request(int argc, const char* const* argv, std::ostream& out
   app.add_option("--target-kind", target_kind,
                  "mock (every scenario) or flower (a SuperLink that takes only Flower's flags: "
                  "scenarios written for the mock are skipped)")
-      ->check(CLI::IsMember({"mock", "flower"}));
+      ->check(CLI::IsMember({"mock", "flower"}))
+      ->capture_default_str();
   auto* filter_option =
       app.add_option("--filter", filters, "Only scenarios whose group/name matches (glob, commas)")
           ->delimiter(',');
-  app.add_option("--jobs,-j", request.jobs, "Scenarios run in parallel")->check(CLI::Range(1, 256));
+  app.add_option("--jobs,-j", request.jobs, "Scenarios run in parallel")
+      ->check(CLI::Range(1, 256))
+      ->default_str("32");
   auto* repeat_option = app.add_option("--repeat", request.repeat, "Run the set N times")
-                            ->check(CLI::Range(1, 1000000));
+                            ->check(CLI::Range(1, 1000000))
+                            ->capture_default_str();
   app.add_flag("--until-fail", request.until_fail,
                "Repeat until a round fails (at most --repeat rounds when given)");
   auto* seed_option = app.add_option("--seed", seed, "Seed for probabilistic failpoints");
@@ -56,7 +93,9 @@ ParsedRequest parse_request(int argc, const char* const* argv, std::ostream& out
                  "promise does not hold for it are skipped")
       ->check(CLI::IsMember(known_flower_versions()));
   app.add_option("--color", color, "auto (terminal and NO_COLOR unset), always or never")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  app.footer(kExitStatuses);
 
   auto* run = app.add_subcommand("run", "Run scenario files or folders");
   run->add_option("paths", request.paths, "Scenario files or folders")->required();
@@ -78,9 +117,22 @@ ParsedRequest parse_request(int argc, const char* const* argv, std::ostream& out
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
+    for (const CLI::App* command : app.get_subcommands()) {
+      out << command_help(app, *command);
+      return {std::nullopt, 0};
+    }
     out << app.help();
     return {std::nullopt, 0};
   } catch (const CLI::ParseError& e) {
+    if (app.get_subcommands().empty()) {
+      const std::string word = first_word(argc, argv, app);
+      if (!word.empty()) {
+        err << "superlink-harness: unknown command '" << word << "'; did you mean '"
+            << nearest(word, kCommands) << "'? (commands: run, list, check, repro, coverage)\n"
+            << "Run 'superlink-harness --help' for usage.\n";
+        return {std::nullopt, 2};
+      }
+    }
     err << "superlink-harness: " << e.what() << "\nRun 'superlink-harness --help' for usage.\n";
     return {std::nullopt, 2};
   }

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <string>
+#include <string_view>
 
 #include "harness/scenario_loader.h"
 
@@ -19,6 +21,21 @@ Backend real_backend() {
   };
   backend.judge = [](const Scenario& scenario, const RunResult& result) {
     return judge(scenario, result);
+  };
+  backend.prepare = [] { prepare_runs(); };
+  backend.runnable = [](const std::string& program) {
+    if (program.find('/') != std::string::npos) return ::access(program.c_str(), X_OK) == 0;
+    const char* path = std::getenv("PATH");
+    std::string_view rest = path != nullptr ? path : "/usr/bin:/bin";
+    while (true) {
+      const auto colon = rest.find(':');
+      const std::string folder(rest.substr(0, colon));
+      if (::access(((folder.empty() ? "." : folder) + "/" + program).c_str(), X_OK) == 0) {
+        return true;
+      }
+      if (colon == std::string_view::npos) return false;
+      rest.remove_prefix(colon + 1);
+    }
   };
   return backend;
 }

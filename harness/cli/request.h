@@ -29,6 +29,7 @@ struct Request {
   ListFormat list_format = ListFormat::Text;  // list --format
   std::string flower_version;  // --flower-version: run/check/coverage for this version ("": each
                                // scenario's own)
+  std::string site_cache_dir;  // where target site listings are kept (target_sites.h); "": none
 };
 
 }  // namespace harness::cli

@@ -17,7 +17,9 @@ std::ptrdiff_t startup_slot_count() {
 std::vector<ScenarioOutcome> run_pool(
     const std::vector<Scenario>& scenarios, int jobs,
     const std::function<ScenarioOutcome(const Scenario&)>& run_one,
-    const std::function<std::string(const ScenarioOutcome&)>& describe, std::ostream& out) {
+    const std::function<std::string(const ScenarioOutcome&)>& describe, std::ostream& out,
+    Progress progress) {
+  if (progress.total == 0) progress.total = scenarios.size();
   std::vector<ScenarioOutcome> outcomes(scenarios.size());
   const std::size_t threads =
       std::min<std::size_t>(static_cast<std::size_t>(std::max(jobs, 1)), scenarios.size());
@@ -32,7 +34,7 @@ std::vector<ScenarioOutcome> run_pool(
       outcomes[i] = run_one(scenarios[i]);
       const std::string text = describe(outcomes[i]);
       const std::lock_guard lock(out_mutex);
-      out << text << std::flush;
+      out << '[' << ++progress.done_before << '/' << progress.total << "] " << text << std::flush;
     }
   };
   if (threads <= 1) {

@@ -25,11 +25,13 @@ std::string run_name(const ScenarioOutcome& o, bool repeated) {
   return name;
 }
 
-}  // namespace
+bool is_repeated(const std::vector<ScenarioOutcome>& outcomes) {
+  return std::any_of(outcomes.begin(), outcomes.end(),
+                     [](const ScenarioOutcome& o) { return o.repetition > 0; });
+}
 
-std::string summary_text(const std::vector<ScenarioOutcome>& outcomes) {
-  const bool repeated = std::any_of(outcomes.begin(), outcomes.end(),
-                                    [](const ScenarioOutcome& o) { return o.repetition > 0; });
+std::string table_and_slowest(const std::vector<ScenarioOutcome>& outcomes) {
+  const bool repeated = is_repeated(outcomes);
   std::vector<std::vector<std::string>> rows{{"scenario", "verdict", "to exit", "fired"}};
   for (const ScenarioOutcome& o : outcomes) {
     const auto to_exit = time_to_exit(o.result, o.verdict);
@@ -48,8 +50,11 @@ std::string summary_text(const std::vector<ScenarioOutcome>& outcomes) {
            "  " + row[3] + "\n";
   }
 
+  // Skipped runs ran nothing: their wall time says nothing about the target.
   std::vector<const ScenarioOutcome*> by_time;
-  for (const ScenarioOutcome& o : outcomes) by_time.push_back(&o);
+  for (const ScenarioOutcome& o : outcomes) {
+    if (!o.verdict.skipped) by_time.push_back(&o);
+  }
   std::stable_sort(by_time.begin(), by_time.end(),
                    [](const auto* a, const auto* b) { return a->result.wall > b->result.wall; });
   if (by_time.size() > 10) by_time.resize(10);
@@ -62,19 +67,29 @@ std::string summary_text(const std::vector<ScenarioOutcome>& outcomes) {
              format_duration(o->result.wall) + "\n";
     }
   }
+  return out;
+}
 
-  // A recap of what did not pass, last, so a CI log cut to its head and tail still names it.
+// A recap of what did not pass, last, so a CI log cut to its head and tail still names it; each
+// with the command that reruns it as it ran (target, kind, version, seed).
+std::string recap(const std::vector<ScenarioOutcome>& outcomes, const SummaryOptions& options) {
+  const bool repeated = is_repeated(outcomes);
   std::string recap;
   for (const ScenarioOutcome& o : outcomes) {
     const std::string word = verdict_word(o);
     if (word != "FAIL" && word != "ERROR") continue;
     recap += "  " + word + "  " + run_name(o, repeated) + ": " +
              report_headline(o.result, o.verdict) + "\n";
-    if (!o.scenario.file.empty())
-      recap += "         rerun: superlink-harness run " + o.scenario.file + "\n";
+    if (o.scenario.file.empty()) continue;
+    std::string rerun =
+        "superlink-harness run " + shell_word(o.scenario.file) + options.rerun_flags;
+    if (const auto seed = seed_of(o.result)) rerun += " --seed " + *seed;
+    recap += "         rerun: " + rerun + "\n";
   }
-  if (!recap.empty()) out += "\nnot passed:\n" + recap;
+  return recap.empty() ? "" : "\nnot passed:\n" + recap;
+}
 
+std::string counts(const std::vector<ScenarioOutcome>& outcomes) {
   std::size_t passed = 0;
   std::size_t errors = 0;
   std::size_t skipped = 0;
@@ -87,7 +102,7 @@ std::string summary_text(const std::vector<ScenarioOutcome>& outcomes) {
       ++passed;
     }
   }
-  out += "\n";
+  std::string out = "\n";
   if (errors > 0) out += std::to_string(errors) + " harness error(s)\n";
   out += std::to_string(passed) + " passed, " + std::to_string(outcomes.size() - passed - skipped) +
          " failed";
@@ -96,4 +111,32 @@ std::string summary_text(const std::vector<ScenarioOutcome>& outcomes) {
   return out;
 }
 
+}  // namespace
+
+std::string shell_word(const std::string& word) {
+  const bool safe = !word.empty() && word.find_first_not_of(
+                                         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                         "0123456789_-./=:,+@%") == std::string::npos;
+  if (safe) return word;
+  std::string quoted = "'";
+  for (const char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+std::optional<std::string> seed_of(const RunResult& result) {
+  for (std::size_t i = 0; i + 1 < result.argv.size(); ++i) {
+    if (result.argv[i] == "--seed") return result.argv[i + 1];
+  }
+  if (const auto it = result.env.find("SUPERLINK_SEED"); it != result.env.end()) return it->second;
+  return std::nullopt;
+}
+
+std::string summary_text(const std::vector<ScenarioOutcome>& outcomes,
+                         const SummaryOptions& options) {
+  std::string out;
+  if (outcomes.size() > 1) out += table_and_slowest(outcomes);
+  out += recap(outcomes, options);
+  out += counts(outcomes);
+  return out;
+}
 }  // namespace harness::cli

@@ -3,8 +3,12 @@
 // SUPERLINK_LIST_FAILPOINTS=1, which the persona answers with its sites and a real SuperLink with
 // its help. An empty list means the target has none: a build with SUPERLINK_FAILPOINTS=OFF, or a
 // SuperLink that is not the mock (foreign()).
+// A listing is also kept on disk, under the binary's identity (its real path, device, inode, size
+// and modification time) with the kind and version, so the next harness process does not start
+// the target a second time to ask again: a rebuilt or replaced binary is asked afresh.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <ostream>
@@ -16,9 +20,15 @@
 
 namespace harness::cli {
 
+// The folder for the listings kept across processes: $SUPERLINK_HARNESS_CACHE (empty: none), else
+// $XDG_CACHE_HOME/superlink-harness, else $HOME/.cache/superlink-harness; "" when none applies.
+std::string site_cache_dir(const std::function<const char*(const char*)>& getenv);
+
 class TargetSites {
  public:
-  explicit TargetSites(const Backend& backend) : backend_(backend) {}
+  // `cache_dir`: where listings are kept across processes ("": nowhere; site_cache_dir()).
+  explicit TargetSites(const Backend& backend, std::string cache_dir = "")
+      : backend_(backend), cache_dir_(std::move(cache_dir)) {}
 
   // The sites of `target` ("" for the bundled mock) imitating `flower_version` (given as
   // SUPERLINK_FLOWER_VERSION; "" for its default), or nullopt after saying why on `err` when
@@ -32,6 +42,7 @@ class TargetSites {
 
  private:
   const Backend& backend_;
+  const std::string cache_dir_;
   std::map<std::string, std::optional<std::vector<std::string>>> cache_;
   std::map<std::string, std::string> errors_;
   std::set<std::string> foreign_;

@@ -48,7 +48,11 @@ Waited wait_for(int fd, short events, const HttpBounds& bounds) {
   do {
     ready = ::poll(watch, count, remaining_ms(bounds.deadline));
   } while (ready < 0 && errno == EINTR);
-  if (count == 2 && watch[1].revents != 0) return Waited::Cancelled;
+  // What has arrived is read first: an answer already in when the run ends still counts (the
+  // target wrote it before it died; a dead peer's socket reads its end at once).
+  if (count == 2 && watch[1].revents != 0 && (ready <= 0 || watch[0].revents == 0)) {
+    return Waited::Cancelled;
+  }
   return ready > 0 ? Waited::Ready : Waited::TimedOut;
 }
 

@@ -35,7 +35,8 @@ struct HttpBounds {
   static constexpr std::size_t kMaxHead = 16 * 1024;
 
   std::chrono::steady_clock::time_point deadline;  // give up then: "timed out ..."
-  int cancel_fd = -1;  // give up as soon as it is readable (-1: never): error "cancelled"
+  // Give up once it is readable and nothing more has arrived (-1: never): error "cancelled".
+  int cancel_fd = -1;
   std::size_t max_body = kMaxBody;
 };
 

@@ -5,9 +5,12 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <thread>
 
@@ -18,7 +21,8 @@ class OneShotServer {
  public:
   // Accepts one connection, reads the request head, then writes `answer` (when `answer_it`) and
   // holds the connection until the client closes it.
-  explicit OneShotServer(std::string answer, bool answer_it = true)
+  explicit OneShotServer(std::string answer, bool answer_it = true,
+                         std::function<void()> after_answer = {})
       : listener_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -28,7 +32,7 @@ class OneShotServer {
     socklen_t size = sizeof addr;
     ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &size);
     address_ = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
-    thread_ = std::thread([this, answer = std::move(answer), answer_it] {
+    thread_ = std::thread([this, answer = std::move(answer), answer_it, after_answer] {
       const int fd = ::accept(listener_, nullptr, nullptr);
       if (fd < 0) return;
       char buffer[4096];
@@ -38,6 +42,7 @@ class OneShotServer {
         received_.append(buffer, static_cast<std::size_t>(n));
       }
       if (answer_it) ::send(fd, answer.data(), answer.size(), MSG_NOSIGNAL);
+      if (after_answer) after_answer();
       while (::recv(fd, buffer, sizeof buffer, 0) > 0) {
       }
       ::close(fd);
@@ -95,6 +100,24 @@ TEST(SendHttp, SendsTheAddressAsHostUnlessTheRequestHasAHost) {
   const std::string& sent = server.received();
   EXPECT_NE(sent.find("\r\nhost: example.test\r\n"), std::string::npos) << sent;
   EXPECT_EQ(sent.find("Host:"), std::string::npos) << sent;
+}
+
+// The run ends (cancel) once the answer is in the socket: the answer counts, as the target did
+// give it.
+TEST(SendHttp, AnAnswerAlreadyInWhenCancelledIsRead) {
+  const int cancel = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  OneShotServer server("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\npong", true, [cancel] {
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const ssize_t written = ::write(cancel, &one, sizeof one);
+  });
+  HttpBounds bounds;
+  bounds.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  bounds.cancel_fd = cancel;
+  const HttpResponse response = send_http(request_to(server.address()), bounds);
+  EXPECT_EQ(response.error, "");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, "pong");
+  ::close(cancel);
 }
 
 TEST(SendHttp, AServerThatNeverAnswersEndsAtTheDeadline) {

@@ -189,9 +189,14 @@ class RunInit {
   // run is left (every chain of the run's processes starts at a child of ours, so each last end
   // is a SIGCHLD here), the end is reported.
   void reap() {
+    bool no_children = false;
     for (;;) {
       siginfo_t info{};
-      if (::waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid == 0) break;
+      if (::waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0) {
+        no_children = errno == ECHILD;
+        break;
+      }
+      if (info.si_pid == 0) break;
       if (info.si_pid == target_) {
         ::waitpid(target_, &target_status_, 0);
         target_ = 0;
@@ -201,7 +206,14 @@ class RunInit {
       }
       ::waitpid(info.si_pid, nullptr, 0);
     }
-    if (settling_ && alive().empty()) report_end();
+    // No child left means nothing of the run is left: every process of the run descends from a
+    // child of ours, and an orphan is handed to us (pid 1, or the subreaper). Then there is no
+    // process table to read: the end is reported the moment the last process is reaped.
+    if (settling_ && no_children) {
+      report_end(/*nothing_left=*/true);
+    } else if (settling_ && alive().empty()) {
+      report_end();
+    }
   }
 
   // What of the run is alive: every process below us but zombies (orphans not reaped yet).
@@ -214,11 +226,13 @@ class RunInit {
   }
 
   // The settling is over: list what is still alive, kill it, and tell the harness.
-  void report_end() {
+  void report_end(bool nothing_left = false) {
     settling_ = false;
     std::string report;
-    for (const ProcessEntry& entry : alive()) report += '\n' + describe(entry);
-    kill_everything();
+    if (!nothing_left) {
+      for (const ProcessEntry& entry : alive()) report += '\n' + describe(entry);
+      kill_everything();
+    }
     send_message(kControl, std::string(kEnded) + std::to_string(target_status_) + report);
   }
 

@@ -104,6 +104,12 @@ ControlResult perform_control(const FailpointControl& control,
       const auto json = nlohmann::json::parse(response.body, nullptr, false);
       const bool counted =
           json.is_object() && json.contains("resumed") && json["resumed"].is_number_integer();
+      if (counted && json["resumed"].get<std::int64_t>() == 0) {
+        // Nothing was parked there: the scenario's premise (a paused thread) did not hold.
+        outcome.error =
+            "resume: no thread was paused at '" + control.site + "' (resumed 0 threads)";
+        return ControlResult::Refused;
+      }
       outcome.did =
           counted ? "resumed " + plural(json["resumed"].get<std::int64_t>(), "thread") : "resumed";
       break;

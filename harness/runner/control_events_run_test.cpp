@@ -129,6 +129,36 @@ TEST(ControlEventsRun, WaitPausedThatTimesOutFailsTheRunNamingTheSite) {
             "wait_paused: no thread paused at 'scheduler.launch' within 200 ms");
 }
 
+// A resume that released nothing did not do what the scenario meant: it fails the event, as a
+// request that cannot be sent does.
+TEST(ControlEventsRun, AResumeThatReleasesNoThreadFailsTheEvent) {
+  Scenario scenario = mock_scenario({}, {control(Kind::Resume, "scheduler.tick")});
+  scenario.expect.still_running = true;
+  scenario.expect.hold = Millis{0};
+  const RunResult result = run_mock(scenario);
+  ASSERT_THAT(result.events, SizeIs(1));
+  EXPECT_EQ(result.events[0].error,
+            "resume: no thread was paused at 'scheduler.tick' (resumed 0 threads)");
+  EXPECT_TRUE(result.events[0].unsent);
+  EXPECT_FALSE(judge(scenario, result).passed);
+}
+
+// wait_paused is done when the thread paused: its time is the end of the wait, after the
+// pause's own sleep before it.
+TEST(ControlEventsRun, AWaitIsDoneWhenItEnds) {
+  Scenario scenario = mock_scenario(
+      {{"scheduler.tick", "1*sleep(300)->1*pause->panic(x)"}},
+      {control(Kind::WaitPaused, "scheduler.tick"), control(Kind::Resume, "scheduler.tick")});
+  scenario.expect.exit_code = 100;
+  const RunResult result = run_mock(scenario);
+  ASSERT_THAT(result.events, SizeIs(2));
+  EXPECT_EQ(result.events[0].error, "");
+  // The pause came after a 300 ms sleep in the first tick: the wait ended after that, however
+  // early it was asked for.
+  EXPECT_GE(result.events[0].at, Nanos(300ms));
+  EXPECT_GE(result.events[1].at, result.events[0].at);
+}
+
 TEST(ControlEventsRun, AnUnknownSiteIsTheEndpointsRefusal) {
   // The loader cannot know a custom build's sites; the endpoint's 404 fails the run.
   Scenario scenario = mock_scenario({}, {control(Kind::Arm, "nope.site", "panic")});

@@ -228,6 +228,10 @@ EventOutcome EventsRunner::perform(const Event& event, std::size_t index, int re
     bounds.deadline = deadline_;
     bounds.cancel_fd = cancel_fd_;
     const ControlResult result = perform_control(*event.control, addresses, bounds, outcome);
+    // A wait is done when it ends, not when it was asked for.
+    if (event.control->kind == FailpointControl::Kind::WaitPaused) {
+      outcome.at = std::chrono::duration_cast<Nanos>(Clock::now() - spawned_);
+    }
     if (outcome.error == "cancelled") {
       outcome.error = "the run ended first";
     } else if (result == ControlResult::NoAnswer) {

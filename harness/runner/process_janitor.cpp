@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <stdexcept>
 
 #include "process_containment.h"
@@ -16,43 +17,82 @@ namespace harness {
 
 namespace {
 
-std::string start_janitor() {
-  const char* tmp = std::getenv("TMPDIR");
-  const std::string folder_template =
-      std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/superlink-harness-XXXXXX";
-  int ends[2];
-  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ends) != 0) {
-    throw std::runtime_error(std::string("cannot create a socket pair: ") + std::strerror(errno));
+// The janitor: started as early as the harness likes (start()), answered when the first run needs
+// its folder (folder()), so its start-up overlaps the harness's own work.
+class Janitor {
+ public:
+  void start() {
+    std::call_once(started_, [this] { spawn_it(); });
   }
-  SpawnRequest request;
-  request.argv = {run_init_binary(), "--janitor", folder_template};
-  char* no_environment[] = {nullptr};  // nothing of the harness's: no test marker either
-  request.envp = no_environment;
-  request.fd3 = ends[1];
-  const pid_t pid = spawn(request);
-  ::close(ends[1]);
-  if (pid < 0) {
-    ::close(ends[0]);
-    throw std::runtime_error("cannot start '" + request.argv[0] + "': " + std::strerror(-pid));
+
+  const std::string& folder() {
+    start();
+    std::call_once(answered_, [this] { folder_ = wait_for_it(); });
+    return folder_;
   }
-  // ends[0] stays open (close-on-exec) until this process ends: then the janitor removes it all.
-  auto message = run_init::receive_message(ends[0]);
-  if (!message || !message->text.starts_with(run_init::kFolder)) {
-    const int error = message && message->text.starts_with(run_init::kFailed)
-                          ? std::atoi(message->text.c_str() + run_init::kFailed.size())
-                          : 0;
-    ::close(ends[0]);
-    throw std::runtime_error("cannot create a folder in " + folder_template +
-                             (error != 0 ? std::string(": ") + std::strerror(error) : ""));
+
+ private:
+  void spawn_it() {
+    const char* tmp = std::getenv("TMPDIR");
+    template_ =
+        std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/superlink-harness-XXXXXX";
+    int ends[2];
+    if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ends) != 0) {
+      error_ = std::string("cannot create a socket pair: ") + std::strerror(errno);
+      return;
+    }
+    SpawnRequest request;
+    request.argv = {run_init_binary(), "--janitor", template_};
+    char* no_environment[] = {nullptr};  // nothing of the harness's: no test marker either
+    request.envp = no_environment;
+    request.fd3 = ends[1];
+    const pid_t pid = spawn(request);
+    ::close(ends[1]);
+    if (pid < 0) {
+      ::close(ends[0]);
+      error_ = "cannot start '" + request.argv[0] + "': " + std::strerror(-pid);
+      return;
+    }
+    // ends[0] stays open (close-on-exec) until this process ends: then the janitor removes it
+    // all.
+    control_ = ends[0];
   }
-  return message->text.substr(run_init::kFolder.size());
+
+  std::string wait_for_it() {
+    if (control_ < 0) throw std::runtime_error(error_);
+    auto message = run_init::receive_message(control_);
+    if (!message || !message->text.starts_with(run_init::kFolder)) {
+      const int error = message && message->text.starts_with(run_init::kFailed)
+                            ? std::atoi(message->text.c_str() + run_init::kFailed.size())
+                            : 0;
+      ::close(control_);
+      throw std::runtime_error("cannot create a folder in " + template_ +
+                               (error != 0 ? std::string(": ") + std::strerror(error) : ""));
+    }
+    return message->text.substr(run_init::kFolder.size());
+  }
+
+  std::once_flag started_;
+  std::once_flag answered_;
+  std::string template_;
+  std::string error_;
+  int control_ = -1;
+  std::string folder_;
+};
+
+Janitor& janitor() {
+  static Janitor instance;
+  return instance;
 }
 
 }  // namespace
 
+void start_run_folders_parent() {
+  janitor().start();
+}
+
 const std::string& run_folders_parent() {
-  static const std::string parent = start_janitor();
-  return parent;
+  return janitor().folder();
 }
 
 }  // namespace harness

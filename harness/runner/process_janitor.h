@@ -11,4 +11,8 @@ namespace harness {
 // Starts the janitor on the first call. Throws std::runtime_error when it cannot.
 const std::string& run_folders_parent();
 
+// Starts the janitor without waiting for its folder, so its start-up overlaps what the caller
+// does before the first run (run_folders_parent() then waits, if at all, only for the rest).
+void start_run_folders_parent();
+
 }  // namespace harness

@@ -473,6 +473,10 @@ class Run {
 
 }  // namespace
 
+void prepare_runs() {
+  start_run_folders_parent();
+}
+
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {
   const Clock::time_point started = Clock::now();
   RunResult result;

@@ -180,10 +180,16 @@ std::vector<std::string_view> known_routes() {
   return routes;
 }
 
-void read_failpoints(const Reader& reader, const toml::table& table,
-                     std::map<std::string, std::string>& failpoints) {
+// Where a site is first named in the file.
+void note_position(Scenario& scenario, const std::string& site, const toml::source_region& where) {
+  scenario.site_positions.try_emplace(site, where.begin.line, where.begin.column);
+}
+
+void read_failpoints(const Reader& reader, const toml::table& table, Scenario& scenario) {
+  std::map<std::string, std::string>& failpoints = scenario.failpoints;
   for (const auto& [key, node] : table) {
     const std::string site(key.str());
+    note_position(scenario, site, key.source());
     if (node.is_table()) {
       // `scheduler.tick = "..."` unquoted is a dotted key: TOML makes a table of it.
       reader.fail(key.source(), "failpoint site '" + shortened(site) +
@@ -567,7 +573,7 @@ Scenario read_document(const Reader& reader, const toml::table& root) {
     }
   }
   if (auto* node = root.get("failpoints")) {
-    read_failpoints(reader, reader.table(*node, "failpoints"), scenario.failpoints);
+    read_failpoints(reader, reader.table(*node, "failpoints"), scenario);
   }
   if (auto* node = root.get("setup"))
     read_setup(reader, reader.table(*node, "setup"), scenario.setup);
@@ -577,6 +583,11 @@ Scenario read_document(const Reader& reader, const toml::table& root) {
     for (const toml::node& item : *node->as_array()) {
       scenario.events.push_back(read_event(reader, item, index, scenario.superlink));
       const Event& event = scenario.events.back();
+      if (event.control && event.control->kind == FailpointControl::Kind::Arm) {
+        const toml::node* arm = item.as_table()->get("arm");
+        const toml::node* site = arm->as_table()->get("site");
+        note_position(scenario, event.control->site, site->source());
+      }
       const auto armed = armed_sites(scenario);
       if (event.at == Event::Anchor::Fired && is_outside_site(event.fired_site)) {
         const std::vector<Event> earlier(scenario.events.begin(), scenario.events.end() - 1);

@@ -1,5 +1,7 @@
 #include "superlink/fleet_routes.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <functional>
 #include <vector>
@@ -114,7 +116,13 @@ const std::vector<Route>& routes() {
          const auto request = decode<GetRunRequest>(body);
          const auto state = states.state();
          GetRunResponse response;
-         if (!state->run_status(request.run_id())) return response.SerializeAsString();
+         if (!state->run_status(request.run_id())) {
+           // The state's get_run says so before the empty answer, each state in its words.
+           if (active_profile().logs_get_run_of_unknown_run) {
+             spdlog::error(states.in_memory() ? "`run_id` is invalid" : "`run_id` does not exist.");
+           }
+           return response.SerializeAsString();
+         }
          abort_unless_running(*state, request.run_id());
          response.mutable_run()->set_run_id(request.run_id());
          return response.SerializeAsString();

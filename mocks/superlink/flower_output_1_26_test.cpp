@@ -32,6 +32,11 @@ const std::string kInsecure =
     kWarning +
     "Option `--insecure` was set. Starting insecure HTTP server with unencrypted communication "
     "(TLS disabled). Proceed only if you understand the risks.\n";
+// Measured on the real 1.26.1: without --enable-supernode-auth, after the --insecure warning.
+const std::string kAuthDisabled =
+    kWarning +
+    "SuperNode authentication is disabled. The SuperLink will accept connections from any "
+    "SuperNode.\n";
 const std::string kDeprecated =
     kWarning +
     "The `--exec-api-address` argument is deprecated and will be removed in a future release. "
@@ -118,7 +123,8 @@ TEST_P(FlowerOutput126, StartupLinesThenGracefulSigterm) {
   const ExitInfo exit = process->wait_exit(kSafety);
   EXPECT_TRUE(exit.exited);
   EXPECT_EQ(exit.status, 0);
-  EXPECT_EQ(normalised(process->stderr_text()), kFirst + kInsecure + kApis + kGraceful);
+  EXPECT_EQ(normalised(process->stderr_text()),
+            kFirst + kInsecure + kAuthDisabled + kApis + kGraceful);
 }
 
 // run_superlink: `--exec-api-address` alone is warned about (before the certificates' warning)
@@ -131,7 +137,7 @@ TEST_P(FlowerOutput126, ExecApiAddressAloneIsWarnedAboutAndUsed) {
   ::kill(process->pid(), SIGTERM);
   EXPECT_EQ(process->wait_exit(kSafety).status, 0);
   EXPECT_EQ(normalised(process->stderr_text()),
-            kFirst + kDeprecated + kInsecure + kApis + kGraceful);
+            kFirst + kDeprecated + kInsecure + kAuthDisabled + kApis + kGraceful);
 }
 
 // run_superlink: both flags explicitly on the command line is SUPERLINK_INVALID_ARGS.

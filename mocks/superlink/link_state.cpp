@@ -160,6 +160,10 @@ std::optional<std::uint64_t> LinkState::node_id_of_key(const std::string& public
   return static_cast<std::uint64_t>(std::get<std::int64_t>(rows[0][0]));
 }
 
+bool StateFactory::in_memory() const {
+  return database_ == kInMemoryState;
+}
+
 std::shared_ptr<LinkState> StateFactory::state() {
   if (database_ != kInMemoryState) return std::make_shared<LinkState>(database_);
   std::lock_guard lock(mutex_);

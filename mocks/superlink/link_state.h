@@ -58,6 +58,9 @@ class StateFactory {
  public:
   explicit StateFactory(std::string database) : database_(std::move(database)) {}
   std::shared_ptr<LinkState> state();
+  // Flower's InMemoryLinkState (`:flwr-in-memory-state:`), not its SqliteLinkState: some of their
+  // log lines differ.
+  bool in_memory() const;
 
  private:
   std::string database_;

@@ -10,6 +10,9 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+#include <string>
+#include <string_view>
 
 #include "superlink/testing/http_client.h"
 #include "superlink/testing/leased_address.h"
@@ -210,7 +213,18 @@ TEST_P(RestAcceptFaults, AcceptOutOfDescriptorsIsReportedAndBothRequestsAreAnswe
   ASSERT_TRUE(process->wait_for_stderr("OSError: [Errno 24] Too many open files\n", 1, kSafety))
       << process->stderr_text();
 
-  const std::string& text = process->stderr_text();
+  // The requests (get-run of run 0) each log 1.18's `run_id` is invalid: not asyncio's business.
+  std::string text;
+  std::istringstream lines(process->stderr_text());
+  int unknown_runs = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.ends_with("`run_id` is invalid")) {
+      ++unknown_runs;
+    } else {
+      text += line + "\n";
+    }
+  }
+  EXPECT_EQ(unknown_runs, std::string_view(GetParam().version) == "1.18" ? 2 : 0);
   const std::string head = "socket.accept() out of system resource\n";
   const auto at = text.find(head);
   ASSERT_NE(at, std::string::npos) << text;

@@ -15,6 +15,14 @@ std::string sibling_executable(const std::string& name) {
   return (self.parent_path() / name).string();
 }
 
+std::string superexec_executable() {
+  const std::string beside = sibling_executable("flower-superexec");
+  std::error_code ignored;
+  if (std::filesystem::exists(beside, ignored)) return beside;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ignored);
+  return (self.parent_path() / SUPERLINK_BIN_TO_PERSONA / "flower-superexec").lexically_normal();
+}
+
 pid_t spawn_serverapp(const std::string& executable, const std::string& serverappio_address) {
   std::vector<std::string> args{executable, "--run-once", "--serverappio-api-address",
                                 serverappio_address, "--insecure"};

@@ -171,6 +171,7 @@ int superexec_main(int argc, const char* const* argv) {
     return 0;
   }
   if (parent_option->count() > 0) options.parent_pid = parent;
+  spdlog::info("Starting Flower SuperExec");  // the real one's first line, after its arguments
   try {
     arm_from_environment();
   } catch (const std::exception& e) {

@@ -29,7 +29,9 @@ TEST(Superexec, ExitsGracefullyOnceItsParentIsGone) {
   const ExitInfo exit = superexec.wait_exit(kSafety);
   EXPECT_TRUE(exit.exited);
   EXPECT_EQ(exit.status, 0);
+  // Its first line, as the real 1.26.1's, then its last.
   EXPECT_EQ(superexec.stderr_text(),
+            "\033[92mINFO \033[0m:      Starting Flower SuperExec\n"
             "\033[92mINFO \033[0m:      SuperExec terminated gracefully.\n");
 }
 

@@ -186,6 +186,11 @@ class App {
     const Address exec = parse_or_exit(control, options_);
     parse_or_exit(options_.simulationio_api_address, options_);
     check_certificates(options_);
+    if (profile_.warns_supernode_auth_disabled) {
+      spdlog::warn(
+          "SuperNode authentication is disabled. The SuperLink will accept connections from any "
+          "SuperNode.");
+    }
 
     ready_.exec = format_address(bind_or_exit(exec, "grpc-exec"));
     spdlog::info(fmt::runtime(profile_.control_api_line), ready_.exec);
@@ -307,9 +312,8 @@ class App {
   // its parent). Its failpoints are the superexec.* sites armed here.
   void start_superexec(const Address& serverappio_bound) {
     try {
-      spawn_superexec(sibling_executable("flower-superexec"),
-                      format_address(connectable(serverappio_bound)), superexec_failpoints(),
-                      options_.fault_journal);
+      spawn_superexec(superexec_executable(), format_address(connectable(serverappio_bound)),
+                      superexec_failpoints(), options_.fault_journal);
     } catch (const std::system_error& e) {
       fail_uncaught(std::string("Cannot start flower-superexec: ") + e.what());
     }

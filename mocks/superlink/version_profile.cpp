@@ -128,6 +128,7 @@ const std::array<VersionProfile, 2> kProfiles{{
         .persona_refuses_port_zero = true,
         .sites = kSites_1_18,
         .superexec_sites = {},
+        .logs_get_run_of_unknown_run = true,
     },
     {
         .name = "1.26",
@@ -148,6 +149,7 @@ const std::array<VersionProfile, 2> kProfiles{{
         .persona_refuses_port_zero = true,  // accepted from 1.28 on
         .sites = kSites_1_26,
         .superexec_sites = kSuperexecSites_1_26,
+        .warns_supernode_auth_disabled = true,
     },
 }};
 

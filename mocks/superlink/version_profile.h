@@ -55,6 +55,14 @@ struct VersionProfile {
   // Failpoint sites: the SuperLink's, then those of its flower-superexec child (none in 1.18).
   std::span<const failpoint::SiteInfo> sites;
   std::span<const failpoint::SiteInfo> superexec_sites;
+
+  // Without --enable-supernode-auth, the WARNING that any SuperNode may connect (1.26), after
+  // the --insecure one.
+  bool warns_supernode_auth_disabled = false;
+
+  // get-run of a run that does not exist logs the state's ERROR before answering no run (1.18's
+  // LinkState.get_run; 1.26 checks the node first, not imitated).
+  bool logs_get_run_of_unknown_run = false;
 };
 
 // Every profile, oldest first.

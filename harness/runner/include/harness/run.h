@@ -41,4 +41,8 @@ struct RunOptions {
 // occupied port) land in RunResult::harness_error.
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options);
 
+// Starts, without waiting for it, what the first run_scenario of this process needs once (the
+// process that keeps the run folders): call it early, so that its start-up overlaps other work.
+void prepare_runs();
+
 }  // namespace harness

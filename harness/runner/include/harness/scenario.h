@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace harness {
@@ -173,6 +174,9 @@ struct Scenario {
 
   TargetSpec superlink;
   std::map<std::string, std::string> failpoints;  // site -> actions, passed in FAILPOINTS
+  // Where the file names each site it arms ([failpoints] keys, `arm` events): line, column (1-
+  // based), for messages about a site the target lacks. Filled by the loader.
+  std::map<std::string, std::pair<std::size_t, std::size_t>> site_positions;
   std::optional<std::uint64_t> seed;
   Setup setup;
   std::vector<Event> events;
