@@ -32,9 +32,11 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 // How long a thread found by what it does may take to show itself (the scheduler reads the
-// state file every tick; uvicorn's loop wakes every 0.1 s), and the injector to attach.
-constexpr milliseconds kFindPatience{3000};
-constexpr milliseconds kAttachPatience{5000};
+// state file every tick; uvicorn's loop wakes every 0.1 s), and the injector to attach: both
+// come in milliseconds, but starting strace -f on a loaded 2-core machine has taken seconds.
+// Either wait is bounded by the run's deadline too.
+constexpr milliseconds kFindPatience{10000};
+constexpr milliseconds kAttachPatience{10000};
 // How long the injector may take to detach once asked before it is killed (the kernel then
 // detaches the target's threads itself).
 constexpr milliseconds kDetachPatience{2000};

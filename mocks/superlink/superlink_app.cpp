@@ -394,11 +394,11 @@ int superlink_main(int argc, const char* const* argv) {
   const VersionProfile* profile = find_version_profile(version);
   if (profile != nullptr) set_active_profile(*profile);
   const LogSettingsResult log = log_settings_from_env(early_mode == ExitStatusMode::kFlower);
-  // Like Flower's logger at import time: the DEBUG warning is printed before timestamps are
-  // switched on, and before the command line is even read.
-  LogSettings without_timestamps = log.settings;
-  without_timestamps.timestamps = false;
-  install_flower_logger(without_timestamps);
+  // Like Flower's logger at import time: the DEBUG warning is printed before the command line is
+  // even read, and in 1.18 before timestamps are switched on.
+  LogSettings first_settings = log.settings;
+  if (!active_profile().debug_warning_timestamped) first_settings.timestamps = false;
+  install_flower_logger(first_settings);
   install_fatal_signal_handlers(log.settings.colour);
   if (log.settings.level <= spdlog::level::debug) {
     spdlog::warn(

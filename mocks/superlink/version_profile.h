@@ -35,6 +35,10 @@ struct VersionProfile {
   // unsupervised flower-superexec child (false).
   bool scheduler_thread;
 
+  // Whether the DEBUG warning (FLWR_LOG_LEVEL=DEBUG) already carries the timestamp: 1.18 prints
+  // it before its logger switches timestamps on, 1.26.1 after (measured on both).
+  bool debug_warning_timestamped;
+
   // The line of flwr/server/app.py in _run_fleet_api_rest (the call of uvicorn.run) that the REST
   // thread's tracebacks show.
   int fleet_api_rest_line;
