@@ -15,6 +15,7 @@
 #include <stdexcept>
 
 #include "superlink/fleet.pb.h"
+#include "superlink/fleet_messages.h"
 
 namespace superlink_grpc {
 namespace {
@@ -24,18 +25,6 @@ constexpr std::array<const char*, 17> kStatusNames{
     "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
     "ABORTED",   "OUT_OF_RANGE",   "UNIMPLEMENTED",     "INTERNAL",           "UNAVAILABLE",
     "DATA_LOSS", "UNAUTHENTICATED"};
-
-std::unique_ptr<google::protobuf::Message> new_message(std::string_view type) {
-  // Names a generated type, so a static link keeps fleet.pb.o and its descriptors registered.
-  static const auto* const kLinked = flwr::proto::Node::descriptor();
-  static_cast<void>(kLinked);
-  const auto* descriptor =
-      google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName("flwr.proto." +
-                                                                                std::string(type));
-  if (descriptor == nullptr) return nullptr;
-  return std::unique_ptr<google::protobuf::Message>(
-      google::protobuf::MessageFactory::generated_factory()->GetPrototype(descriptor)->New());
-}
 
 // Python's datetime.now(timezone.utc).isoformat(): what a SuperNode signs.
 std::string iso_now() {
@@ -96,7 +85,7 @@ std::string status_name(int code) {
 }
 
 std::string check_request_json(std::string_view request_type, const std::string& json) {
-  auto message = new_message(request_type);
+  auto message = superlink::new_fleet_message(request_type);
   if (!message) return "no message type flwr.proto." + std::string(request_type);
   if (json.empty()) return {};
   const auto status = google::protobuf::util::JsonStringToMessage(json, message.get());
@@ -105,8 +94,8 @@ std::string check_request_json(std::string_view request_type, const std::string&
 }
 
 FleetAnswer call_fleet(const FleetCall& call) {
-  auto request = new_message(call.request_type);
-  auto response = new_message(call.response_type);
+  auto request = superlink::new_fleet_message(call.request_type);
+  auto response = superlink::new_fleet_message(call.response_type);
   if (!request || !response) return {"INVALID_ARGUMENT", "unknown message type", ""};
   if (!call.request_json.empty()) {
     const auto status =

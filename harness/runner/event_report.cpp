@@ -5,32 +5,16 @@
 #include "control_events.h"
 #include "harness/report_text.h"
 #include "harness/signal_name.h"
+#include "syscall_names.h"
 
 namespace harness {
 
 std::string describe_syscall(const SyscallFault& fault) {
   std::string calls;
   for (const std::string& call : fault.calls) calls += (calls.empty() ? "" : "/") + call;
-  std::string effect = fault.error    ? *fault.error
-                       : fault.retval ? "= " + std::to_string(*fault.retval)
-                       : fault.delay  ? "delayed " + std::to_string(fault.delay->count()) + " ms"
-                                      : signal_name(fault.signal.value_or(0));
-  std::string thread;
-  switch (fault.thread) {
-    case SyscallFault::Thread::Scheduler:
-      thread = "scheduler";
-      break;
-    case SyscallFault::Thread::Rest:
-      thread = "rest";
-      break;
-    case SyscallFault::Thread::Any:
-      thread = "any thread";
-      break;
-    case SyscallFault::Thread::Named:
-      thread = "/" + fault.thread_name + "/";
-      break;
-  }
-  return "syscall " + calls + " " + effect + " in " + thread +
+  const std::string thread = syscall_thread_name(fault);
+  return "syscall " + calls + " " + syscall_effect_name(fault) + " in " +
+         (thread == "any" ? "any thread" : thread) +
          (fault.path.empty() ? "" : " on " + fault.path) +
          (fault.nth == 1 ? "" : ", call " + std::to_string(fault.nth));
 }

@@ -82,14 +82,6 @@ std::string ordinal(int n) {
   return std::to_string(n) + suffix;
 }
 
-// The effect as the journal and the reports say it: "EIO", "= 0", "delayed 300 ms", "SIGUSR1".
-std::string effect_text(const SyscallFault& fault) {
-  if (fault.error) return *fault.error;
-  if (fault.retval) return "= " + std::to_string(*fault.retval);
-  if (fault.delay) return "delayed " + std::to_string(fault.delay->count()) + " ms";
-  return signal_name(fault.signal.value_or(0));
-}
-
 std::string effect_task(const SyscallFault& fault) {
   return fault.error ? "error" : fault.retval ? "retval" : fault.delay ? "delay" : "signal";
 }
@@ -261,20 +253,7 @@ SyscallInjection::SyscallInjection(const SyscallFault& fault, SyscallContext con
       journal_(std::move(journal)),
       path_(substitute(fault.path, context_.substitutions)),
       stop_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
-  switch (fault_.thread) {
-    case SyscallFault::Thread::Scheduler:
-      role_ = "scheduler";
-      break;
-    case SyscallFault::Thread::Rest:
-      role_ = "rest";
-      break;
-    case SyscallFault::Thread::Any:
-      role_ = "any";
-      break;
-    case SyscallFault::Thread::Named:
-      role_ = "/" + fault_.thread_name + "/";
-      break;
-  }
+  role_ = syscall_thread_name(fault_);
   const auto not_done = [&](std::string why, bool unsupported) {
     outcome.error = std::move(why);
     outcome.unsent = true;
@@ -323,7 +302,8 @@ SyscallInjection::SyscallInjection(const SyscallFault& fault, SyscallContext con
   }
   std::string where = fault_.path.empty() ? "" : " on " + path_;
   outcome.did = "strace attached to " + placement.described + ": " + joined(fault_.calls, "/") +
-                where + " " + effect_text(fault_) + " from the " + ordinal(fault_.nth) + " call" +
+                where + " " + syscall_effect_name(fault_) + " from the " + ordinal(fault_.nth) +
+                " call" +
                 (!fault_.count        ? " on"
                  : *fault_.count == 1 ? ""
                                       : ", " + std::to_string(*fault_.count) + " calls");
@@ -513,7 +493,7 @@ void SyscallInjection::on_line(std::string_view text) {
   const long tid = line->tid != 0 ? line->tid : tids_.front();
   const std::string call = line->call.empty() ? joined(fault_.calls, "/") : line->call;
   if (journal_)
-    journal_(effect_task(fault_), call + " " + effect_text(fault_),
+    journal_(effect_task(fault_), call + " " + syscall_effect_name(fault_),
              role_ + " " + std::to_string(tid), mono);
 }
 

@@ -6,6 +6,8 @@
 #include <array>
 #include <utility>
 
+#include "harness/signal_name.h"
+
 namespace harness {
 namespace {
 
@@ -450,6 +452,27 @@ std::optional<int> errno_number(std::string_view name) {
     if (known != nullptr && name == known) return number;
   }
   return std::nullopt;
+}
+
+std::string syscall_effect_name(const SyscallFault& fault) {
+  if (fault.error) return *fault.error;
+  if (fault.retval) return "= " + std::to_string(*fault.retval);
+  if (fault.delay) return "delayed " + std::to_string(fault.delay->count()) + " ms";
+  return signal_name(fault.signal.value_or(0));
+}
+
+std::string syscall_thread_name(const SyscallFault& fault) {
+  switch (fault.thread) {
+    case SyscallFault::Thread::Scheduler:
+      return "scheduler";
+    case SyscallFault::Thread::Rest:
+      return "rest";
+    case SyscallFault::Thread::Any:
+      return "any";
+    case SyscallFault::Thread::Named:
+      return "/" + fault.thread_name + "/";
+  }
+  return "any";
 }
 
 }  // namespace harness

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "harness/scenario.h"
+
 namespace harness {
 
 // Every system call name of x86_64 Linux (asm/unistd_64.h), sorted.
@@ -25,5 +27,10 @@ const std::vector<std::string>& errno_names();
 
 // The errno number of `name` ("EIO" -> 5).
 std::optional<int> errno_number(std::string_view name);
+
+// How reports and the journal name a fault's effect ("EIO", "= 0", "delayed 300 ms", "SIGUSR1")
+// and its thread ("scheduler", "rest", "any", "/REGEX/").
+std::string syscall_effect_name(const SyscallFault& fault);
+std::string syscall_thread_name(const SyscallFault& fault);
 
 }  // namespace harness

@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "superlink/fleet.pb.h"
+#include "superlink/fleet_messages.h"
 #include "superlink/fleet_routes.h"
 #include "superlink/grpc_listener.h"
 #include "superlink/message_dict.h"
@@ -55,15 +56,6 @@ std::string route_of(std::string_view rpc) {
     route += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   return route;
-}
-
-std::unique_ptr<google::protobuf::Message> new_message(std::string_view type) {
-  const auto* descriptor =
-      google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName("flwr.proto." +
-                                                                                std::string(type));
-  if (descriptor == nullptr) return nullptr;
-  return std::unique_ptr<google::protobuf::Message>(
-      google::protobuf::MessageFactory::generated_factory()->GetPrototype(descriptor)->New());
 }
 
 // The status a `return(ARG)` at a grpc.* site answers: a gRPC status name or number; a bare
@@ -171,7 +163,7 @@ class Fleet {
   Status serve(const FleetRpc& rpc, const std::string& public_key,
                std::optional<std::uint64_t> expected_node, const std::string& body,
                std::string& response) {
-    auto request = new_message(rpc.request);
+    auto request = superlink::new_fleet_message(rpc.request);
     if (!request || !request->ParseFromString(body)) {
       return Status(StatusCode::INTERNAL, "Exception deserializing request!");
     }
