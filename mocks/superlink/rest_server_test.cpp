@@ -2,6 +2,8 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -9,11 +11,14 @@
 #include <cerrno>
 #include <filesystem>
 #include <future>
+#include <sstream>
 #include <thread>
 #include <vector>
 
 #include "failpoint/failpoint.h"
 #include "superlink/fleet.pb.h"
+#include "superlink/fleet_routes.h"
+#include "superlink/flower_log.h"
 #include "superlink/testing/http_client.h"
 
 namespace superlink {
@@ -169,9 +174,10 @@ TEST_F(RestServerTest, EmptyMessagesPerRouteAsFlower118) {
   EXPECT_EQ(fleet_post(kHost, port_, "get-run", "").status, 200);        // unknown run: no run
   EXPECT_EQ(fleet_post(kHost, port_, "push-messages", "").status, 500);  // messages_list[0]
   EXPECT_EQ(fleet_post(kHost, port_, "get-fab", "").status, 500);        // unknown run
+  // The in-memory state has no check for the SuperLink's own node (the SQLite one has: below).
   flwr::proto::PullMessagesRequest superlink_node;
   superlink_node.mutable_node()->set_node_id(1);
-  EXPECT_EQ(fleet_post(kHost, port_, "pull-messages", bytes(superlink_node)).status, 500);
+  EXPECT_EQ(fleet_post(kHost, port_, "pull-messages", bytes(superlink_node)).status, 200);
 }
 
 TEST_F(RestServerTest, PendingRunIsAbortedByGetRun) {
@@ -287,6 +293,115 @@ TEST(FleetRoutes, DatabaseErrorInAHandlerIsA500WithSqlitesError) {
   EXPECT_EQ(answer.status, 500);
   EXPECT_THAT(answer.traceback,
               ::testing::EndsWith("\nsqlite3.OperationalError: unable to open database file\n"));
+}
+
+// What 1.18 prints for each route given an empty or unknown id, in each state: the last line of
+// the traceback of a 500, or the state's own ERROR line before a 200.
+struct RouteCase {
+  const char* route;
+  std::string body;
+  int status;
+  std::string in_memory;  // the traceback's last line, or the ERROR line; "" for none
+  std::string sqlite;
+  int sqlite_status = 0;  // 0: as `status`
+};
+
+std::vector<RouteCase> route_cases() {
+  using namespace flwr::proto;
+  DeleteNodeRequest unknown_node;
+  unknown_node.mutable_node()->set_node_id(42);
+  PullMessagesRequest superlink_node;
+  superlink_node.mutable_node()->set_node_id(1);
+  PushMessagesRequest unknown_run;
+  unknown_run.add_messages_list()->mutable_metadata()->set_run_id(7);
+  PushMessagesRequest pending_run;
+  pending_run.add_messages_list()->mutable_metadata()->set_run_id(1);
+  GetRunRequest get_run_unknown;
+  get_run_unknown.set_run_id(7);
+  GetFabRequest get_fab_pending;
+  get_fab_pending.set_run_id(1);
+  get_fab_pending.set_hash_str("abc");
+  PingRequest ping_unknown;
+  ping_unknown.mutable_node()->set_node_id(42);
+  return {
+      {"delete-node", "", 200, "", ""},
+      {"delete-node", bytes(unknown_node), 500, "ValueError: Node 42 not found",
+       "ValueError: Node 42 not found"},
+      {"pull-messages", "", 200, "", ""},
+      // SqliteLinkState.get_message_ins refuses the SuperLink's own node; InMemoryLinkState does
+      // not.
+      {"pull-messages", bytes(superlink_node), 200, "", "AssertionError: `node_id` must be != 1",
+       500},
+      {"push-messages", "", 500, "IndexError: list index (0) out of range",
+       "IndexError: list index (0) out of range"},
+      {"push-messages", bytes(unknown_run), 500, "KeyError: 7", "KeyError: 7"},
+      {"push-messages", bytes(pending_run), 500,
+       std::string(kInvalidRunStatus) + ": Run is pending.",
+       std::string(kInvalidRunStatus) + ": Run is pending."},
+      {"ping", "", 200, "", ""},
+      {"ping", bytes(ping_unknown), 200, "", ""},
+      {"get-run", "", 200, "ERROR :     `run_id` is invalid",
+       "ERROR :     `run_id` does not exist."},
+      {"get-run", bytes(get_run_unknown), 200, "ERROR :     `run_id` is invalid",
+       "ERROR :     `run_id` does not exist."},
+      {"get-fab", "", 500, "KeyError: 0", "KeyError: 0"},
+      {"get-fab", bytes(get_fab_pending), 500, std::string(kInvalidRunStatus) + ": Run is pending.",
+       std::string(kInvalidRunStatus) + ": Run is pending."},
+  };
+}
+
+// The last line of `text` without its newline.
+std::string last_line(const std::string& text) {
+  std::string trimmed = text;
+  while (!trimmed.empty() && trimmed.back() == '\n') trimmed.pop_back();
+  return trimmed.substr(trimmed.rfind('\n') + 1);
+}
+
+void expect_route_lines(StateFactory& states, bool in_memory) {
+  states.state()->add_pending_runs(1);
+  FleetRoutes routes(states);
+  const auto previous = spdlog::default_logger();
+  std::ostringstream logged;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(logged);
+  LogSettings plain;
+  plain.colour = false;
+  plain.timestamps = false;
+  sink->set_formatter(std::make_unique<FlowerFormatter>(plain));
+  auto logger = std::make_shared<spdlog::logger>("route_lines", sink);
+  spdlog::set_default_logger(logger);
+  for (const RouteCase& c : route_cases()) {
+    logged.str("");
+    const FleetAnswer answer =
+        routes.answer({"POST", std::string("/api/v0/fleet/") + c.route, "application/protobuf",
+                       "application/protobuf", std::nullopt, c.body});
+    const std::string& want = in_memory ? c.in_memory : c.sqlite;
+    SCOPED_TRACE(std::string(c.route) + " " + (in_memory ? "in memory" : "SQLite"));
+    EXPECT_EQ(answer.status, in_memory || c.sqlite_status == 0 ? c.status : c.sqlite_status);
+    const std::string got = answer.status == 500   ? last_line(answer.traceback)
+                            : logged.str().empty() ? std::string()
+                                                   : last_line(logged.str());
+    EXPECT_EQ(got, want);
+  }
+  spdlog::set_default_logger(previous);
+}
+
+TEST(FleetRoutes, EachRoutesLinesForEmptyOrUnknownIdsAsFlower118InMemory) {
+  StateFactory states(kInMemoryState);
+  expect_route_lines(states, true);
+}
+
+std::string temp_database(const char* name) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("rest_server_test." + std::to_string(::getpid()) + "." + name);
+  std::filesystem::create_directories(dir);
+  return (dir / "state.db").string();
+}
+
+TEST(FleetRoutes, EachRoutesLinesForEmptyOrUnknownIdsAsFlower118WithSqlite) {
+  const std::string database = temp_database("lines");
+  StateFactory states(database);
+  expect_route_lines(states, false);
+  std::filesystem::remove_all(std::filesystem::path(database).parent_path());
 }
 
 TEST(UvicornAccessLine, MatchesUvicornsFormat) {
