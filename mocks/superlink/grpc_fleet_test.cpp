@@ -145,21 +145,7 @@ TEST_F(GrpcFleet, The126LifecycleRegistersActivatesBeatsAndUnregisters) {
   auto mock = start("mock", {"--flower-version", "1.26"}, &fleet);
   NodeKey key;
   // The request carries the key as a SuperNode sends it; the JSON mapping's bytes are base64.
-  const std::string pem = key.public_key_pem();
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string b64;
-  int value = 0, bits = -6;
-  for (const unsigned char c : pem) {
-    value = (value << 8) + c;
-    bits += 8;
-    while (bits >= 0) {
-      b64 += kAlphabet[(value >> bits) & 0x3F];
-      bits -= 6;
-    }
-  }
-  if (bits > -6) b64 += kAlphabet[((value << 8) >> (bits + 8)) & 0x3F];
-  while (b64.size() % 4) b64 += '=';
+  const std::string b64 = key.public_key_base64();
   const FleetAnswer registered =
       call(fleet, "RegisterNode", R"({"publicKey": ")" + b64 + R"("})", &key);
   ASSERT_EQ(registered.code, "OK") << registered.details;
