@@ -59,6 +59,26 @@ NodeKey::NodeKey() : key_(std::make_unique<Key>()) {
 
 NodeKey::~NodeKey() = default;
 
+std::string NodeKey::public_key_base64() const {
+  return base64(public_key_pem_);
+}
+
+std::string base64(std::string_view bytes) {
+  std::string encoded(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int size = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()),
+                                   reinterpret_cast<const unsigned char*>(bytes.data()),
+                                   static_cast<int>(bytes.size()));
+  encoded.resize(static_cast<std::size_t>(size));
+  return encoded;
+}
+
+std::vector<std::pair<std::string, std::string>> auth_metadata(const NodeKey& key) {
+  const std::string timestamp = iso_now();
+  return {{"flwr-public-key-bin", key.public_key_pem()},
+          {"flwr-timestamp", timestamp},
+          {"flwr-signature-bin", key.sign(timestamp)}};
+}
+
 std::string NodeKey::sign(std::string_view message) const {
   EVP_MD_CTX* context = EVP_MD_CTX_new();
   std::size_t size = 0;
@@ -110,10 +130,7 @@ FleetAnswer call_fleet(const FleetCall& call) {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + call.deadline);
   if (call.key != nullptr) {
-    const std::string timestamp = iso_now();
-    context.AddMetadata("flwr-public-key-bin", call.key->public_key_pem());
-    context.AddMetadata("flwr-timestamp", timestamp);
-    context.AddMetadata("flwr-signature-bin", call.key->sign(timestamp));
+    for (const auto& [name, value] : auth_metadata(*call.key)) context.AddMetadata(name, value);
   }
   const std::string bytes = request->SerializeAsString();
   grpc::Slice slice(bytes);

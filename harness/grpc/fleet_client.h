@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace superlink_grpc {
 
@@ -21,6 +23,8 @@ class NodeKey {
 
   // PEM, SubjectPublicKeyInfo: what goes in flwr-public-key-bin.
   const std::string& public_key_pem() const { return public_key_pem_; }
+  // That PEM in base64: a `bytes` field in protobuf's JSON mapping (RegisterNode's publicKey).
+  std::string public_key_base64() const;
   // DER ECDSA-SHA256 signature of `message`.
   std::string sign(std::string_view message) const;
 
@@ -46,6 +50,13 @@ struct FleetAnswer {
   std::string details;  // the status's message
   std::string json;     // the response in protobuf's JSON mapping (OK only; "{}" when empty)
 };
+
+// Node authentication's metadata as a SuperNode sends it with a call now: name and raw value
+// (flwr-public-key-bin, flwr-timestamp, flwr-signature-bin; gRPC base64-codes -bin values).
+std::vector<std::pair<std::string, std::string>> auth_metadata(const NodeKey& key);
+
+// Standard base64, padded.
+std::string base64(std::string_view bytes);
 
 // Makes the call; never throws for what the server does (every failure is a status).
 FleetAnswer call_fleet(const FleetCall& call);

@@ -29,8 +29,10 @@ EventsRunner::EventsRunner(std::vector<Event> events, int pidfd, Clock::time_poi
       exit_grace_(exit_grace),
       cancel_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
       on_done_(std::move(on_done)) {  // without an eventfd (-1), the deadline still bounds
-  if (std::any_of(events_.begin(), events_.end(),
-                  [](const Event& event) { return event.grpc && event.sign; })) {
+  if (std::any_of(events_.begin(), events_.end(), [](const Event& event) {
+        return event.grpc &&
+               (event.sign || event.message.find("{public_key}") != std::string::npos);
+      })) {
     node_key_ = std::make_unique<superlink_grpc::NodeKey>();
   }
 }
@@ -312,6 +314,11 @@ void EventsRunner::perform_grpc(const Event& event, const std::string& address,
     const std::lock_guard lock(mutex_);
     for (std::size_t at; (at = call.request_json.find("{node_id}")) != std::string::npos;) {
       call.request_json.replace(at, 9, node_id_);
+    }
+  }
+  if (node_key_) {
+    for (std::size_t at; (at = call.request_json.find("{public_key}")) != std::string::npos;) {
+      call.request_json.replace(at, 12, node_key_->public_key_base64());
     }
   }
   call.key = event.sign ? node_key_.get() : nullptr;

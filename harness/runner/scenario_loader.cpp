@@ -263,6 +263,10 @@ void read_grpc(const Reader& reader, const toml::table& table, const toml::node&
     for (std::size_t at; (at = checked.find("{node_id}")) != std::string::npos;) {
       checked.replace(at, 9, "1");
     }
+    // {public_key}: the run's public key (PEM) in base64, as a `bytes` field is in JSON.
+    for (std::size_t at; (at = checked.find("{public_key}")) != std::string::npos;) {
+      checked.replace(at, 12, "AA==");
+    }
     const std::string why = superlink_grpc::check_request_json(found->request, checked);
     if (!why.empty()) {
       reader.fail(message->source(), "'" + prefix + ".message' is not a flwr.proto." +

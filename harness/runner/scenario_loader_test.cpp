@@ -135,6 +135,30 @@ TEST(LoadScenario, AppliesDefaults) {
   EXPECT_EQ(s.expect.fired, std::nullopt);
 }
 
+TEST(LoadScenario, AGrpcMessageNamesTheRunsNodeAndKey) {
+  const Scenario s = load_scenario_text(
+      with_basics("[superlink]\nflower_version = \"1.26\"\n"
+                  "[[events]]\ngrpc = \"RegisterNode\"\n"
+                  "message = '{\"publicKey\": \"{public_key}\"}'\n"
+                  "[[events]]\ngrpc = \"ActivateNode\"\n"
+                  "message = '{\"publicKey\": \"{public_key}\", \"heartbeatInterval\": 30}'\n"
+                  "[[events]]\ngrpc = \"UnregisterNode\"\nmessage = '{\"nodeId\": \"{node_id}\"}'\n"
+                  "[expect]\nstill_running = true\n"),
+      kFile);
+  ASSERT_EQ(s.events.size(), 3U);
+  // The placeholders stay for the run to fill; they fit the fields they stand in.
+  EXPECT_EQ(s.events[0].message, R"({"publicKey": "{public_key}"})");
+  EXPECT_EQ(s.events[0].grpc_request_type, "RegisterNodeFleetRequest");
+  EXPECT_EQ(s.events[2].message, R"({"nodeId": "{node_id}"})");
+  // Where a number is expected, the key is no number.
+  EXPECT_NE(error_of(with_basics("[superlink]\nflower_version = \"1.26\"\n"
+                                 "[[events]]\ngrpc = \"UnregisterNode\"\n"
+                                 "message = '{\"nodeId\": \"{public_key}\"}'\n"
+                                 "[expect]\nstill_running = true\n"))
+                .find("'events[0].message' is not a flwr.proto.UnregisterNodeFleetRequest"),
+            std::string::npos);
+}
+
 TEST(LoadScenario, ReadsANegativeScenario) {
   const Scenario s = load_scenario_text(
       with_basics("negative = true\nnegative_message = 'exit status 3'\n[expect]\nexit_code = 3\n"),

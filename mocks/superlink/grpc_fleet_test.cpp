@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -145,21 +147,7 @@ TEST_F(GrpcFleet, The126LifecycleRegistersActivatesBeatsAndUnregisters) {
   auto mock = start("mock", {"--flower-version", "1.26"}, &fleet);
   NodeKey key;
   // The request carries the key as a SuperNode sends it; the JSON mapping's bytes are base64.
-  const std::string pem = key.public_key_pem();
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string b64;
-  int value = 0, bits = -6;
-  for (const unsigned char c : pem) {
-    value = (value << 8) + c;
-    bits += 8;
-    while (bits >= 0) {
-      b64 += kAlphabet[(value >> bits) & 0x3F];
-      bits -= 6;
-    }
-  }
-  if (bits > -6) b64 += kAlphabet[((value << 8) >> (bits + 8)) & 0x3F];
-  while (b64.size() % 4) b64 += '=';
+  const std::string b64 = key.public_key_base64();
   const FleetAnswer registered =
       call(fleet, "RegisterNode", R"({"publicKey": ")" + b64 + R"("})", &key);
   ASSERT_EQ(registered.code, "OK") << registered.details;
@@ -257,6 +245,157 @@ TEST_F(GrpcFleet, TheAnswerIsBoundedAndTheDeadlineHolds) {
   const auto begin = std::chrono::steady_clock::now();
   EXPECT_EQ(superlink_grpc::call_fleet(slow).code, "DEADLINE_EXCEEDED");
   EXPECT_LT(std::chrono::steady_clock::now() - begin, std::chrono::seconds(2));
+}
+
+// Raw bytes to the Fleet port: the HTTP/2 connection preface, frames built by hand.
+std::string frame(std::uint8_t type, std::uint8_t flags, std::uint32_t stream,
+                  const std::string& payload, std::uint32_t declared_length) {
+  std::string out;
+  out += static_cast<char>((declared_length >> 16) & 0xFF);
+  out += static_cast<char>((declared_length >> 8) & 0xFF);
+  out += static_cast<char>(declared_length & 0xFF);
+  out += static_cast<char>(type);
+  out += static_cast<char>(flags);
+  for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((stream >> shift) & 0x7F);
+  return out + payload;
+}
+
+std::string frame(std::uint8_t type, std::uint8_t flags, std::uint32_t stream,
+                  const std::string& payload) {
+  return frame(type, flags, stream, payload, static_cast<std::uint32_t>(payload.size()));
+}
+
+// HPACK: a string literal, no Huffman coding, its length an integer with a 7-bit prefix.
+std::string hpack_string(const std::string& text) {
+  std::string out;
+  std::size_t length = text.size();
+  if (length < 127) {
+    out += static_cast<char>(length);
+  } else {
+    out += static_cast<char>(127);
+    for (length -= 127; length >= 128; length >>= 7) {
+      out += static_cast<char>((length & 0x7F) | 0x80);
+    }
+    out += static_cast<char>(length);
+  }
+  return out + text;
+}
+
+// HPACK: a literal header field without indexing, new name.
+std::string header(const std::string& name, const std::string& value) {
+  return std::string(1, '\0') + hpack_string(name) + hpack_string(value);
+}
+
+constexpr std::string_view kPreface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+constexpr std::uint8_t kData = 0x0, kHeaders = 0x1, kSettings = 0x4;
+constexpr std::uint8_t kEndStream = 0x1, kEndHeaders = 0x4;
+
+// The start of a signed CreateNode call on stream 1: preface, SETTINGS, the request's HEADERS
+// (so node authentication lets it through to where its message is read).
+std::string call_start(const NodeKey& key, const std::string& extra = "") {
+  std::string headers =
+      header(":method", "POST") + header(":scheme", "http") +
+      header(":path", "/flwr.proto.Fleet/CreateNode") + header(":authority", "localhost") +
+      header("content-type", "application/grpc") + header("te", "trailers") + extra;
+  for (const auto& [name, value] : superlink_grpc::auth_metadata(key)) {
+    headers += header(name, name.ends_with("-bin") ? superlink_grpc::base64(value) : value);
+  }
+  return std::string(kPreface) + frame(kSettings, 0, 0, "") +
+         frame(kHeaders, kEndHeaders, 1, headers);
+}
+
+// The value of grpc-status in the raw trailers (a literal HPACK field, as gRPC writes it, with
+// its name and a short value uncompressed); empty when there is none.
+std::string grpc_status(const std::string& answer) {
+  // A stream reset is a status too: a gRPC client reads RST_STREAM(INTERNAL_ERROR) as INTERNAL.
+  for (std::size_t at = 0; at + 9 <= answer.size();) {
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(answer[at + i]); };
+    const std::size_t length = (byte(0) << 16) | (byte(1) << 8) | byte(2);
+    if (byte(3) == 0x3 && at + 9 + 4 <= answer.size()) {
+      return "RST_STREAM " + std::to_string(byte(12));
+    }
+    at += 9 + length;
+  }
+  const auto at = answer.find("grpc-status");
+  if (at == std::string::npos || at + 12 > answer.size()) return "";
+  const auto length = static_cast<unsigned char>(answer[at + 11]);
+  if ((length & 0x80) != 0) return "(Huffman-coded)";
+  return answer.substr(at + 12, length);
+}
+
+// Connects, sends `bytes`, half-closes when `shut`, and reads what comes back until the server
+// closes or `limit` bytes are in (a receive timeout is only the safety net).
+std::string exchange(const std::string& address, const std::string& bytes, bool shut) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port =
+      htons(static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1))));
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval safety{20, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &safety, sizeof safety);
+  std::string answer;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0) {
+    ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (shut) ::shutdown(fd, SHUT_WR);
+    char buffer[4096];
+    for (ssize_t got; answer.size() < 65536 && (got = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) {
+      answer.append(buffer, static_cast<std::size_t>(got));
+      // A status (trailers or a reset stream) is the answer; the connection may stay open.
+      if (!grpc_status(answer).empty()) break;
+    }
+  }
+  ::close(fd);
+  return answer;
+}
+
+TEST_F(GrpcFleet, AMalformedFrameIsAnErrorStatusNeverACrash) {
+  std::string fleet;
+  auto mock = start("mock", {}, &fleet);
+  // Not HTTP/2 at all: the connection is closed.
+  exchange(fleet, "GET / HTTP/1.1\r\nHost: x\r\n\r\n\x01\x02\xff garbage", true);
+  exchange(fleet, std::string(4096, '\xff'), true);
+  // The preface, then a frame that claims 100 bytes and brings 3, then the end.
+  exchange(fleet, std::string(kPreface) + frame(kSettings, 0, 0, "abc", 100), true);
+  // A frame larger than the peer's maximum (16 MiB - 1 declared, SETTINGS_MAX_FRAME_SIZE 16 KiB).
+  exchange(fleet, std::string(kPreface) + frame(kData, 0, 1, "", 0xFFFFFF), true);
+  // A gRPC message whose length prefix claims 4 GiB - 1 and brings 2 bytes: an error status.
+  const std::string huge = exchange(
+      fleet,
+      call_start(key_) + frame(kData, kEndStream, 1, std::string("\0\xff\xff\xff\xff\x08\x01", 7)),
+      false);
+  const std::string huge_status = grpc_status(huge);
+  EXPECT_THAT(huge_status, ::testing::AnyOf("12", "13")) << ::testing::PrintToString(huge);
+  // A length prefix that promises 50 bytes and brings 2, then the stream ends: an error status.
+  const std::string truncated = exchange(
+      fleet, call_start(key_) + frame(kData, kEndStream, 1, std::string("\0\0\0\0\x32\x08\x01", 7)),
+      false);
+  const std::string truncated_status = grpc_status(truncated);
+  EXPECT_THAT(truncated_status, ::testing::AnyOf("12", "13"))
+      << ::testing::PrintToString(truncated);
+  // A message said to be gzip-compressed that is no gzip: an error status.
+  const std::string compressed =
+      exchange(fleet,
+               call_start(key_, header("grpc-encoding", "gzip")) +
+                   frame(kData, kEndStream, 1, std::string("\x01\0\0\0\x02\x08\x01", 7)),
+               false);
+  const std::string compressed_status = grpc_status(compressed);
+  EXPECT_THAT(compressed_status, ::testing::AnyOf("13", "RST_STREAM 2"))
+      << ::testing::PrintToString(compressed);
+  // Framed right, but no CreateNodeRequest (a field tag of 0): the mock answers as the real one.
+  const std::string unparsable = exchange(
+      fleet, call_start(key_) + frame(kData, kEndStream, 1, std::string("\0\0\0\0\x02\0\0", 7)),
+      false);
+  EXPECT_EQ(grpc_status(unparsable), "13") << ::testing::PrintToString(unparsable);
+  EXPECT_THAT(unparsable, HasSubstr("Exception deserializing request!"));
+  // Still serving, and still the same process.
+  const FleetAnswer created = call(fleet, "CreateNode", R"({"pingInterval": 30})", &key_);
+  EXPECT_EQ(created.code, "OK") << created.details;
+  siginfo_t info{};
+  ASSERT_EQ(::waitid(P_PID, static_cast<id_t>(mock->pid()), &info, WEXITED | WNOHANG | WNOWAIT), 0);
+  EXPECT_EQ(info.si_pid, 0) << mock->stderr_text();
+  mock->drain_stderr();
+  EXPECT_THAT(mock->stderr_text(), ::testing::Not(HasSubstr("Exit Code")));
 }
 
 TEST(GrpcRequestJson, AMessageThatDoesNotFitNamesTheField) {
