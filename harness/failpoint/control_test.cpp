@@ -38,7 +38,7 @@ std::vector<std::string> Listing() {
 TEST_F(ControlTest, WaitPausedReturnsOnceAThreadIsParkedAndResumeLetsItGoOn) {
   configure_one("x", "1*pause->return(after)");
   std::optional<std::string> first = std::string("not run");
-  std::thread t([&] { first = FAILPOINT("x"); });
+  testing::SiteThread t([&] { first = FAILPOINT("x"); });
   ASSERT_TRUE(wait_paused("x", kSafety));
   EXPECT_THAT(Listing(), ElementsAre("x [] 1*pause->return(after) hits=1 paused=1"));
   EXPECT_EQ(resume("x"), 1u);
@@ -58,7 +58,7 @@ TEST_F(ControlTest, WaitPausedTimesOutWhenNothingParks) {
 TEST_F(ControlTest, AResumedThreadIsOffTheCountBeforeResumeReturns) {
   // Otherwise a wait_paused right after a resume could see the pause it just released.
   configure_one("x", "1*pause->off");
-  std::thread t([] { FAILPOINT("x"); });
+  testing::SiteThread t([] { FAILPOINT("x"); });
   ASSERT_TRUE(wait_paused("x", kSafety));
   ASSERT_EQ(resume("x"), 1u);
   EXPECT_EQ(site_states().at(0).paused, 0u);
@@ -69,7 +69,7 @@ TEST_F(ControlTest, AResumedThreadIsOffTheCountBeforeResumeReturns) {
 
 TEST_F(ControlTest, AnArmedPauseParksAgainAfterAResume) {
   configure_one("x", "pause");
-  std::thread t([] {
+  testing::SiteThread t([] {
     FAILPOINT("x");
     FAILPOINT("x");
   });
@@ -83,9 +83,9 @@ TEST_F(ControlTest, AnArmedPauseParksAgainAfterAResume) {
 
 TEST_F(ControlTest, ResumeReleasesEveryThreadParkedAtThatSiteAndNoOther) {
   configure("x=pause;y=pause");
-  std::thread x1([] { FAILPOINT("x"); });
-  std::thread x2([] { FAILPOINT("x"); });
-  std::thread y([] { FAILPOINT("y"); });
+  testing::SiteThread x1([] { FAILPOINT("x"); });
+  testing::SiteThread x2([] { FAILPOINT("x"); });
+  testing::SiteThread y([] { FAILPOINT("y"); });
   ASSERT_TRUE(internal::wait_until_paused(3, kSafety));
   EXPECT_THAT(Listing(), ElementsAre("x [] pause hits=2 paused=2", "y [] pause hits=1 paused=1"));
   EXPECT_EQ(resume("x"), 2u);
@@ -100,7 +100,7 @@ TEST_F(ControlTest, ResumeReleasesEveryThreadParkedAtThatSiteAndNoOther) {
 TEST_F(ControlTest, DisarmingReleasesTheParkedThreadsAndClearsTheListing) {
   configure_one("x", "pause");
   std::optional<std::string> result = std::string("not run");
-  std::thread t([&] { result = FAILPOINT("x"); });
+  testing::SiteThread t([&] { result = FAILPOINT("x"); });
   ASSERT_TRUE(wait_paused("x", kSafety));
   disarm("x");
   t.join();
@@ -112,7 +112,7 @@ TEST_F(ControlTest, DisarmingReleasesTheParkedThreadsAndClearsTheListing) {
 
 TEST_F(ControlTest, ReArmingReleasesTheParkedThreadAndStartsTheCountsAfresh) {
   configure_one("x", "pause");
-  std::thread t([] { FAILPOINT("x"); });
+  testing::SiteThread t([] { FAILPOINT("x"); });
   ASSERT_TRUE(wait_paused("x", kSafety));
   configure_one("x", "return(new)");
   t.join();
@@ -158,7 +158,7 @@ TEST_F(ControlTest, APauseIsJournalledAsParkedBeforeWaitPausedReturns) {
   const std::string path = testing::TempDir() + "journal.jsonl";
   open_journal(path);
   configure_one("x", "pause");
-  std::thread t([] { FAILPOINT("x"); });
+  testing::SiteThread t([] { FAILPOINT("x"); });
   ASSERT_TRUE(wait_paused("x", kSafety));
   const auto lines = testing::ReadLines(path);  // read while the thread is still parked
   ASSERT_EQ(lines.size(), 1u);

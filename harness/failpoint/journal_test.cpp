@@ -115,7 +115,7 @@ TEST_F(JournalTest, EveryNonOffTaskIsRecordedAndArgIsEmptyWithoutOne) {
     } catch (const Panic&) {
     }
   }
-  std::thread paused([] { FAILPOINT("h"); });
+  testing::SiteThread paused([] { FAILPOINT("h"); });
   ASSERT_TRUE(internal::wait_until_paused(1, std::chrono::milliseconds(10000)));
   teardown();
   paused.join();

@@ -12,6 +12,8 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "failpoint/failpoint.h"
@@ -31,6 +33,25 @@ class FailpointTest : public ::testing::Test {
     set_panic_handler(nullptr);
     close_journal();
   }
+};
+
+// A thread that may park at a site. A failed ASSERT returns before the test's join: then its
+// destruction releases every parked thread (teardown) and joins, where a joinable std::thread
+// would abort the whole test binary.
+class SiteThread {
+ public:
+  SiteThread() = default;
+  template <class F>
+  explicit SiteThread(F&& body) : thread_(std::forward<F>(body)) {}
+  SiteThread(SiteThread&&) = default;
+  SiteThread& operator=(SiteThread&&) = default;
+  ~SiteThread() {
+    if (thread_.joinable()) teardown();  // the jthread then joins
+  }
+  void join() { thread_.join(); }
+
+ private:
+  std::jthread thread_;
 };
 
 // A fresh empty directory for one test's files.

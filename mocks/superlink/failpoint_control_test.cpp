@@ -214,7 +214,7 @@ TEST_F(FailpointControlProcess, DisarmLetsAPausedRequestGoOn) {
   auto process = start_controlled({"--isolation", "process", "--fleet-api-type", "rest"});
   ASSERT_EQ(call("PUT", "/failpoints/rest.request", "pause").status, 200);
   HttpReply fleet;
-  std::thread client(
+  std::jthread client(
       [&] { fleet = testing::fleet_post("127.0.0.1", fleet_port(), "create-node", ""); });
   ASSERT_EQ(call("GET", "/failpoints/rest.request/paused?timeout_ms=10000").status, 200);
   const HttpReply reply = call("DELETE", "/failpoints/rest.request");
