@@ -1,5 +1,6 @@
 #include "harness/report_junit.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -85,7 +86,7 @@ TEST(JunitReport, PassingAndFailingRunsGroupedByFolder) {
                 "  </testsuite>\n"
                 "</testsuites>\n");
   // The failure body is the text report, escaped: its markup-looking parts are entities.
-  EXPECT_NE(xml_escape(report).find("scheduler/tick_&lt;panic&gt;"), std::string::npos);
+  EXPECT_THAT(xml_escape(report), ::testing::HasSubstr("scheduler/tick_&lt;panic&gt;"));
 }
 
 TEST(JunitReport, SkippedRunsAreSkippedElementsAndCounted) {
@@ -111,10 +112,9 @@ TEST(JunitReport, SystemOutAndSystemErrKeepTheTailOfTheirOwnStream) {
   f.result.log.tail = {testing::stdout_line(310, "GET /health 200"),
                        testing::stderr_line(311, "INFO :      last words")};
   const std::string xml = junit_report({outcome(f)}, 1);
-  EXPECT_NE(xml.find("      <system-out>GET /health 200\n</system-out>\n"
-                     "      <system-err>INFO :      last words\n</system-err>\n"),
-            std::string::npos)
-      << xml;
+  EXPECT_THAT(xml,
+              ::testing::HasSubstr("      <system-out>GET /health 200\n</system-out>\n"
+                                   "      <system-err>INFO :      last words\n</system-err>\n"));
 }
 
 TEST(JunitReport, EachRepetitionHasANameOfItsOwn) {
@@ -127,11 +127,11 @@ TEST(JunitReport, EachRepetitionHasANameOfItsOwn) {
   outcomes.back().scenario.name = "once";
   const std::string xml = junit_report(outcomes);
   for (const char* name : {"tick_panic #1", "tick_panic #2", "tick_panic #3"}) {
-    EXPECT_NE(xml.find("<testcase name=\"" + std::string(name) + "\" classname=\"scheduler\""),
-              std::string::npos)
-        << name << " in " << xml;
+    EXPECT_THAT(xml, ::testing::HasSubstr("<testcase name=\"" + std::string(name) +
+                                          "\" classname=\"scheduler\""))
+        << name;
   }
-  EXPECT_NE(xml.find("<testcase name=\"once\" classname=\"scheduler\""), std::string::npos);
+  EXPECT_THAT(xml, ::testing::HasSubstr("<testcase name=\"once\" classname=\"scheduler\""));
 }
 
 TEST(JunitClass, IsTheFolderHoweverThePathWasTyped) {
@@ -191,10 +191,9 @@ TEST(JunitReport, TheFailureBodySaysWhatEachEventDid) {
   auto f = testing::tick_panic_failed();
   testing::add_events(f);
   const std::string xml = junit_report({outcome(f)});
-  EXPECT_NE(xml.find("    events[0] request ping #2 at ready+10ms: not done at +45 ms: "
-                     "Connection refused (fails the run)\n"),
-            std::string::npos)
-      << xml;
+  EXPECT_THAT(
+      xml, ::testing::HasSubstr("    events[0] request ping #2 at ready+10ms: not done at +45 ms: "
+                                "Connection refused (fails the run)\n"));
 }
 
 }  // namespace

@@ -124,7 +124,7 @@ class FailpointControlProcess : public ::testing::Test {
     ready_ = json::parse(testing::read_file(ready_path()));
     const std::string address = ready_.value("failpoint_control_address", "");
     const std::string prefix = "127.0.0.1:";
-    EXPECT_EQ(address.rfind(prefix, 0), 0u) << ready_.dump();
+    EXPECT_THAT(address, ::testing::StartsWith(prefix)) << ready_.dump();
     if (address.rfind(prefix, 0) == 0) port_ = std::stoi(address.substr(prefix.size()));
     return process;
   }
@@ -322,7 +322,7 @@ TEST_F(FailpointControlProcess, EnvironmentVariableIsCheckedAndNamedToo) {
   ASSERT_TRUE(served->wait_for_file(ready_path(), kSafety)) << served->stderr_text();
   const std::string address =
       json::parse(testing::read_file(ready_path())).value("failpoint_control_address", "");
-  ASSERT_EQ(address.rfind("127.0.0.1:", 0), 0u) << address;
+  ASSERT_THAT(address, ::testing::StartsWith("127.0.0.1:"));
   port_ = std::stoi(address.substr(10));
   EXPECT_EQ(call("GET", "/failpoints").status, 200);
 }
@@ -345,7 +345,7 @@ TEST_F(FailpointControlProcess, ServesOnIpv6Loopback) {
   ASSERT_TRUE(process->wait_for_file(ready_path(), kSafety)) << process->stderr_text();
   const std::string address =
       json::parse(testing::read_file(ready_path())).value("failpoint_control_address", "");
-  ASSERT_EQ(address.rfind("[::1]:", 0), 0u) << address;
+  ASSERT_THAT(address, ::testing::StartsWith("[::1]:"));
   const std::string reply =
       RawExchange(AF_INET6, std::stoi(address.substr(6)),
                   "GET /failpoints HTTP/1.1\r\nHost: ::1\r\nConnection: close\r\n\r\n");

@@ -1,6 +1,7 @@
 // The mock as Flower 1.26.1 (--flower-version 1.26 with --exit-status flower, and the persona with
 // SUPERLINK_FLOWER_VERSION=1.26), situation by situation, against what 1.26.1's source prints.
 // Whole stderr is compared, ports normalised. The source read for each is named above the test.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -174,19 +175,17 @@ TEST(FlowerVersion126, SchedulerSiteIsRefusedNamingTheVersion) {
                          {"NO_COLOR=1"});
   const ExitInfo exit = process.wait_exit(kSafety);
   EXPECT_EQ(exit.status, 104);
-  EXPECT_NE(process.stderr_text().find("failpoint 'scheduler.tick' exists in Flower 1.18 only; "
-                                       "this SuperLink imitates Flower 1.26"),
-            std::string::npos)
-      << process.stderr_text();
+  EXPECT_THAT(process.stderr_text(),
+              ::testing::HasSubstr("failpoint 'scheduler.tick' exists in Flower 1.18 only; "
+                                   "this SuperLink imitates Flower 1.26"));
 }
 
 TEST(FlowerVersion126, UnknownVersionExits104NamingTheKnownOnes) {
   SpawnedProcess process({MOCK_SUPERLINK_BIN, "--flower-version", "1.99"}, {"NO_COLOR=1"});
   EXPECT_EQ(process.wait_exit(kSafety).status, 104);
-  EXPECT_NE(process.stderr_text().find("Unknown Flower version '1.99' (--flower-version or "
-                                       "SUPERLINK_FLOWER_VERSION); known versions: 1.18, 1.26"),
-            std::string::npos)
-      << process.stderr_text();
+  EXPECT_THAT(process.stderr_text(),
+              ::testing::HasSubstr("Unknown Flower version '1.99' (--flower-version or "
+                                   "SUPERLINK_FLOWER_VERSION); known versions: 1.18, 1.26"));
 }
 
 }  // namespace

@@ -283,11 +283,11 @@ TEST_P(Persona, AMockOnlyFlagIsAnUnrecognizedArgument) {
   const ExitInfo exit = process->wait_exit(kSafety);
   EXPECT_EQ(exit.status, 2);
   const std::string text = process->stderr_text();
-  EXPECT_TRUE(text.starts_with("usage: flower-superlink [-h] [--insecure] [--flwr-dir FLWR_DIR]\n"))
-      << text;
-  EXPECT_TRUE(text.ends_with("\nflower-superlink: error: unrecognized arguments: --ready-file x\n"))
-      << text;
-  EXPECT_EQ(text.find("Starting Flower SuperLink"), std::string::npos);
+  EXPECT_THAT(text, ::testing::StartsWith(
+                        "usage: flower-superlink [-h] [--insecure] [--flwr-dir FLWR_DIR]\n"));
+  EXPECT_THAT(text, ::testing::EndsWith(
+                        "\nflower-superlink: error: unrecognized arguments: --ready-file x\n"));
+  EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("Starting Flower SuperLink")));
 }
 
 TEST_P(Persona, FlwrDirIsAcceptedAndWarnedAboutAsUnused) {

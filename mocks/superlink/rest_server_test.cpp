@@ -260,7 +260,7 @@ TEST_F(RestServerTest, BodyOverTheLimitIsRefusedBeforeItIsRead) {
       std::to_string(kMaxBodyBytes + 1) + "\r\n\r\n";
   const std::string reply = testing::http_exchange(fd, head, 1, kSafety);
   ::close(fd);
-  EXPECT_EQ(reply.rfind("HTTP/1.1 413 Request Entity Too Large\r\n", 0), 0u) << reply;
+  EXPECT_THAT(reply, ::testing::StartsWith("HTTP/1.1 413 Request Entity Too Large\r\n"));
   EXPECT_TRUE(ping_answered(port_));
 }
 
@@ -425,8 +425,8 @@ TEST_F(RestServerTest, PanicAtRequestSiteTakesTheServerDown) {
   EXPECT_EQ(fleet_post(kHost, port_, "ping", "").status, 200);
   fleet_post(kHost, port_, "ping", "");  // the fatal one: its answer does not matter
   const std::string outcome = wait_outcome();
-  EXPECT_EQ(outcome.rfind("threw: ", 0), 0u) << outcome;
-  EXPECT_NE(outcome.find("handler exploded"), std::string::npos) << outcome;
+  EXPECT_THAT(outcome, ::testing::StartsWith("threw: "));
+  EXPECT_THAT(outcome, ::testing::HasSubstr("handler exploded"));
   EXPECT_THROW(fleet_post(kHost, port_, "ping", ""), std::runtime_error);  // no longer listening
 }
 
@@ -446,7 +446,7 @@ TEST(RestServerFailure, PanicAtRequestSiteIsReportedAtOnceAndOnce) {
   EXPECT_EQ(server.request_site("/api/v0/fleet/ping"), 500);
   EXPECT_EQ(server.request_site("/api/v0/fleet/ping"), 500);
   ASSERT_EQ(reported.size(), 1u);
-  EXPECT_NE(reported[0].find("handler exploded"), std::string::npos) << reported[0];
+  EXPECT_THAT(reported[0], ::testing::HasSubstr("handler exploded"));
 }
 
 TEST(UvicornBindError, MatchesUvicornsLine) {
