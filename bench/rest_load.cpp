@@ -124,12 +124,12 @@ class Mock {
   int port_ = 0;
 };
 
-using superlink::testing::connect_loopback;
-using superlink::testing::whole_http_answers;
+using superlink::test_support::connect_loopback;
+using superlink::test_support::whole_http_answers;
 
 // Whole answers to `request` on `fd` within `timeout`.
 int exchange(int fd, const std::string& request, int answers, std::chrono::milliseconds timeout) {
-  return whole_http_answers(superlink::testing::http_exchange(fd, request, answers, timeout));
+  return whole_http_answers(superlink::test_support::http_exchange(fd, request, answers, timeout));
 }
 
 double median(std::vector<double> values) {

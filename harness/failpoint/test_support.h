@@ -18,7 +18,7 @@
 
 #include "failpoint/failpoint.h"
 
-namespace failpoint::testing {
+namespace failpoint::test_support {
 
 // Every test starts and ends with nothing armed, nothing declared, default handlers, no journal.
 class FailpointTest : public ::testing::Test {
@@ -127,4 +127,4 @@ inline JournalRecord ParseJournalLine(const std::string& line) {
   return r;
 }
 
-}  // namespace failpoint::testing
+}  // namespace failpoint::test_support

@@ -10,7 +10,7 @@ namespace {
 
 // The text of a run whose scenario is named `name`, as it appears in the report.
 std::string name_in_report(const std::string& name) {
-  auto run = testing::tick_panic_passed();
+  auto run = test_support::tick_panic_passed();
   run.scenario.name = name;
   const std::string json = json_report({{run.scenario, run.result, run.verdict, 0}});
   const std::string key = "{\"name\":";
@@ -31,7 +31,7 @@ TEST(JsonReport, ReplacesInvalidUtf8) {
 }
 
 TEST(JsonReport, TimesAreMillisecondsToTheMicrosecond) {
-  auto run = testing::tick_panic_passed();
+  auto run = test_support::tick_panic_passed();
   run.result.wall = Nanos(1'234'567'890);
   run.result.ready_at = Nanos(1'499);
   const std::string json = json_report({{run.scenario, run.result, run.verdict, 0}});
@@ -44,8 +44,8 @@ TEST(JsonReport, EmptyRunIsAnEmptyArray) {
 }
 
 TEST(JsonReport, OneObjectPerRun) {
-  auto passed = testing::tick_panic_passed();
-  auto failed = testing::tick_panic_failed();
+  auto passed = test_support::tick_panic_passed();
+  auto failed = test_support::tick_panic_failed();
   failed.result.exit_at.reset();
   failed.result.ready_at.reset();
   failed.result.harness_error = "spawn \"x\" failed";
@@ -86,8 +86,8 @@ TEST(JsonReport, OneObjectPerRun) {
 }
 
 TEST(JsonReport, SaysWhatEachEventDid) {
-  auto f = testing::tick_panic_failed();
-  testing::add_events(f);
+  auto f = test_support::tick_panic_failed();
+  test_support::add_events(f);
   const std::string json = json_report({{f.scenario, f.result, f.verdict, 0}});
   EXPECT_THAT(json,
               ::testing::HasSubstr(

@@ -10,9 +10,9 @@
 namespace harness {
 namespace {
 
-using testing::stderr_line;
-using testing::tick_panic_failed;
-using testing::tick_panic_passed;
+using test_support::stderr_line;
+using test_support::tick_panic_failed;
+using test_support::tick_panic_passed;
 
 TEST(FormatDuration, PicksAReadableUnit) {
   EXPECT_EQ(format_duration(std::chrono::microseconds(400)), "0.4 ms");
@@ -207,7 +207,7 @@ TEST(FullReport, TheHeadlineAndTheLogNumberALineAlike) {
 
 TEST(FullReport, SaysWhatEachEventDid) {
   auto f = tick_panic_failed();
-  testing::add_events(f);
+  test_support::add_events(f);
   const std::string report = full_report(f.scenario, f.result, f.verdict, {});
   EXPECT_THAT(report, ::testing::HasSubstr(
                           "  events: 1 of 3 done (t from spawn)\n"

@@ -18,9 +18,9 @@
 namespace superlink {
 namespace {
 
-using testing::ExitInfo;
-using testing::leased_address;
-using testing::SpawnedProcess;
+using test_support::ExitInfo;
+using test_support::leased_address;
+using test_support::SpawnedProcess;
 
 constexpr std::chrono::seconds kSafety{20};
 
@@ -105,7 +105,7 @@ class FlowerOutput126 : public ::testing::TestWithParam<Target> {
   // Written once the signal handlers are in: a signal before that takes its default action.
   std::string ready_path() const { return (dir_ / "ready.json").string(); }
 
-  testing::TestDirectory dir_{"flower_output_1_26_test"};
+  test_support::TestDirectory dir_{"flower_output_1_26_test"};
 };
 
 INSTANTIATE_TEST_SUITE_P(, FlowerOutput126,

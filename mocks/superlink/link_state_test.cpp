@@ -33,7 +33,7 @@ class LinkStateFile : public ::testing::Test {
     return "no error";
   }
 
-  testing::TestDirectory dir_{"link_state_test"};
+  test_support::TestDirectory dir_{"link_state_test"};
 };
 
 TEST_F(LinkStateFile, CreatesFlowersTablesInTheFile) {

@@ -12,8 +12,8 @@
 namespace superlink {
 namespace {
 
-using testing::ExitInfo;
-using testing::SpawnedProcess;
+using test_support::ExitInfo;
+using test_support::SpawnedProcess;
 
 constexpr std::chrono::seconds kSafety{20};
 
