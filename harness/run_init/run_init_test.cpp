@@ -31,42 +31,32 @@ Ended run_init(const std::string& args) {
   return ended;
 }
 
-TEST(RunInitArguments, ANonNumericSettleTimeIsAnErrorNamingTheFlag) {
-  const Ended ended = run_init("--settle-ms abc -- /bin/true");
+struct Refused {
+  const char* args;
+  const char* says;  // a part of the message
+};
+
+class RunInitRefuses : public ::testing::TestWithParam<Refused> {};
+
+TEST_P(RunInitRefuses, WithStatus2AndAMessageNamingTheArgument) {
+  const Ended ended = run_init(GetParam().args);
   EXPECT_EQ(ended.status, 2);
-  EXPECT_THAT(ended.output,
-              HasSubstr("superlink-run-init: --settle-ms: 'abc' is not a whole number from 0"));
+  EXPECT_THAT(ended.output, HasSubstr(GetParam().says));
 }
 
-TEST(RunInitArguments, ANegativeSettleTimeIsAnError) {
-  const Ended ended = run_init("--settle-ms -5 -- /bin/true");
-  EXPECT_EQ(ended.status, 2);
-  EXPECT_THAT(ended.output, HasSubstr("--settle-ms: '-5' is not a whole number"));
-}
-
-TEST(RunInitArguments, ANonNumericParentPidIsAnErrorNamingTheFlag) {
-  const Ended ended = run_init("--die-with-parent me -- /bin/true");
-  EXPECT_EQ(ended.status, 2);
-  EXPECT_THAT(ended.output, HasSubstr("--die-with-parent: 'me' is not a whole number from 1"));
-}
-
-TEST(RunInitArguments, AnUnknownFlagIsAnError) {
-  const Ended ended = run_init("--settle 5 -- /bin/true");
-  EXPECT_EQ(ended.status, 2);
-  EXPECT_THAT(ended.output, HasSubstr("--settle"));
-}
-
-TEST(RunInitArguments, NoCommandIsAnErrorWithTheUsage) {
-  const Ended ended = run_init("--settle-ms 5");
-  EXPECT_EQ(ended.status, 2);
-  EXPECT_THAT(ended.output, HasSubstr("usage: superlink-run-init"));
-}
-
-TEST(RunInitArguments, TheJanitorTakesNoCommand) {
-  const Ended ended = run_init("--janitor /tmp/x-XXXXXX -- /bin/true");
-  EXPECT_EQ(ended.status, 2);
-  EXPECT_THAT(ended.output, HasSubstr("--janitor"));
-}
+INSTANTIATE_TEST_SUITE_P(
+    BadArguments, RunInitRefuses,
+    ::testing::Values(
+        // atoi read these as 0 (or clamped them to 0) and ran on.
+        Refused{"--settle-ms abc -- /bin/true",
+                "superlink-run-init: --settle-ms: 'abc' is not a whole number from 0"},
+        Refused{"--settle-ms -5 -- /bin/true", "--settle-ms: '-5' is not a whole number"},
+        Refused{"--settle-ms 1.5 -- /bin/true", "--settle-ms: '1.5' is not a whole number"},
+        Refused{"--die-with-parent me -- /bin/true",
+                "--die-with-parent: 'me' is not a whole number from 1"},
+        Refused{"--settle 5 -- /bin/true", "--settle"},
+        Refused{"--settle-ms 5", "usage: superlink-run-init"},
+        Refused{"--janitor /tmp/x-XXXXXX -- /bin/true", "--janitor excludes COMMAND"}));
 
 // A well-formed pid is taken; pid 1 is not the parent here, so nothing runs (status 1).
 TEST(RunInitArguments, AWellFormedParentPidIsTaken) {
