@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <csignal>
@@ -123,12 +124,12 @@ class Mock {
   int port_ = 0;
 };
 
-using superlink::testing::connect_loopback;
-using superlink::testing::whole_http_answers;
+using superlink::test_support::connect_loopback;
+using superlink::test_support::whole_http_answers;
 
 // Whole answers to `request` on `fd` within `timeout`.
 int exchange(int fd, const std::string& request, int answers, std::chrono::milliseconds timeout) {
-  return whole_http_answers(superlink::testing::http_exchange(fd, request, answers, timeout));
+  return whole_http_answers(superlink::test_support::http_exchange(fd, request, answers, timeout));
 }
 
 double median(std::vector<double> values) {
@@ -275,13 +276,9 @@ void pipeline(const std::string& binary, int requests) {
 
 int main(int argc, char** argv) {
   std::string mock;
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::strcmp(argv[i], "--mock") == 0) mock = argv[i + 1];
-  }
-  if (mock.empty()) {
-    std::fprintf(stderr, "usage: rest_load --mock PATH/TO/mock-superlink\n");
-    return 2;
-  }
+  CLI::App app{"The mock's REST Fleet API under slow clients, a burst, a big body and pipelining"};
+  app.add_option("--mock", mock, "the mock-superlink binary")->required()->check(CLI::ExistingFile);
+  CLI11_PARSE(app, argc, argv);
   // 1,000 client sockets in this process.
   rlimit files{};
   ::getrlimit(RLIMIT_NOFILE, &files);

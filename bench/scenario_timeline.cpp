@@ -10,10 +10,12 @@
 // the time from t = 0. Every run must pass: a failing run ends the program with its headline.
 #include <time.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -114,20 +116,15 @@ int main(int argc, char** argv) {
   std::string file;
   harness::RunOptions options;
   int runs = 200;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--mock" && i + 1 < argc) {
-      options.mock_binary = argv[++i];
-    } else if (arg == "--runs" && i + 1 < argc) {
-      runs = std::atoi(argv[++i]);
-      if (runs < 1) die("--runs: must be a whole number >= 1, got '" + std::string(argv[i]) + "'");
-    } else if (file.empty() && !arg.starts_with("-")) {
-      file = arg;
-    } else {
-      die("unknown argument '" + arg + "'. Usage: scenario_timeline FILE --mock BIN [--runs N]");
-    }
-  }
-  if (file.empty() || options.mock_binary.empty()) die("FILE and --mock BIN are required");
+  CLI::App app{"One scenario run N times through the harness library, with each milestone's time"};
+  app.add_option("FILE", file, "the scenario")->required()->check(CLI::ExistingFile);
+  app.add_option("--mock", options.mock_binary, "the mock-superlink binary")
+      ->required()
+      ->check(CLI::ExistingFile);
+  app.add_option("--runs", runs, "how many runs (after one warm-up)")
+      ->check(CLI::Range(1, std::numeric_limits<int>::max()))
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
   harness::Scenario scenario;
   try {
     scenario = harness::load_scenario(file);

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -35,6 +36,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -239,22 +241,13 @@ int main(int argc, char** argv) {
   std::string mock;
   std::string samples_file;
   int iterations = 200;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--mock" && i + 1 < argc) {
-      mock = argv[++i];
-    } else if (arg == "--samples" && i + 1 < argc) {
-      samples_file = argv[++i];
-    } else if (arg == "--iterations" && i + 1 < argc) {
-      iterations = std::atoi(argv[++i]);
-      if (iterations < 1)
-        die("--iterations: must be a whole number >= 1, got '" + std::string(argv[i]) + "'");
-    } else {
-      die("unknown argument '" + arg +
-          "'. Usage: spawn_floor --mock BIN [--iterations N] [--samples FILE]");
-    }
-  }
-  if (mock.empty()) die("--mock BIN is required (the mock-superlink binary)");
+  CLI::App app{"What any process-level test pays: posix_spawn + wait, the mock to ready, a crash"};
+  app.add_option("--mock", mock, "the mock-superlink binary")->required();
+  app.add_option("--iterations", iterations, "samples per case")
+      ->check(CLI::Range(1, std::numeric_limits<int>::max()))
+      ->capture_default_str();
+  app.add_option("--samples", samples_file, "write every sample to this file");
+  CLI11_PARSE(app, argc, argv);
   if (::access(mock.c_str(), X_OK) != 0) die("--mock " + mock + ": " + errno_text());
 
   std::vector<double> start_detection;

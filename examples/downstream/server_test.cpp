@@ -8,7 +8,7 @@
 
 namespace {
 
-using namespace harness::testing;
+using namespace harness::test_support;
 
 TEST(DownstreamServer, WorkerPanicStopsTheServerWithExit70) {
   const ScenarioRun run = RunScenarioFile(SCENARIOS_DIR "/crash/tick_panic.toml");

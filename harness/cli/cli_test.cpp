@@ -226,7 +226,7 @@ TEST_F(CliTest, AllPassExitsZeroWithSummary) {
   EXPECT_THAT(o.out, HasSubstr("\nscenario                verdict  to exit  fired\n"
                                "rest/bind_taken         PASS     10 ms    -\n"));
   EXPECT_THAT(o.out, HasSubstr("\nslowest (wall time):\n"));
-  EXPECT_TRUE(o.out.ends_with("\n4 passed, 0 failed\n")) << o.out;
+  EXPECT_THAT(o.out, ::testing::EndsWith("\n4 passed, 0 failed\n"));
   EXPECT_EQ(total_runs(), 4);
 }
 
@@ -281,12 +281,11 @@ TEST_F(CliTest, OneFailureExitsOneWithItsReport) {
   EXPECT_THAT(o.out, HasSubstr("FAIL  rest/wrong  (expected exit status 100, got exited with "
                                "status 0)\n  scenario: rest/wrong\n"));
   EXPECT_THAT(o.out, HasSubstr("  rerun:\n    /b/bin/mock-superlink --insecure\n"));
-  EXPECT_TRUE(
-      o.out.ends_with("\nnot passed:\n"
-                      "  FAIL  rest/wrong: expected exit status 100, got exited with status 0\n"
-                      "         rerun: superlink-harness run cat/rest/wrong.toml\n"
-                      "\n4 passed, 1 failed\n"))
-      << o.out;
+  EXPECT_THAT(o.out, ::testing::EndsWith(
+                         "\nnot passed:\n"
+                         "  FAIL  rest/wrong: expected exit status 100, got exited with status 0\n"
+                         "         rerun: superlink-harness run cat/rest/wrong.toml\n"
+                         "\n4 passed, 1 failed\n"));
 }
 
 TEST_F(CliTest, HarnessErrorExitsTwo) {
@@ -297,7 +296,7 @@ TEST_F(CliTest, HarnessErrorExitsTwo) {
   EXPECT_THAT(o.out, HasSubstr("ERROR rest/broken_run  (harness error: cannot spawn)\n"));
   EXPECT_THAT(o.out, HasSubstr("\nnot passed:\n"
                                "  ERROR  rest/broken_run: harness error: cannot spawn\n"));
-  EXPECT_TRUE(o.out.ends_with("\n1 harness error(s)\n4 passed, 2 failed\n")) << o.out;
+  EXPECT_THAT(o.out, ::testing::EndsWith("\n1 harness error(s)\n4 passed, 2 failed\n"));
 }
 
 TEST_F(CliTest, AFileThatDoesNotParseStopsEverything) {
@@ -325,7 +324,7 @@ TEST_F(CliTest, FilterGlobsRepeatableAndCommaSeparated) {
   EXPECT_EQ(total_runs(), 2);
   EXPECT_EQ(catalogue_.runs_["tick_panic"], 1);
   EXPECT_EQ(catalogue_.runs_["sigterm"], 1);
-  EXPECT_TRUE(o.out.ends_with("\n2 passed, 0 failed\n"));
+  EXPECT_THAT(o.out, ::testing::EndsWith("\n2 passed, 0 failed\n"));
 }
 
 TEST_F(CliTest, ShardsRunEveryScenarioExactlyOnce) {
@@ -402,7 +401,7 @@ TEST_F(CliTest, RepeatRunsEveryRound) {
   EXPECT_EQ(o.status, 0);
   EXPECT_EQ(catalogue_.runs_["bind_taken"], 3);
   EXPECT_THAT(o.out, HasSubstr("rest/bind_taken #3  PASS"));
-  EXPECT_TRUE(o.out.ends_with("\n3 passed, 0 failed\n"));
+  EXPECT_THAT(o.out, ::testing::EndsWith("\n3 passed, 0 failed\n"));
 }
 
 TEST_F(CliTest, UntilFailStopsAtTheFirstFailingRound) {
@@ -411,7 +410,7 @@ TEST_F(CliTest, UntilFailStopsAtTheFirstFailingRound) {
   EXPECT_EQ(o.status, 1);
   EXPECT_EQ(catalogue_.runs_["flaky"], 4);
   EXPECT_EQ(catalogue_.runs_["bind_taken"], 4);
-  EXPECT_TRUE(o.out.ends_with("\n7 passed, 1 failed\n")) << o.out;
+  EXPECT_THAT(o.out, ::testing::EndsWith("\n7 passed, 1 failed\n"));
 }
 
 TEST_F(CliTest, UntilFailHonoursRepeatAsACap) {
@@ -482,8 +481,9 @@ TEST_F(CliTest, ReproStreamsLinesThenReportAndCommand) {
   catalogue_.add("rest", "wrong", "fail");
   const Outcome o = cli({"repro", "cat/rest/wrong.toml"});
   EXPECT_EQ(o.status, 1);
-  EXPECT_TRUE(o.out.starts_with("[stderr +3ms] INFO :      hello\n\nFAIL  rest/wrong  (")) << o.out;
-  EXPECT_TRUE(o.out.ends_with("  rerun:\n    /b/bin/mock-superlink --insecure\n")) << o.out;
+  EXPECT_THAT(o.out,
+              ::testing::StartsWith("[stderr +3ms] INFO :      hello\n\nFAIL  rest/wrong  ("));
+  EXPECT_THAT(o.out, ::testing::EndsWith("  rerun:\n    /b/bin/mock-superlink --insecure\n"));
 }
 
 TEST_F(CliTest, ReproWantsOneScenario) {

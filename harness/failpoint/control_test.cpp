@@ -21,7 +21,7 @@ using ::testing::Optional;
 
 constexpr milliseconds kSafety{10000};  // only a safety net: every wait returns on its event
 
-class ControlTest : public testing::FailpointTest {};
+class ControlTest : public test_support::FailpointTest {};
 
 // What the listing says of one site, in one comparable string.
 std::string Describe(const SiteState& s) {
@@ -38,7 +38,7 @@ std::vector<std::string> Listing() {
 TEST_F(ControlTest, WaitPausedReturnsOnceAThreadIsParkedAndResumeLetsItGoOn) {
   configure_one("x", "1*pause->return(after)");
   std::optional<std::string> first = std::string("not run");
-  std::thread t([&] { first = FAILPOINT("x"); });
+  test_support::SiteThread t([&] { first = FAILPOINT("x"); });
   ASSERT_TRUE(wait_paused("x", kSafety));
   EXPECT_THAT(Listing(), ElementsAre("x [] 1*pause->return(after) hits=1 paused=1"));
   EXPECT_EQ(resume("x"), 1u);
@@ -58,7 +58,7 @@ TEST_F(ControlTest, WaitPausedTimesOutWhenNothingParks) {
 TEST_F(ControlTest, AResumedThreadIsOffTheCountBeforeResumeReturns) {
   // Otherwise a wait_paused right after a resume could see the pause it just released.
   configure_one("x", "1*pause->off");
-  std::thread t([] { FAILPOINT("x"); });
+  test_support::SiteThread t([] { FAILPOINT("x"); });
   ASSERT_TRUE(wait_paused("x", kSafety));
   ASSERT_EQ(resume("x"), 1u);
   EXPECT_EQ(site_states().at(0).paused, 0u);
@@ -69,7 +69,7 @@ TEST_F(ControlTest, AResumedThreadIsOffTheCountBeforeResumeReturns) {
 
 TEST_F(ControlTest, AnArmedPauseParksAgainAfterAResume) {
   configure_one("x", "pause");
-  std::thread t([] {
+  test_support::SiteThread t([] {
     FAILPOINT("x");
     FAILPOINT("x");
   });
@@ -83,9 +83,9 @@ TEST_F(ControlTest, AnArmedPauseParksAgainAfterAResume) {
 
 TEST_F(ControlTest, ResumeReleasesEveryThreadParkedAtThatSiteAndNoOther) {
   configure("x=pause;y=pause");
-  std::thread x1([] { FAILPOINT("x"); });
-  std::thread x2([] { FAILPOINT("x"); });
-  std::thread y([] { FAILPOINT("y"); });
+  test_support::SiteThread x1([] { FAILPOINT("x"); });
+  test_support::SiteThread x2([] { FAILPOINT("x"); });
+  test_support::SiteThread y([] { FAILPOINT("y"); });
   ASSERT_TRUE(internal::wait_until_paused(3, kSafety));
   EXPECT_THAT(Listing(), ElementsAre("x [] pause hits=2 paused=2", "y [] pause hits=1 paused=1"));
   EXPECT_EQ(resume("x"), 2u);
@@ -100,7 +100,7 @@ TEST_F(ControlTest, ResumeReleasesEveryThreadParkedAtThatSiteAndNoOther) {
 TEST_F(ControlTest, DisarmingReleasesTheParkedThreadsAndClearsTheListing) {
   configure_one("x", "pause");
   std::optional<std::string> result = std::string("not run");
-  std::thread t([&] { result = FAILPOINT("x"); });
+  test_support::SiteThread t([&] { result = FAILPOINT("x"); });
   ASSERT_TRUE(wait_paused("x", kSafety));
   disarm("x");
   t.join();
@@ -112,7 +112,7 @@ TEST_F(ControlTest, DisarmingReleasesTheParkedThreadsAndClearsTheListing) {
 
 TEST_F(ControlTest, ReArmingReleasesTheParkedThreadAndStartsTheCountsAfresh) {
   configure_one("x", "pause");
-  std::thread t([] { FAILPOINT("x"); });
+  test_support::SiteThread t([] { FAILPOINT("x"); });
   ASSERT_TRUE(wait_paused("x", kSafety));
   configure_one("x", "return(new)");
   t.join();
@@ -155,21 +155,21 @@ TEST_F(ControlTest, UndeclaredSitesAreUnknownToEveryControl) {
 }
 
 TEST_F(ControlTest, APauseIsJournalledAsParkedBeforeWaitPausedReturns) {
-  const std::string path = testing::TempDir() + "journal.jsonl";
+  const std::string path = test_support::TempDir() + "journal.jsonl";
   open_journal(path);
   configure_one("x", "pause");
-  std::thread t([] { FAILPOINT("x"); });
+  test_support::SiteThread t([] { FAILPOINT("x"); });
   ASSERT_TRUE(wait_paused("x", kSafety));
-  const auto lines = testing::ReadLines(path);  // read while the thread is still parked
+  const auto lines = test_support::ReadLines(path);  // read while the thread is still parked
   ASSERT_EQ(lines.size(), 1u);
-  const auto record = testing::ParseJournalLine(lines[0]);
+  const auto record = test_support::ParseJournalLine(lines[0]);
   EXPECT_EQ(record.site, "x");
   EXPECT_EQ(record.task, "pause");
   EXPECT_EQ(record.hit, 1u);
   EXPECT_EQ(record.parked, std::optional<bool>(true));
   resume("x");
   t.join();
-  EXPECT_EQ(testing::ReadLines(path).size(), 1u);  // resuming writes nothing
+  EXPECT_EQ(test_support::ReadLines(path).size(), 1u);  // resuming writes nothing
 }
 
 TEST_F(ControlTest, JournalLineOfAPauseEndsWithParked) {
@@ -179,10 +179,10 @@ TEST_F(ControlTest, JournalLineOfAPauseEndsWithParked) {
   EXPECT_EQ(internal::journal_line(2, "s", "pause", "", "t", 1, 5, 9, false),
             "{\"hit\":2,\"site\":\"s\",\"task\":\"pause\",\"arg\":\"\",\"thread\":\"t\","
             "\"seed\":1,\"mono_ns\":5,\"pid\":9,\"parked\":false}\n");
-  EXPECT_THAT(testing::ParseJournalLine(
+  EXPECT_THAT(test_support::ParseJournalLine(
                   "{\"hit\":2,\"site\":\"s\",\"task\":\"pause\",\"arg\":\"\",\"thread\":\"t\","
                   "\"seed\":1,\"mono_ns\":5,\"pid\":9,\"parked\":false}"),
-              Field(&testing::JournalRecord::parked, std::optional<bool>(false)));
+              Field(&test_support::JournalRecord::parked, std::optional<bool>(false)));
 }
 
 }  // namespace

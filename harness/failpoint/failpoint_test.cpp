@@ -23,7 +23,7 @@ using std::chrono::milliseconds;
 using ::testing::ElementsAre;
 using ::testing::Optional;
 
-class FailpointEvalTest : public testing::FailpointTest {};
+class FailpointEvalTest : public test_support::FailpointTest {};
 
 std::optional<std::string> Hit() {
   return FAILPOINT("x");
@@ -216,7 +216,7 @@ TEST_F(FailpointEvalTest, YieldDoesNothingVisible) {
 TEST_F(FailpointEvalTest, PauseIsReleasedByTeardownFromAnotherThread) {
   configure_one("x", "pause");
   std::optional<std::string> result = std::string("not run");
-  std::thread t([&] { result = Hit(); });
+  test_support::SiteThread t([&] { result = Hit(); });
   ASSERT_TRUE(internal::wait_until_paused(1, milliseconds(10000)));
   EXPECT_EQ(internal::paused_threads(), 1u);
   teardown();
@@ -227,14 +227,14 @@ TEST_F(FailpointEvalTest, PauseIsReleasedByTeardownFromAnotherThread) {
 
 TEST_F(FailpointEvalTest, PauseIsReleasedWhenTheSiteIsReconfigured) {
   configure_one("x", "1*pause->return(after)");
-  std::thread t1([] { Hit(); });
+  test_support::SiteThread t1([] { Hit(); });
   ASSERT_TRUE(internal::wait_until_paused(1, milliseconds(10000)));
   configure_one("x", "return(new)");
   t1.join();
   EXPECT_THAT(Hit(), Optional(std::string("new")));
 
   configure_one("x", "pause");
-  std::thread t2([] { Hit(); });
+  test_support::SiteThread t2([] { Hit(); });
   ASSERT_TRUE(internal::wait_until_paused(1, milliseconds(10000)));
   configure("other=off");  // replacing the whole configuration releases it too
   t2.join();
@@ -242,10 +242,10 @@ TEST_F(FailpointEvalTest, PauseIsReleasedWhenTheSiteIsReconfigured) {
 }
 
 TEST_F(FailpointEvalTest, PauseIsReleasedWhenAScopedArmEnds) {
-  std::thread t;
+  test_support::SiteThread t;
   {
     ScopedArm arm("x", "pause");
-    t = std::thread([] { Hit(); });
+    t = test_support::SiteThread([] { Hit(); });
     ASSERT_TRUE(internal::wait_until_paused(1, milliseconds(10000)));
   }
   t.join();

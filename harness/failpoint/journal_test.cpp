@@ -25,9 +25,9 @@ extern char** environ;
 namespace failpoint {
 namespace {
 
-using testing::JournalRecord;
-using testing::ParseJournalLine;
-using testing::ReadLines;
+using test_support::JournalRecord;
+using test_support::ParseJournalLine;
+using test_support::ReadLines;
 
 std::uint64_t MonoNs() {
   timespec ts{};
@@ -38,11 +38,11 @@ std::uint64_t MonoNs() {
 
 std::string g_journal_path;  // for handlers, which are plain function pointers
 
-class JournalTest : public testing::FailpointTest {
+class JournalTest : public test_support::FailpointTest {
  protected:
   void SetUp() override {
     FailpointTest::SetUp();
-    path_ = testing::TempDir() + "journal.jsonl";
+    path_ = test_support::TempDir() + "journal.jsonl";
     open_journal(path_);
   }
   std::vector<JournalRecord> Records() {
@@ -115,7 +115,7 @@ TEST_F(JournalTest, EveryNonOffTaskIsRecordedAndArgIsEmptyWithoutOne) {
     } catch (const Panic&) {
     }
   }
-  std::thread paused([] { FAILPOINT("h"); });
+  test_support::SiteThread paused([] { FAILPOINT("h"); });
   ASSERT_TRUE(internal::wait_until_paused(1, std::chrono::milliseconds(10000)));
   teardown();
   paused.join();
@@ -253,7 +253,7 @@ struct ChildCase {
 class JournalChildTest : public ::testing::TestWithParam<ChildCase> {};
 
 TEST_P(JournalChildTest, LineIsWrittenBeforeTheProcessEnds) {
-  const auto dir = testing::TempDir();
+  const auto dir = test_support::TempDir();
   const auto journal = dir + "journal.jsonl";
   const auto out = dir + "stdout.txt";
   pid_t pid = 0;
@@ -271,9 +271,9 @@ TEST_P(JournalChildTest, LineIsWrittenBeforeTheProcessEnds) {
     ASSERT_TRUE(WIFEXITED(status)) << "status " << status;
     EXPECT_EQ(WEXITSTATUS(status), 7);
     // The default exit handler flushes stdio before _exit.
-    EXPECT_EQ(testing::ReadFile(out), "armed\n");
+    EXPECT_EQ(test_support::ReadFile(out), "armed\n");
   }
-  EXPECT_EQ(testing::ReadFile(out).find("survived"), std::string::npos);
+  EXPECT_THAT(test_support::ReadFile(out), ::testing::Not(::testing::HasSubstr("survived")));
 
   const auto lines = ReadLines(journal);
   ASSERT_EQ(lines.size(), 1u);
@@ -293,13 +293,13 @@ INSTANTIATE_TEST_SUITE_P(ProcessEndingTasks, JournalChildTest,
                          [](const auto& info) { return std::string(info.param.task); });
 
 TEST(JournalChildSanityTest, HelperSurvivesAnUnarmedSite) {
-  const auto dir = testing::TempDir();
+  const auto dir = test_support::TempDir();
   pid_t pid = 0;
   const int status =
       RunHelper(dir + "journal.jsonl", "other=panic", "rest.request", dir + "stdout.txt", &pid);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
-  EXPECT_EQ(testing::ReadFile(dir + "stdout.txt"), "armed\nsurvived\n");
+  EXPECT_EQ(test_support::ReadFile(dir + "stdout.txt"), "armed\nsurvived\n");
   EXPECT_TRUE(ReadLines(dir + "journal.jsonl").empty());
 }
 

@@ -18,16 +18,16 @@ std::optional<std::string> SiteBuiltWithZero();
 namespace failpoint {
 namespace {
 
-class OffBuildTest : public testing::FailpointTest {};
+class OffBuildTest : public test_support::FailpointTest {};
 
 TEST_F(OffBuildTest, ArmedSitesAreEmptyThrowNothingAndJournalNothing) {
-  const auto journal = testing::TempDir() + "journal.jsonl";
+  const auto journal = test_support::TempDir() + "journal.jsonl";
   open_journal(journal);
   configure("x=panic(boom);y=return(value);z=exit(3)");
   ASSERT_TRUE(internal::any_armed());
   // The runtime itself is armed: asking it directly fires (and journals) the panic...
   EXPECT_THROW(internal::eval("x"), Panic);
-  const auto armed_lines = testing::ReadLines(journal).size();
+  const auto armed_lines = test_support::ReadLines(journal).size();
   ASSERT_EQ(armed_lines, 1u);
 
   // ...but a site compiled in this build ignores it.
@@ -40,7 +40,7 @@ TEST_F(OffBuildTest, ArmedSitesAreEmptyThrowNothingAndJournalNothing) {
   EXPECT_EQ(z, std::nullopt);
   EXPECT_NO_THROW(x = SiteBuiltWithZero());
   EXPECT_EQ(x, std::nullopt);
-  EXPECT_EQ(testing::ReadLines(journal).size(), armed_lines);
+  EXPECT_EQ(test_support::ReadLines(journal).size(), armed_lines);
 }
 
 }  // namespace

@@ -35,7 +35,7 @@ const std::vector<std::string> kValid = {"panic",
                                          "1*off->return",
                                          "100%panic(database is locked)"};
 
-class SpecRandom : public testing::FailpointTest {
+class SpecRandom : public test_support::FailpointTest {
  protected:
   std::string generated() {
     std::string text;

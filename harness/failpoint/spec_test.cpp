@@ -38,7 +38,7 @@ std::string SpecErrorOf(std::string_view spec) {
   return "(no error)";
 }
 
-class SpecTest : public failpoint::testing::FailpointTest {};
+class SpecTest : public failpoint::test_support::FailpointTest {};
 
 TEST_F(SpecTest, EveryTaskWithoutArgument) {
   EXPECT_EQ(One("off").task, Task::kOff);

@@ -7,14 +7,18 @@
 
 #include <cstdint>
 #include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "failpoint/failpoint.h"
 
-namespace failpoint::testing {
+namespace failpoint::test_support {
 
 // Every test starts and ends with nothing armed, nothing declared, default handlers, no journal.
 class FailpointTest : public ::testing::Test {
@@ -29,6 +33,25 @@ class FailpointTest : public ::testing::Test {
     set_panic_handler(nullptr);
     close_journal();
   }
+};
+
+// A thread that may park at a site. A failed ASSERT returns before the test's join: then its
+// destruction releases every parked thread (teardown) and joins, where a joinable std::thread
+// would abort the whole test binary.
+class SiteThread {
+ public:
+  SiteThread() = default;
+  template <class F>
+  explicit SiteThread(F&& body) : thread_(std::forward<F>(body)) {}
+  SiteThread(SiteThread&&) = default;
+  SiteThread& operator=(SiteThread&&) = default;
+  ~SiteThread() {
+    if (thread_.joinable()) teardown();  // the jthread then joins
+  }
+  void join() { thread_.join(); }
+
+ private:
+  std::jthread thread_;
 };
 
 // A fresh empty directory for one test's files.
@@ -60,98 +83,48 @@ struct JournalRecord {
 
 // Reads one journal line: a flat JSON object of strings and unsigned integers, with exactly the
 // journal's keys in the journal's order (a pause line ends with "parked":true|false). Throws
-// std::runtime_error on anything else.
+// std::runtime_error on anything else. ordered_json keeps the keys in the order they came.
 inline JournalRecord ParseJournalLine(const std::string& line) {
-  std::size_t i = 0;
-  const auto fail = [&](const std::string& why) -> std::runtime_error {
-    return std::runtime_error("bad journal line at " + std::to_string(i) + " (" + why +
-                              "): " + line);
+  const auto fail = [&](const std::string& why) {
+    return std::runtime_error("bad journal line (" + why + "): " + line);
   };
-  const auto expect = [&](char c) {
-    if (i >= line.size() || line[i] != c) throw fail(std::string("expected '") + c + "'");
-    ++i;
+  nlohmann::ordered_json object;
+  try {
+    object = nlohmann::ordered_json::parse(line);
+  } catch (const nlohmann::json::parse_error& error) {
+    throw fail(error.what());
+  }
+  if (!object.is_object()) throw fail("not an object");
+  static const char* const kKeys[] = {"hit",  "site",    "task", "arg",   "thread",
+                                      "seed", "mono_ns", "pid",  "parked"};
+  std::size_t at = 0;
+  for (const auto& [key, value] : object.items()) {
+    if (at == std::size(kKeys) || key != kKeys[at]) throw fail("unexpected key " + key);
+    ++at;
+  }
+  if (at < 8) throw fail(std::string("missing key ") + kKeys[at]);
+  const auto string = [&](const char* key) {
+    if (!object[key].is_string()) throw fail(std::string(key) + " is not a string");
+    return object[key].get<std::string>();
   };
-  const auto string = [&] {
-    expect('"');
-    std::string out;
-    while (i < line.size() && line[i] != '"') {
-      char c = line[i++];
-      if (c == '\\') {
-        if (i >= line.size()) throw fail("dangling escape");
-        const char e = line[i++];
-        switch (e) {
-          case '"':
-            c = '"';
-            break;
-          case '\\':
-            c = '\\';
-            break;
-          case '/':
-            c = '/';
-            break;
-          case 'n':
-            c = '\n';
-            break;
-          case 'r':
-            c = '\r';
-            break;
-          case 't':
-            c = '\t';
-            break;
-          case 'b':
-            c = '\b';
-            break;
-          case 'f':
-            c = '\f';
-            break;
-          case 'u': {
-            if (i + 4 > line.size()) throw fail("short \\u escape");
-            const unsigned long code = std::stoul(line.substr(i, 4), nullptr, 16);
-            if (code > 0x7f) throw fail("non-ASCII \\u escape");
-            c = static_cast<char>(code);
-            i += 4;
-            break;
-          }
-          default:
-            throw fail("unknown escape");
-        }
-      } else if (static_cast<unsigned char>(c) < 0x20) {
-        throw fail("raw control character");
-      }
-      out += c;
-    }
-    expect('"');
-    return out;
-  };
-  const auto number = [&] {
-    const std::size_t start = i;
-    while (i < line.size() && line[i] >= '0' && line[i] <= '9') ++i;
-    if (i == start) throw fail("expected a number");
-    return static_cast<std::uint64_t>(std::stoull(line.substr(start, i - start)));
-  };
-  const auto key = [&](const char* name, bool first) {
-    if (!first) expect(',');
-    if (string() != name) throw fail(std::string("expected key ") + name);
-    expect(':');
+  const auto number = [&](const char* key) {
+    if (!object[key].is_number_unsigned()) throw fail(std::string(key) + " is not a number");
+    return object[key].get<std::uint64_t>();
   };
   JournalRecord r;
-  expect('{');
-  key("hit", true), r.hit = number();
-  key("site", false), r.site = string();
-  key("task", false), r.task = string();
-  key("arg", false), r.arg = string();
-  key("thread", false), r.thread = string();
-  key("seed", false), r.seed = number();
-  key("mono_ns", false), r.mono_ns = number();
-  key("pid", false), r.pid = number();
-  if (line.compare(i, 15, ",\"parked\":true}") == 0) {
-    r.parked = true, i += 14;
-  } else if (line.compare(i, 16, ",\"parked\":false}") == 0) {
-    r.parked = false, i += 15;
+  r.hit = number("hit");
+  r.site = string("site");
+  r.task = string("task");
+  r.arg = string("arg");
+  r.thread = string("thread");
+  r.seed = number("seed");
+  r.mono_ns = number("mono_ns");
+  r.pid = number("pid");
+  if (at == 9) {
+    if (!object["parked"].is_boolean()) throw fail("parked is not true or false");
+    r.parked = object["parked"].get<bool>();
   }
-  expect('}');
-  if (i != line.size()) throw fail("text after the object");
   return r;
 }
 
-}  // namespace failpoint::testing
+}  // namespace failpoint::test_support

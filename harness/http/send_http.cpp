@@ -8,14 +8,23 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/asio/buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <string_view>
 
 namespace harness {
 
 namespace {
+
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace net = boost::asio;
 
 using Clock = std::chrono::steady_clock;
 
@@ -62,83 +71,129 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-// Decodes a chunked body as far as it has arrived; true once the last chunk is in.
-bool dechunk(std::string_view in, std::string& out) {
-  out.clear();
-  while (true) {
-    const std::size_t line_end = in.find("\r\n");
-    if (line_end == std::string_view::npos) return false;
-    const std::size_t size = std::strtoul(std::string(in.substr(0, line_end)).c_str(), nullptr, 16);
-    in.remove_prefix(line_end + 2);
-    if (size == 0) return true;
-    if (in.size() < size + 2) {
-      out.append(in.substr(0, std::min(size, in.size())));
-      return false;
-    }
-    out.append(in.substr(0, size));
-    in.remove_prefix(size + 2);
-  }
-}
+// The body as it arrives, up to a cap: what goes past the cap is only noted, never stored, so a
+// Content-Length of a terabyte reserves nothing (Beast's string_body would reserve it).
+struct CappedBody {
+  struct value_type {
+    std::string text;
+    std::size_t cap = 0;
+    bool cut = false;
+  };
 
-// The answer as far as it has arrived.
-struct Answer {
-  std::string data;  // raw bytes read
-  std::size_t head_end = std::string::npos;
-  HttpResponse response;
-  bool complete = false;  // no more bytes are needed
+  class reader {
+   public:
+    template <bool isRequest, class Fields>
+    reader(http::header<isRequest, Fields>&, value_type& body) : body_(body) {}
+    void init(const boost::optional<std::uint64_t>&, beast::error_code& ec) { ec = {}; }
+    template <class ConstBufferSequence>
+    std::size_t put(const ConstBufferSequence& buffers, beast::error_code& ec) {
+      ec = {};
+      const std::size_t size = net::buffer_size(buffers);
+      const std::size_t take = std::min(size, body_.cap - body_.text.size());
+      const std::size_t at = body_.text.size();
+      body_.text.resize(at + take);
+      net::buffer_copy(net::buffer(body_.text.data() + at, take), buffers);
+      if (take < size) body_.cut = true;
+      return size;
+    }
+    void finish(beast::error_code& ec) { ec = {}; }
+
+   private:
+    value_type& body_;
+  };
 };
 
-// Looks at what arrived: the status once the head is in, the body as far as it goes, whether
-// it is complete (by its length or last chunk) or longer than `max_body` (then cut).
-void parse(Answer& answer, std::size_t max_body) {
-  const std::string& data = answer.data;
-  HttpResponse& response = answer.response;
-  if (answer.head_end == std::string::npos) {
-    answer.head_end = data.find("\r\n\r\n");
-    if (answer.head_end == std::string::npos) return;
-    if (data.compare(0, 5, "HTTP/") != 0) {
-      response.error = "malformed response";
-      answer.complete = true;
-      return;
-    }
-    response.status = std::atoi(data.c_str() + data.find(' ') + 1);
-    response.head = data.substr(0, answer.head_end + 2);
+// The answer as far as it has arrived, parsed by Beast; the raw head is kept as received.
+class Answer {
+ public:
+  Answer(std::size_t max_body, bool head_request) {
+    parser_.header_limit(static_cast<std::uint32_t>(HttpBounds::kMaxHead));
+    // The body's own cap decides. Not boost::none: Boost 1.74 compares a Content-Length with the
+    // empty optional and finds it over the limit.
+    parser_.body_limit(std::numeric_limits<std::uint64_t>::max());
+    parser_.skip(head_request);  // an answer to HEAD has no body, whatever its length says
+    parser_.get().body().cap = max_body;
+    response_.sent = true;
   }
-  const std::string head = lower(std::string_view(data).substr(0, answer.head_end));
-  const std::string_view body = std::string_view(data).substr(answer.head_end + 4);
-  bool whole = false;
-  if (head.find("\r\ntransfer-encoding: chunked") != std::string::npos) {
-    whole = dechunk(body, response.body);
-  } else if (const std::size_t at = head.find("\r\ncontent-length:"); at != std::string::npos) {
-    const std::size_t length = std::strtoul(head.c_str() + at + 17, nullptr, 10);
-    response.body = std::string(body.substr(0, length));
-    whole = body.size() >= length;
-  } else {
-    response.body = std::string(body);  // until the server closes the connection
-  }
-  if (response.body.size() > max_body) {
-    response.body.resize(max_body);
-    response.body_cut = true;
-    answer.complete = true;
-  }
-  answer.complete = answer.complete || whole;
-}
 
-// The connection closed before the answer was complete.
-void closed_early(Answer& answer) {
-  HttpResponse& response = answer.response;
-  if (answer.head_end == std::string::npos) {
-    response.error =
-        answer.data.empty() ? "connection closed without a response" : "malformed response";
-    return;
+  bool complete() const { return complete_; }
+  std::size_t bytes_read() const { return read_; }
+
+  // Feeds what arrived to the parser; what it cannot use yet (a head or a chunk size line cut
+  // in two) waits for the next bytes.
+  void add(std::string_view bytes) {
+    read_ += bytes.size();
+    pending_.append(bytes);
+    while (!pending_.empty() && !complete_) {
+      const bool had_head = parser_.is_header_done();
+      beast::error_code ec;
+      const std::size_t used = parser_.put(net::buffer(pending_), ec);
+      if (!had_head) head_.append(pending_, 0, used);
+      pending_.erase(0, used);
+      if (!had_head && parser_.is_header_done()) {
+        response_.status = static_cast<int>(parser_.get().result_int());
+        response_.head = head_.substr(0, head_.size() - 2);  // without the empty line
+      }
+      if (ec == http::error::need_more) break;
+      if (ec) {
+        fail(ec);
+        return;
+      }
+      if (parser_.get().body().cut) response_.body_cut = true;
+      complete_ = parser_.is_done() || response_.body_cut;
+      if (used == 0) break;
+    }
+    if (!complete_ && !parser_.is_header_done() && pending_.size() > HttpBounds::kMaxHead) {
+      fail(http::error::header_limit);
+    }
   }
-  const std::string head = lower(std::string_view(answer.data).substr(0, answer.head_end));
-  if (head.find("\r\ntransfer-encoding: chunked") != std::string::npos) {
-    response.error = "truncated chunked body";
-  } else if (head.find("\r\ncontent-length:") != std::string::npos) {
-    response.error = "truncated body";
+
+  // The connection closed before the answer was complete. An answer without a length ends
+  // there; one with a length or chunks is cut short.
+  void closed() {
+    if (!parser_.is_header_done()) {
+      response_.error = read_ == 0 ? "connection closed without a response" : "malformed response";
+    } else if (parser_.chunked()) {
+      response_.error = "truncated chunked body";
+    } else if (parser_.content_length()) {
+      response_.error = "truncated body";
+    } else {
+      beast::error_code ignored;
+      parser_.put_eof(ignored);
+    }
+    complete_ = true;
   }
-}
+
+  // The flood bound was reached before the end: what arrived is kept, the rest is not read.
+  void cut() { response_.body_cut = true; }
+
+  HttpResponse take() {
+    response_.body = std::move(parser_.get().body().text);
+    return std::move(response_);
+  }
+
+ private:
+  void fail(beast::error_code ec) {
+    complete_ = true;
+    if (ec == http::error::header_limit) {
+      response_ = HttpResponse{};
+      response_.sent = true;
+      response_.error =
+          "answer head longer than " + std::to_string(HttpBounds::kMaxHead) + " bytes";
+    } else if (!parser_.is_header_done()) {
+      response_.error = "malformed response";
+    } else {
+      response_.error = parser_.chunked() ? "malformed chunked body" : "malformed body";
+    }
+  }
+
+  http::response_parser<CappedBody> parser_;
+  std::string pending_;  // read, not parsed yet
+  std::string head_;     // the raw head, as received
+  std::size_t read_ = 0;
+  HttpResponse response_;
+  bool complete_ = false;
+};
 
 }  // namespace
 
@@ -215,44 +270,36 @@ HttpResponse send_http(const HttpRequest& request, const HttpBounds& bounds) {
   failed.sent = true;
   // Chunk framing can take several bytes per body byte: the raw read is bounded on its own.
   const std::size_t max_read = HttpBounds::kMaxHead + 8 * bounds.max_body + 64;
-  Answer answer;
-  answer.response.sent = true;
+  Answer answer(bounds.max_body, request.method == "HEAD");
   char buffer[16 * 1024];
-  while (!answer.complete) {
-    const std::size_t room = std::min(sizeof(buffer), max_read - answer.data.size());
+  while (!answer.complete()) {
+    const std::size_t room = std::min(sizeof(buffer), max_read - answer.bytes_read());
     const ssize_t got = ::recv(socket.fd(), buffer, room, 0);
     if (got > 0) {
-      answer.data.append(buffer, static_cast<std::size_t>(got));
-      parse(answer, bounds.max_body);
-      if (answer.head_end == std::string::npos && answer.data.size() > HttpBounds::kMaxHead) {
-        failed.error = "answer head longer than " + std::to_string(HttpBounds::kMaxHead) + " bytes";
-        return failed;
-      }
-      if (!answer.complete && answer.data.size() >= max_read) {
-        answer.response.body_cut = true;
+      answer.add(std::string_view(buffer, static_cast<std::size_t>(got)));
+      if (!answer.complete() && answer.bytes_read() >= max_read) {
+        answer.cut();
         break;
       }
     } else if (got == 0) {
-      closed_early(answer);
-      break;
+      answer.closed();
     } else if (errno == ECONNRESET) {
-      if (answer.data.empty()) {
+      if (answer.bytes_read() == 0) {
         failed.error = std::strerror(errno);
         return failed;
       }
-      closed_early(answer);
-      break;
+      answer.closed();
     } else if (errno != EAGAIN && errno != EINTR) {
       failed.error = std::strerror(errno);
       return failed;
     } else if (const Waited why = wait_for(socket.fd(), POLLIN, bounds); why != Waited::Ready) {
       // What arrived is kept: a status and a partial body say more than the time out alone.
-      HttpResponse partial = std::move(answer.response);
+      HttpResponse partial = answer.take();
       partial.error = give_up(why, "waiting for the response").error;
       return partial;
     }
   }
-  return std::move(answer.response);
+  return answer.take();
 }
 
 }  // namespace harness

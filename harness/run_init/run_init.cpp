@@ -24,14 +24,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,42 +59,53 @@ struct Options {
   std::vector<std::string> command;
 };
 
+// CLI11 reads "1.5" or "abc" as out of range; this says what is wrong with it.
+CLI::Validator whole_number_from(int least) {
+  return CLI::Validator(
+      [least](const std::string& text) -> std::string {
+        int value = 0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (error == std::errc() && end == text.data() + text.size() && value >= least) return "";
+        return "'" + text + "' is not a whole number from " + std::to_string(least) + " to " +
+               std::to_string(std::numeric_limits<int>::max());
+      },
+      "N");
+}
+
+// A bad argument ends the process with status 2 and CLI11's message, which names the option.
 Options parse(int argc, char** argv) {
   Options options;
-  int i = 1;
-  for (; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (arg == "--") {
-      ++i;
-      break;
+  CLI::App app{"The parent of one run's target (started by superlink-harness for each run)",
+               "superlink-run-init"};
+  const char* const usage =
+      "usage: superlink-run-init [--remove-on-abandon DIR] [--settle-ms N] -- COMMAND...\n"
+      "       superlink-run-init --die-with-parent PPID -- COMMAND...\n"
+      "       superlink-run-init --janitor TEMPLATE\n";
+  auto* janitor = app.add_option("--janitor", options.janitor_template,
+                                 "create this mkdtemp folder; remove it once fd 3 ends");
+  app.add_option("--die-with-parent", options.die_with_parent,
+                 "exec COMMAND with SIGKILL as its parent-death signal; the parent's pid")
+      ->check(whole_number_from(1))
+      ->excludes(janitor);
+  app.add_option("--remove-on-abandon", options.remove_on_abandon,
+                 "remove this folder when the harness goes away")
+      ->excludes(janitor);
+  app.add_option("--settle-ms", options.settle_ms,
+                 "how long the run's other processes may live on after the target")
+      ->check(whole_number_from(0))
+      ->excludes(janitor);
+  app.add_option("COMMAND", options.command, "the target and its arguments, after --")
+      ->excludes(janitor);
+  try {
+    app.parse(argc, argv);
+    if (options.command.empty() && options.janitor_template.empty()) {
+      throw CLI::RequiredError("COMMAND (after --) or --janitor");
     }
-    if (arg == "--janitor" && i + 1 < argc) {
-      options.janitor_template = argv[++i];
-      return options;
-    }
-    if (arg == "--die-with-parent" && i + 1 < argc) {
-      options.die_with_parent = static_cast<pid_t>(std::atol(argv[++i]));
-      continue;
-    }
-    if (arg == "--remove-on-abandon" && i + 1 < argc) {
-      options.remove_on_abandon = argv[++i];
-      continue;
-    }
-    if (arg == "--settle-ms" && i + 1 < argc) {
-      options.settle_ms = std::max(0, std::atoi(argv[++i]));
-      continue;
-    }
-    std::fprintf(stderr, "superlink-run-init: unknown argument '%s'\n", argv[i]);
-    std::exit(2);
-  }
-  options.command.assign(argv + i, argv + argc);
-  if (options.command.empty() && options.janitor_template.empty()) {
-    std::fprintf(
-        stderr,
-        "usage: superlink-run-init [--remove-on-abandon DIR] [--settle-ms N] -- COMMAND...\n"
-        "       superlink-run-init --die-with-parent PPID -- COMMAND...\n"
-        "       superlink-run-init --janitor TEMPLATE\n"
-        "(started by superlink-harness for each run)\n");
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(app.help().c_str(), stdout);
+    std::exit(0);
+  } catch (const CLI::ParseError& error) {
+    std::fprintf(stderr, "superlink-run-init: %s\n%s", error.what(), usage);
     std::exit(2);
   }
   return options;

@@ -19,7 +19,7 @@
 namespace harness {
 namespace {
 
-using superlink::testing::TestDirectory;
+using superlink::test_support::TestDirectory;
 using ::testing::HasSubstr;
 
 // Counts calls; waits for a count without sleeping.

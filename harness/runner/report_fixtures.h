@@ -5,7 +5,7 @@
 #include "harness/scenario.h"
 #include "harness/verdict.h"
 
-namespace harness::testing {
+namespace harness::test_support {
 
 struct Fixture {
   Scenario scenario;
@@ -101,4 +101,4 @@ inline void add_events(Fixture& f) {
   f.result.events = {answered, refused, late};
 }
 
-}  // namespace harness::testing
+}  // namespace harness::test_support

@@ -1,5 +1,6 @@
 #include "harness/report_json.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "report_fixtures.h"
@@ -9,7 +10,7 @@ namespace {
 
 // The text of a run whose scenario is named `name`, as it appears in the report.
 std::string name_in_report(const std::string& name) {
-  auto run = testing::tick_panic_passed();
+  auto run = test_support::tick_panic_passed();
   run.scenario.name = name;
   const std::string json = json_report({{run.scenario, run.result, run.verdict, 0}});
   const std::string key = "{\"name\":";
@@ -30,12 +31,12 @@ TEST(JsonReport, ReplacesInvalidUtf8) {
 }
 
 TEST(JsonReport, TimesAreMillisecondsToTheMicrosecond) {
-  auto run = testing::tick_panic_passed();
+  auto run = test_support::tick_panic_passed();
   run.result.wall = Nanos(1'234'567'890);
   run.result.ready_at = Nanos(1'499);
   const std::string json = json_report({{run.scenario, run.result, run.verdict, 0}});
-  EXPECT_NE(json.find("\"ready_ms\":0.001,"), std::string::npos) << json;
-  EXPECT_NE(json.find("\"wall_ms\":1234.568,"), std::string::npos) << json;
+  EXPECT_THAT(json, ::testing::HasSubstr("\"ready_ms\":0.001,"));
+  EXPECT_THAT(json, ::testing::HasSubstr("\"wall_ms\":1234.568,"));
 }
 
 TEST(JsonReport, EmptyRunIsAnEmptyArray) {
@@ -43,8 +44,8 @@ TEST(JsonReport, EmptyRunIsAnEmptyArray) {
 }
 
 TEST(JsonReport, OneObjectPerRun) {
-  auto passed = testing::tick_panic_passed();
-  auto failed = testing::tick_panic_failed();
+  auto passed = test_support::tick_panic_passed();
+  auto failed = test_support::tick_panic_failed();
   failed.result.exit_at.reset();
   failed.result.ready_at.reset();
   failed.result.harness_error = "spawn \"x\" failed";
@@ -85,22 +86,21 @@ TEST(JsonReport, OneObjectPerRun) {
 }
 
 TEST(JsonReport, SaysWhatEachEventDid) {
-  auto f = testing::tick_panic_failed();
-  testing::add_events(f);
+  auto f = test_support::tick_panic_failed();
+  test_support::add_events(f);
   const std::string json = json_report({{f.scenario, f.result, f.verdict, 0}});
-  EXPECT_NE(json.find("\"events\":[{\"event\":0,\"repetition\":0,\"what\":\"request ping\","
-                      "\"anchor\":\"ready+10ms\",\"done\":true,\"t_ms\":41.0,\"status\":200,"
-                      "\"body\":\"pong\\\\x01\",\"body_cut\":false,\"error\":null,\"unsent\":false,"
-                      "\"did\":null,\"outcome\":\"done at +41 ms: HTTP 200 \\\"pong\\\\x01\\\"\"},"
-                      "{\"event\":0,\"repetition\":1,"),
-            std::string::npos)
-      << json;
-  EXPECT_NE(json.find("\"what\":\"signal SIGTERM\",\"anchor\":\"fired:scheduler.tick\","
-                      "\"done\":false,\"t_ms\":318.0,\"status\":null,\"body\":\"\","
-                      "\"body_cut\":false,\"error\":\"target had exited\",\"unsent\":false,"
-                      "\"did\":null,\"outcome\":\"not done: target had exited\"}]"),
-            std::string::npos)
-      << json;
+  EXPECT_THAT(json,
+              ::testing::HasSubstr(
+                  "\"events\":[{\"event\":0,\"repetition\":0,\"what\":\"request ping\","
+                  "\"anchor\":\"ready+10ms\",\"done\":true,\"t_ms\":41.0,\"status\":200,"
+                  "\"body\":\"pong\\\\x01\",\"body_cut\":false,\"error\":null,\"unsent\":false,"
+                  "\"did\":null,\"outcome\":\"done at +41 ms: HTTP 200 \\\"pong\\\\x01\\\"\"},"
+                  "{\"event\":0,\"repetition\":1,"));
+  EXPECT_THAT(json, ::testing::HasSubstr(
+                        "\"what\":\"signal SIGTERM\",\"anchor\":\"fired:scheduler.tick\","
+                        "\"done\":false,\"t_ms\":318.0,\"status\":null,\"body\":\"\","
+                        "\"body_cut\":false,\"error\":\"target had exited\",\"unsent\":false,"
+                        "\"did\":null,\"outcome\":\"not done: target had exited\"}]"));
 }
 
 }  // namespace

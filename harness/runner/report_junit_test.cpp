@@ -1,5 +1,6 @@
 #include "harness/report_junit.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,7 +17,7 @@
 namespace harness {
 namespace {
 
-ScenarioOutcome outcome(testing::Fixture f) {
+ScenarioOutcome outcome(test_support::Fixture f) {
   return {std::move(f.scenario), std::move(f.result), std::move(f.verdict), 0};
 }
 
@@ -41,12 +42,13 @@ TEST(XmlEscape, ReplacesInvalidUtf8AndNonCharacters) {
 }
 
 TEST(JunitReport, PassingAndFailingRunsGroupedByFolder) {
-  auto passed = testing::tick_panic_passed();
-  auto failed = testing::tick_panic_failed();
+  auto passed = test_support::tick_panic_passed();
+  auto failed = test_support::tick_panic_failed();
   failed.scenario.name = "tick_<panic>";
   failed.verdict.failures.resize(1);
-  failed.result.log.head = {testing::stderr_line(5, "\x1b[91mERROR\x1b[0m : bad \"quote\" & \xfe")};
-  auto error = testing::tick_panic_failed();
+  failed.result.log.head = {
+      test_support::stderr_line(5, "\x1b[91mERROR\x1b[0m : bad \"quote\" & \xfe")};
+  auto error = test_support::tick_panic_failed();
   error.scenario.group = "rest";
   error.scenario.name = "bind_taken";
   error.scenario.file = "scenarios/rest/bind_taken.toml";
@@ -85,11 +87,11 @@ TEST(JunitReport, PassingAndFailingRunsGroupedByFolder) {
                 "  </testsuite>\n"
                 "</testsuites>\n");
   // The failure body is the text report, escaped: its markup-looking parts are entities.
-  EXPECT_NE(xml_escape(report).find("scheduler/tick_&lt;panic&gt;"), std::string::npos);
+  EXPECT_THAT(xml_escape(report), ::testing::HasSubstr("scheduler/tick_&lt;panic&gt;"));
 }
 
 TEST(JunitReport, SkippedRunsAreSkippedElementsAndCounted) {
-  auto skipped = testing::tick_panic_failed();
+  auto skipped = test_support::tick_panic_failed();
   skipped.result = RunResult{};
   skipped.verdict = skipped_verdict("requires failpoints; the target lists none");
   EXPECT_EQ(junit_report({outcome(skipped)}),
@@ -107,31 +109,30 @@ TEST(JunitReport, SkippedRunsAreSkippedElementsAndCounted) {
 }
 
 TEST(JunitReport, SystemOutAndSystemErrKeepTheTailOfTheirOwnStream) {
-  auto f = testing::tick_panic_failed();
-  f.result.log.tail = {testing::stdout_line(310, "GET /health 200"),
-                       testing::stderr_line(311, "INFO :      last words")};
+  auto f = test_support::tick_panic_failed();
+  f.result.log.tail = {test_support::stdout_line(310, "GET /health 200"),
+                       test_support::stderr_line(311, "INFO :      last words")};
   const std::string xml = junit_report({outcome(f)}, 1);
-  EXPECT_NE(xml.find("      <system-out>GET /health 200\n</system-out>\n"
-                     "      <system-err>INFO :      last words\n</system-err>\n"),
-            std::string::npos)
-      << xml;
+  EXPECT_THAT(xml,
+              ::testing::HasSubstr("      <system-out>GET /health 200\n</system-out>\n"
+                                   "      <system-err>INFO :      last words\n</system-err>\n"));
 }
 
 TEST(JunitReport, EachRepetitionHasANameOfItsOwn) {
   std::vector<ScenarioOutcome> outcomes;
   for (int r = 0; r < 3; ++r) {
-    outcomes.push_back(outcome(testing::tick_panic_passed()));
+    outcomes.push_back(outcome(test_support::tick_panic_passed()));
     outcomes.back().repetition = r;
   }
-  outcomes.push_back(outcome(testing::tick_panic_passed()));
+  outcomes.push_back(outcome(test_support::tick_panic_passed()));
   outcomes.back().scenario.name = "once";
   const std::string xml = junit_report(outcomes);
   for (const char* name : {"tick_panic #1", "tick_panic #2", "tick_panic #3"}) {
-    EXPECT_NE(xml.find("<testcase name=\"" + std::string(name) + "\" classname=\"scheduler\""),
-              std::string::npos)
-        << name << " in " << xml;
+    EXPECT_THAT(xml, ::testing::HasSubstr("<testcase name=\"" + std::string(name) +
+                                          "\" classname=\"scheduler\""))
+        << name;
   }
-  EXPECT_NE(xml.find("<testcase name=\"once\" classname=\"scheduler\""), std::string::npos);
+  EXPECT_THAT(xml, ::testing::HasSubstr("<testcase name=\"once\" classname=\"scheduler\""));
 }
 
 TEST(JunitClass, IsTheFolderHoweverThePathWasTyped) {
@@ -168,14 +169,14 @@ int validate(const std::string& xml) {
 }
 
 TEST(JunitReport, ValidatesAgainstTheJenkinsJunitSchema) {
-  auto failed = testing::tick_panic_failed();
-  failed.result.log.tail = {testing::stdout_line(310, "GET <health> & \x1b[0m 200")};
-  auto error = testing::tick_panic_failed();
+  auto failed = test_support::tick_panic_failed();
+  failed.result.log.tail = {test_support::stdout_line(310, "GET <health> & \x1b[0m 200")};
+  auto error = test_support::tick_panic_failed();
   error.result.harness_error = "cannot occupy fleet port";
-  auto skipped = testing::tick_panic_failed();
+  auto skipped = test_support::tick_panic_failed();
   skipped.result = RunResult{};
   skipped.verdict = skipped_verdict("requires failpoints; the target lists none");
-  std::vector<ScenarioOutcome> outcomes{outcome(testing::tick_panic_passed()), outcome(failed),
+  std::vector<ScenarioOutcome> outcomes{outcome(test_support::tick_panic_passed()), outcome(failed),
                                         outcome(error), outcome(skipped)};
   outcomes[2].repetition = 1;
   outcomes[3].repetition = 2;
@@ -188,13 +189,12 @@ TEST(JunitReport, ValidatesAgainstTheJenkinsJunitSchema) {
 }
 
 TEST(JunitReport, TheFailureBodySaysWhatEachEventDid) {
-  auto f = testing::tick_panic_failed();
-  testing::add_events(f);
+  auto f = test_support::tick_panic_failed();
+  test_support::add_events(f);
   const std::string xml = junit_report({outcome(f)});
-  EXPECT_NE(xml.find("    events[0] request ping #2 at ready+10ms: not done at +45 ms: "
-                     "Connection refused (fails the run)\n"),
-            std::string::npos)
-      << xml;
+  EXPECT_THAT(
+      xml, ::testing::HasSubstr("    events[0] request ping #2 at ready+10ms: not done at +45 ms: "
+                                "Connection refused (fails the run)\n"));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "harness/report_text.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "harness/verdict.h"
@@ -9,9 +10,9 @@
 namespace harness {
 namespace {
 
-using testing::stderr_line;
-using testing::tick_panic_failed;
-using testing::tick_panic_passed;
+using test_support::stderr_line;
+using test_support::tick_panic_failed;
+using test_support::tick_panic_passed;
 
 TEST(FormatDuration, PicksAReadableUnit) {
   EXPECT_EQ(format_duration(std::chrono::microseconds(400)), "0.4 ms");
@@ -168,20 +169,18 @@ TEST(FullReport, NotStartedHasNoRerunCommand) {
   f.result.journal.clear();
   f.verdict.armed_never_fired = {"scheduler.tick"};
   const std::string report = full_report(f.scenario, f.result, f.verdict, {});
-  EXPECT_NE(report.find("  fault journal: no firings\n  armed, never fired: scheduler.tick\n"
-                        "  log: empty\n  rerun: (no command: the target was not started)\n"),
-            std::string::npos)
-      << report;
+  EXPECT_THAT(report, ::testing::HasSubstr(
+                          "  fault journal: no firings\n  armed, never fired: scheduler.tick\n"
+                          "  log: empty\n  rerun: (no command: the target was not started)\n"));
 }
 
 TEST(FullReport, NamesWhatOutlivedTheTarget) {
   auto f = tick_panic_failed();
   f.result.leftovers = {"pid 41 (sleep)", "pid 42 (sleep)"};
   const std::string report = full_report(f.scenario, f.result, f.verdict, {});
-  EXPECT_NE(report.find("  left:     pid 41 (sleep), pid 42 (sleep) (outlived the target; killed "
-                        "by the harness)\n"),
-            std::string::npos)
-      << report;
+  EXPECT_THAT(report, ::testing::HasSubstr(
+                          "  left:     pid 41 (sleep), pid 42 (sleep) (outlived the target; killed "
+                          "by the harness)\n"));
 }
 
 // The headline and the log give a line one number: its place in the whole output, the lines
@@ -202,24 +201,23 @@ TEST(FullReport, TheHeadlineAndTheLogNumberALineAlike) {
   EXPECT_EQ(verdict.failures[0].expected, "stderr line matching /Exit Code/ after line 103");
   EXPECT_EQ(verdict.failures[1].actual.substr(0, 18), "line 104 matches: ");
   const std::string report = full_report(scenario, result, verdict, {});
-  EXPECT_NE(report.find("  > 103 stderr"), std::string::npos) << report;
-  EXPECT_NE(report.find("  ? 104 stderr"), std::string::npos) << report;
+  EXPECT_THAT(report, ::testing::HasSubstr("  > 103 stderr"));
+  EXPECT_THAT(report, ::testing::HasSubstr("  ? 104 stderr"));
 }
 
 TEST(FullReport, SaysWhatEachEventDid) {
   auto f = tick_panic_failed();
-  testing::add_events(f);
+  test_support::add_events(f);
   const std::string report = full_report(f.scenario, f.result, f.verdict, {});
-  EXPECT_NE(report.find("  events: 1 of 3 done (t from spawn)\n"
-                        "    events[0] request ping #1 at ready+10ms: done at +41 ms: HTTP 200 "
-                        "\"pong\\x01\"\n"
-                        "    events[0] request ping #2 at ready+10ms: not done at +45 ms: "
-                        "Connection refused (fails the run)\n"
-                        "    events[1] signal SIGTERM at fired:scheduler.tick: not done: target "
-                        "had exited\n"
-                        "  fault journal:"),
-            std::string::npos)
-      << report;
+  EXPECT_THAT(report, ::testing::HasSubstr(
+                          "  events: 1 of 3 done (t from spawn)\n"
+                          "    events[0] request ping #1 at ready+10ms: done at +41 ms: HTTP 200 "
+                          "\"pong\\x01\"\n"
+                          "    events[0] request ping #2 at ready+10ms: not done at +45 ms: "
+                          "Connection refused (fails the run)\n"
+                          "    events[1] signal SIGTERM at fired:scheduler.tick: not done: target "
+                          "had exited\n"
+                          "  fault journal:"));
 }
 
 }  // namespace

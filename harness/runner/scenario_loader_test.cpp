@@ -1,5 +1,6 @@
 #include "harness/scenario_loader.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -151,12 +152,12 @@ TEST(LoadScenario, AGrpcMessageNamesTheRunsNodeAndKey) {
   EXPECT_EQ(s.events[0].grpc_request_type, "RegisterNodeFleetRequest");
   EXPECT_EQ(s.events[2].message, R"({"nodeId": "{node_id}"})");
   // Where a number is expected, the key is no number.
-  EXPECT_NE(error_of(with_basics("[superlink]\nflower_version = \"1.26\"\n"
-                                 "[[events]]\ngrpc = \"UnregisterNode\"\n"
-                                 "message = '{\"nodeId\": \"{public_key}\"}'\n"
-                                 "[expect]\nstill_running = true\n"))
-                .find("'events[0].message' is not a flwr.proto.UnregisterNodeFleetRequest"),
-            std::string::npos);
+  EXPECT_THAT(
+      error_of(with_basics("[superlink]\nflower_version = \"1.26\"\n"
+                           "[[events]]\ngrpc = \"UnregisterNode\"\n"
+                           "message = '{\"nodeId\": \"{public_key}\"}'\n"
+                           "[expect]\nstill_running = true\n")),
+      ::testing::HasSubstr("'events[0].message' is not a flwr.proto.UnregisterNodeFleetRequest"));
 }
 
 TEST(LoadScenario, ReadsANegativeScenario) {

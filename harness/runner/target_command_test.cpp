@@ -77,7 +77,7 @@ TEST(TargetCommand, PicksASeedWhenAnArmedActionRollsAProbability) {
 TEST(TargetCommand, LeavesOutUnsetFlagsAndDefaultsTheMockNextToTheExecutable) {
   const TargetCommand command = build_target_command(Scenario{}, RunOptions{}, "/w", {});
   EXPECT_EQ(command.argv.front(), default_mock_binary());
-  EXPECT_TRUE(command.argv.front().ends_with("/mock-superlink"));
+  EXPECT_THAT(command.argv.front(), ::testing::EndsWith("/mock-superlink"));
   EXPECT_EQ(command.argv.size(), 16u);  // the binary and 15 flag words
   EXPECT_THAT(command.env, IsEmpty());
 }

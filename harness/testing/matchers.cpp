@@ -9,7 +9,7 @@
 #include "harness/signal_name.h"
 #include "harness/verdict.h"
 
-namespace harness::testing {
+namespace harness::test_support {
 
 namespace {
 
@@ -228,4 +228,4 @@ RunMatcher FiredExactly(std::vector<std::string> sites) {
   return ::testing::MakeMatcher(new FiredExactlyMatcher(std::move(sites)));
 }
 
-}  // namespace harness::testing
+}  // namespace harness::test_support

@@ -4,7 +4,7 @@
 
 #include <csignal>
 
-namespace harness::testing {
+namespace harness::test_support {
 namespace {
 
 using ::testing::DescribeMatcher;
@@ -145,4 +145,4 @@ TEST(Matchers, ComposeWithGoogleMock) {
 }
 
 }  // namespace
-}  // namespace harness::testing
+}  // namespace harness::test_support

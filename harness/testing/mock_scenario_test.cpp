@@ -8,7 +8,7 @@
 #include "harness/run.h"
 #include "harness/testing/matchers.h"
 
-namespace harness::testing {
+namespace harness::test_support {
 namespace {
 
 using ::testing::Not;
@@ -54,4 +54,4 @@ TEST(MockScenario, AbortIsASignalNotAnExitStatus) {
 }
 
 }  // namespace
-}  // namespace harness::testing
+}  // namespace harness::test_support

@@ -4,7 +4,7 @@
 
 #include "harness/scenario_loader.h"
 
-namespace harness::testing {
+namespace harness::test_support {
 
 ScenarioRun RunScenarioFile(const std::filesystem::path& file, const RunOptions& options) {
   ScenarioRun run;
@@ -35,4 +35,4 @@ ScenarioRun ExpectScenarioPasses(const std::filesystem::path& file, const RunOpt
   return run;
 }
 
-}  // namespace harness::testing
+}  // namespace harness::test_support

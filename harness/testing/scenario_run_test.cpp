@@ -7,7 +7,7 @@
 
 #include "harness/testing/matchers.h"
 
-namespace harness::testing {
+namespace harness::test_support {
 namespace {
 
 // A scenario file around fake-target (harness/targets): it prints, records a firing in the
@@ -57,4 +57,4 @@ TEST(ExpectScenarioPasses, ReportsAFileThatDoesNotLoad) {
 }
 
 }  // namespace
-}  // namespace harness::testing
+}  // namespace harness::test_support

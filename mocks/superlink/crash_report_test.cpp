@@ -1,6 +1,7 @@
 #include "superlink/crash_report.h"
 
 #include <arpa/inet.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -104,13 +105,13 @@ TEST(CrashReport, AcceptOutOfResourcesAsAsyncioLogsIt) {
 TEST(CrashReport, AnEmptyMessageLeavesTheTypeAlone) {
   const auto error = std::make_exception_ptr(PythonError("KeyError", ""));
   const std::string text = thread_traceback("scheduler", error);
-  EXPECT_TRUE(text.ends_with("in _flwr_scheduler\nKeyError\n")) << text;
+  EXPECT_THAT(text, ::testing::EndsWith("in _flwr_scheduler\nKeyError\n"));
 }
 
 TEST(CrashReport, KeyboardInterruptTracebackEndsInItsName) {
   const std::string text = keyboard_interrupt_traceback();
-  EXPECT_TRUE(text.starts_with("Traceback (most recent call last):\n")) << text;
-  EXPECT_TRUE(text.ends_with(", in run_superlink\nKeyboardInterrupt\n")) << text;
+  EXPECT_THAT(text, ::testing::StartsWith("Traceback (most recent call last):\n"));
+  EXPECT_THAT(text, ::testing::EndsWith(", in run_superlink\nKeyboardInterrupt\n"));
 }
 
 TEST(CrashReport, QuietBodyPrintsNothingAndAThrowIsReportedThenRethrown) {

@@ -23,11 +23,11 @@ namespace superlink {
 namespace {
 
 using nlohmann::json;
-using testing::ExitInfo;
+using test_support::ExitInfo;
+using test_support::HttpReply;
+using test_support::SpawnedProcess;
 using ::testing::HasSubstr;
-using testing::HttpReply;
 using ::testing::Not;
-using testing::SpawnedProcess;
 
 constexpr std::chrono::seconds kSafety{20};
 
@@ -89,7 +89,7 @@ std::string RawExchange(int family, int port, const std::string& request) {
   // Up to the end of the answer: after a request it could not read, httplib keeps the
   // connection open until its keep-alive timeout.
   for (ssize_t n;
-       !testing::whole_http_answer(reply) && (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) {
+       !test_support::whole_http_answer(reply) && (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) {
     reply.append(buffer, n);
   }
   ::close(fd);
@@ -121,17 +121,17 @@ class FailpointControlProcess : public ::testing::Test {
       ADD_FAILURE() << "not ready: " << process->stderr_text();
       return process;
     }
-    ready_ = json::parse(testing::read_file(ready_path()));
+    ready_ = json::parse(test_support::read_file(ready_path()));
     const std::string address = ready_.value("failpoint_control_address", "");
     const std::string prefix = "127.0.0.1:";
-    EXPECT_EQ(address.rfind(prefix, 0), 0u) << ready_.dump();
+    EXPECT_THAT(address, ::testing::StartsWith(prefix)) << ready_.dump();
     if (address.rfind(prefix, 0) == 0) port_ = std::stoi(address.substr(prefix.size()));
     return process;
   }
 
   HttpReply call(const std::string& method, const std::string& path,
                  const std::string& body = "") const {
-    return testing::http_request("127.0.0.1", port_, method, path, {}, body);
+    return test_support::http_request("127.0.0.1", port_, method, path, {}, body);
   }
 
   // The listing's entry for `site`.
@@ -151,7 +151,7 @@ class FailpointControlProcess : public ::testing::Test {
     return std::stoi(address.substr(address.rfind(':') + 1));
   }
 
-  testing::TestDirectory dir_{"failpoint_control_test"};
+  test_support::TestDirectory dir_{"failpoint_control_test"};
   json ready_;
   int port_ = 0;
 };
@@ -193,10 +193,10 @@ TEST_F(FailpointControlProcess, ArmPauseWaitResumeThenReArmToCrash) {
   EXPECT_EQ(Body(reply).at("paused"), 1);
   EXPECT_EQ(listed("scheduler.tick").at("paused"), 1);
   // The pause is in the journal by the time /paused answers.
-  EXPECT_THAT(testing::read_file(journal_path()),
+  EXPECT_THAT(test_support::read_file(journal_path()),
               HasSubstr("\"site\":\"scheduler.tick\",\"task\":\"pause\",\"arg\":\"\",\"thread\":"
                         "\"scheduler\""));
-  EXPECT_THAT(testing::read_file(journal_path()), HasSubstr(",\"parked\":true}\n"));
+  EXPECT_THAT(test_support::read_file(journal_path()), HasSubstr(",\"parked\":true}\n"));
 
   reply = call("POST", "/failpoints/scheduler.tick/resume");
   EXPECT_EQ(reply.status, 200);
@@ -214,8 +214,8 @@ TEST_F(FailpointControlProcess, DisarmLetsAPausedRequestGoOn) {
   auto process = start_controlled({"--isolation", "process", "--fleet-api-type", "rest"});
   ASSERT_EQ(call("PUT", "/failpoints/rest.request", "pause").status, 200);
   HttpReply fleet;
-  std::thread client(
-      [&] { fleet = testing::fleet_post("127.0.0.1", fleet_port(), "create-node", ""); });
+  std::jthread client(
+      [&] { fleet = test_support::fleet_post("127.0.0.1", fleet_port(), "create-node", ""); });
   ASSERT_EQ(call("GET", "/failpoints/rest.request/paused?timeout_ms=10000").status, 200);
   const HttpReply reply = call("DELETE", "/failpoints/rest.request");
   EXPECT_EQ(reply.status, 200);
@@ -311,14 +311,18 @@ TEST_F(FailpointControlProcess, NonLoopbackAddressExits104BeforeAnythingStarts) 
 TEST_F(FailpointControlProcess, EnvironmentVariableIsCheckedAndNamedToo) {
   auto refused = start({}, {"SUPERLINK_FAILPOINT_CONTROL=10.1.2.3:5"});
   EXPECT_EQ(refused->wait_exit(kSafety).status, 104);
-  EXPECT_THAT(refused->stderr_text(),
-              HasSubstr("SUPERLINK_FAILPOINT_CONTROL '10.1.2.3:5': not a loopback address"));
+  // The whole line, so the name the message starts with is the variable's, never the flag's.
+  EXPECT_THAT(
+      refused->stderr_text(),
+      HasSubstr("ERROR :     Exit Code: 104\nSUPERLINK_FAILPOINT_CONTROL '10.1.2.3:5': not a "
+                "loopback address (127.0.0.0/8, ::1 or localhost)\n"));
+  EXPECT_THAT(refused->stderr_text(), Not(HasSubstr("--failpoint-control")));
 
   auto served = start({"--isolation", "process"}, {"SUPERLINK_FAILPOINT_CONTROL=localhost:0"});
   ASSERT_TRUE(served->wait_for_file(ready_path(), kSafety)) << served->stderr_text();
   const std::string address =
-      json::parse(testing::read_file(ready_path())).value("failpoint_control_address", "");
-  ASSERT_EQ(address.rfind("127.0.0.1:", 0), 0u) << address;
+      json::parse(test_support::read_file(ready_path())).value("failpoint_control_address", "");
+  ASSERT_THAT(address, ::testing::StartsWith("127.0.0.1:"));
   port_ = std::stoi(address.substr(10));
   EXPECT_EQ(call("GET", "/failpoints").status, 200);
 }
@@ -327,21 +331,21 @@ TEST_F(FailpointControlProcess, TheFlagWinsOverTheEnvironment) {
   auto process = start({"--isolation", "process", "--failpoint-control", "127.0.0.1:0"},
                        {"SUPERLINK_FAILPOINT_CONTROL=10.1.2.3:5"});
   ASSERT_TRUE(process->wait_for_file(ready_path(), kSafety)) << process->stderr_text();
-  EXPECT_THAT(testing::read_file(ready_path()), HasSubstr("\"failpoint_control_address\":"));
+  EXPECT_THAT(test_support::read_file(ready_path()), HasSubstr("\"failpoint_control_address\":"));
 }
 
 TEST_F(FailpointControlProcess, WithoutTheFlagTheReadyFileHasNoControlAddress) {
   auto process = start({"--isolation", "process"});
   ASSERT_TRUE(process->wait_for_file(ready_path(), kSafety)) << process->stderr_text();
-  EXPECT_THAT(testing::read_file(ready_path()), Not(HasSubstr("failpoint_control_address")));
+  EXPECT_THAT(test_support::read_file(ready_path()), Not(HasSubstr("failpoint_control_address")));
 }
 
 TEST_F(FailpointControlProcess, ServesOnIpv6Loopback) {
   auto process = start({"--isolation", "process", "--failpoint-control", "[::1]:0"});
   ASSERT_TRUE(process->wait_for_file(ready_path(), kSafety)) << process->stderr_text();
   const std::string address =
-      json::parse(testing::read_file(ready_path())).value("failpoint_control_address", "");
-  ASSERT_EQ(address.rfind("[::1]:", 0), 0u) << address;
+      json::parse(test_support::read_file(ready_path())).value("failpoint_control_address", "");
+  ASSERT_THAT(address, ::testing::StartsWith("[::1]:"));
   const std::string reply =
       RawExchange(AF_INET6, std::stoi(address.substr(6)),
                   "GET /failpoints HTTP/1.1\r\nHost: ::1\r\nConnection: close\r\n\r\n");
@@ -351,9 +355,9 @@ TEST_F(FailpointControlProcess, ServesOnIpv6Loopback) {
 TEST_F(FailpointControlProcess, APortThatCannotBeBoundExits104NamingIt) {
   ExitInfo exit;
   std::string address;
-  std::unique_ptr<testing::SpawnedProcess> process;
+  std::unique_ptr<test_support::SpawnedProcess> process;
   {
-    const testing::TakenPort taken;
+    const test_support::TakenPort taken;
     ASSERT_TRUE(taken.bound);
     address = taken.address;
     process = start({"--failpoint-control", address});

@@ -85,14 +85,14 @@ class ServedRest {
 // that moment only steers coverage, never the verdict. False when the server neither answered
 // nor closed the connection within the safety timeout.
 bool exchange(int port, std::string_view bytes) {
-  const int fd = superlink::testing::connect_loopback_reset(port, std::chrono::seconds(30));
+  const int fd = superlink::test_support::connect_loopback_reset(port, std::chrono::seconds(30));
   if (fd < 0) return false;
   // The server may answer (and close) before reading everything: a failed send is fine.
   [[maybe_unused]] const ssize_t sent = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
   pollfd answer{fd, POLLIN, 0};
   if (::poll(&answer, 1, 10) == 0) ::shutdown(fd, SHUT_WR);
   std::string reply;
-  const bool ended = superlink::testing::read_answer(fd, reply);
+  const bool ended = superlink::test_support::read_answer(fd, reply);
   ::close(fd);
   return ended;
 }

@@ -51,12 +51,12 @@ struct Request {
 // the connection within the safety timeout.
 int exchange(int port, const Request& request) {
   const std::string& bytes = request.bytes;
-  const int fd = testing::connect_loopback_reset(port, std::chrono::seconds(20));
+  const int fd = test_support::connect_loopback_reset(port, std::chrono::seconds(20));
   if (fd < 0) return -1;
   [[maybe_unused]] const ssize_t sent = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
   if (!request.complete) ::shutdown(fd, SHUT_WR);
   std::string reply;
-  const bool ended = testing::read_answer(fd, reply);
+  const bool ended = test_support::read_answer(fd, reply);
   ::close(fd);
   if (!ended) return -1;
   if (reply.rfind("HTTP/1.1 ", 0) != 0) return 0;
@@ -177,13 +177,13 @@ TEST_F(FleetRequestRandom, TheRestThreadSurvivesEveryRequestNoFailpointAimsAt) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const std::string ready = (dir / "ready.json").string();
-  testing::SpawnedProcess mock(
+  test_support::SpawnedProcess mock(
       {MOCK_SUPERLINK_BIN, "--insecure", "--isolation", "process", "--fleet-api-type", "rest",
        "--serverappio-api-address", "127.0.0.1:0", "--exec-api-address", "127.0.0.1:0",
        "--fleet-api-address", "127.0.0.1:0", "--ready-file", ready},
       {"NO_COLOR=1"});
   ASSERT_TRUE(mock.wait_for_file(ready, kSafety)) << mock.stderr_text();
-  const std::string json = testing::read_file(ready);
+  const std::string json = test_support::read_file(ready);
   const std::string key = "\"fleet_api_address\":\"127.0.0.1:";
   const auto at = json.find(key);
   ASSERT_NE(at, std::string::npos) << json;
@@ -202,13 +202,14 @@ TEST_F(FleetRequestRandom, TheRestThreadSurvivesEveryRequestNoFailpointAimsAt) {
     EXPECT_GT(statuses[status], 0) << "no request got " << status;
   }
 
-  const testing::HttpReply created = testing::fleet_post("127.0.0.1", port, "create-node", "");
+  const test_support::HttpReply created =
+      test_support::fleet_post("127.0.0.1", port, "create-node", "");
   flwr::proto::CreateNodeResponse node;
   ASSERT_TRUE(node.ParseFromString(created.body));
   flwr::proto::PingRequest request;
   request.mutable_node()->set_node_id(node.node().node_id());
-  const testing::HttpReply ping =
-      testing::fleet_post("127.0.0.1", port, "ping", request.SerializeAsString());
+  const test_support::HttpReply ping =
+      test_support::fleet_post("127.0.0.1", port, "ping", request.SerializeAsString());
   EXPECT_EQ(ping.status, 200);
   flwr::proto::PingResponse answer;
   ASSERT_TRUE(answer.ParseFromString(ping.body));

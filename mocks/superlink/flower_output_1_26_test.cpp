@@ -1,6 +1,7 @@
 // The mock as Flower 1.26.1 (--flower-version 1.26 with --exit-status flower, and the persona with
 // SUPERLINK_FLOWER_VERSION=1.26), situation by situation, against what 1.26.1's source prints.
 // Whole stderr is compared, ports normalised. The source read for each is named above the test.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -17,9 +18,9 @@
 namespace superlink {
 namespace {
 
-using testing::ExitInfo;
-using testing::leased_address;
-using testing::SpawnedProcess;
+using test_support::ExitInfo;
+using test_support::leased_address;
+using test_support::SpawnedProcess;
 
 constexpr std::chrono::seconds kSafety{20};
 
@@ -104,7 +105,7 @@ class FlowerOutput126 : public ::testing::TestWithParam<Target> {
   // Written once the signal handlers are in: a signal before that takes its default action.
   std::string ready_path() const { return (dir_ / "ready.json").string(); }
 
-  testing::TestDirectory dir_{"flower_output_1_26_test"};
+  test_support::TestDirectory dir_{"flower_output_1_26_test"};
 };
 
 INSTANTIATE_TEST_SUITE_P(, FlowerOutput126,
@@ -174,19 +175,17 @@ TEST(FlowerVersion126, SchedulerSiteIsRefusedNamingTheVersion) {
                          {"NO_COLOR=1"});
   const ExitInfo exit = process.wait_exit(kSafety);
   EXPECT_EQ(exit.status, 104);
-  EXPECT_NE(process.stderr_text().find("failpoint 'scheduler.tick' exists in Flower 1.18 only; "
-                                       "this SuperLink imitates Flower 1.26"),
-            std::string::npos)
-      << process.stderr_text();
+  EXPECT_THAT(process.stderr_text(),
+              ::testing::HasSubstr("failpoint 'scheduler.tick' exists in Flower 1.18 only; "
+                                   "this SuperLink imitates Flower 1.26"));
 }
 
 TEST(FlowerVersion126, UnknownVersionExits104NamingTheKnownOnes) {
   SpawnedProcess process({MOCK_SUPERLINK_BIN, "--flower-version", "1.99"}, {"NO_COLOR=1"});
   EXPECT_EQ(process.wait_exit(kSafety).status, 104);
-  EXPECT_NE(process.stderr_text().find("Unknown Flower version '1.99' (--flower-version or "
-                                       "SUPERLINK_FLOWER_VERSION); known versions: 1.18, 1.26"),
-            std::string::npos)
-      << process.stderr_text();
+  EXPECT_THAT(process.stderr_text(),
+              ::testing::HasSubstr("Unknown Flower version '1.99' (--flower-version or "
+                                   "SUPERLINK_FLOWER_VERSION); known versions: 1.18, 1.26"));
 }
 
 }  // namespace

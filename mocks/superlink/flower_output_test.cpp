@@ -18,9 +18,9 @@
 namespace superlink {
 namespace {
 
-using testing::ExitInfo;
-using testing::leased_address;
-using testing::SpawnedProcess;
+using test_support::ExitInfo;
+using test_support::leased_address;
+using test_support::SpawnedProcess;
 
 constexpr std::chrono::seconds kSafety{20};
 
@@ -86,7 +86,7 @@ std::string normalised(const std::string& text) {
 }
 
 // A loopback port that was free a moment ago (the persona refuses port 0, as 1.18 does).
-using testing::TakenPort;
+using test_support::TakenPort;
 
 std::string persona_bin() {
   return (std::filesystem::path(MOCK_SUPERLINK_BIN).parent_path() / "flower-superlink").string();
@@ -120,7 +120,7 @@ class FlowerOutput : public ::testing::TestWithParam<Target> {
 
   std::string ready_path() const { return (dir_ / "ready.json").string(); }
 
-  testing::TestDirectory dir_{"flower_output_test"};
+  test_support::TestDirectory dir_{"flower_output_test"};
 };
 
 INSTANTIATE_TEST_SUITE_P(, FlowerOutput, ::testing::Values(Target::kFlowerMode, Target::kPersona),
@@ -283,11 +283,11 @@ TEST_P(Persona, AMockOnlyFlagIsAnUnrecognizedArgument) {
   const ExitInfo exit = process->wait_exit(kSafety);
   EXPECT_EQ(exit.status, 2);
   const std::string text = process->stderr_text();
-  EXPECT_TRUE(text.starts_with("usage: flower-superlink [-h] [--insecure] [--flwr-dir FLWR_DIR]\n"))
-      << text;
-  EXPECT_TRUE(text.ends_with("\nflower-superlink: error: unrecognized arguments: --ready-file x\n"))
-      << text;
-  EXPECT_EQ(text.find("Starting Flower SuperLink"), std::string::npos);
+  EXPECT_THAT(text, ::testing::StartsWith(
+                        "usage: flower-superlink [-h] [--insecure] [--flwr-dir FLWR_DIR]\n"));
+  EXPECT_THAT(text, ::testing::EndsWith(
+                        "\nflower-superlink: error: unrecognized arguments: --ready-file x\n"));
+  EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("Starting Flower SuperLink")));
 }
 
 TEST_P(Persona, FlwrDirIsAcceptedAndWarnedAboutAsUnused) {

@@ -27,8 +27,8 @@ using nlohmann::json;
 using superlink_grpc::FleetAnswer;
 using superlink_grpc::FleetCall;
 using superlink_grpc::NodeKey;
+using test_support::SpawnedProcess;
 using ::testing::HasSubstr;
-using testing::SpawnedProcess;
 
 constexpr std::chrono::seconds kSafety{20};
 
@@ -50,7 +50,7 @@ class GrpcFleet : public ::testing::Test {
       ADD_FAILURE() << "not ready: " << process->stderr_text();
       return process;
     }
-    *fleet = json::parse(testing::read_file(ready)).at("fleet_api_address");
+    *fleet = json::parse(test_support::read_file(ready)).at("fleet_api_address");
     return process;
   }
 
@@ -73,7 +73,7 @@ class GrpcFleet : public ::testing::Test {
     return superlink_grpc::call_fleet(fleet_call);
   }
 
-  testing::TestDirectory dir_{"grpc_fleet_test"};
+  test_support::TestDirectory dir_{"grpc_fleet_test"};
   NodeKey key_;
 };
 
@@ -211,8 +211,8 @@ TEST_F(GrpcFleet, RestAndGrpcShareTheState) {
   const int rest_port = std::stoi(rest_fleet.substr(rest_fleet.rfind(':') + 1));
   const std::vector<std::pair<std::string, std::string>> headers{
       {"Content-Type", "application/protobuf"}, {"Accept", "application/protobuf"}};
-  auto reply = testing::http_request("127.0.0.1", rest_port, "POST", "/api/v0/fleet/ping", headers,
-                                     ping.SerializeAsString());
+  auto reply = test_support::http_request("127.0.0.1", rest_port, "POST", "/api/v0/fleet/ping",
+                                          headers, ping.SerializeAsString());
   ASSERT_EQ(reply.status, 200);
   flwr::proto::PingResponse pong;
   ASSERT_TRUE(pong.ParseFromString(reply.body));
@@ -220,8 +220,8 @@ TEST_F(GrpcFleet, RestAndGrpcShareTheState) {
   // Deleted over REST: the gRPC side no longer knows the node.
   flwr::proto::DeleteNodeRequest remove;
   remove.mutable_node()->set_node_id(std::stoull(id));
-  reply = testing::http_request("127.0.0.1", rest_port, "POST", "/api/v0/fleet/delete-node",
-                                headers, remove.SerializeAsString());
+  reply = test_support::http_request("127.0.0.1", rest_port, "POST", "/api/v0/fleet/delete-node",
+                                     headers, remove.SerializeAsString());
   ASSERT_EQ(reply.status, 200);
   const FleetAnswer after =
       call(grpc_fleet, "PullMessages", R"({"node": {"nodeId": ")" + id + R"("}})", &key_);

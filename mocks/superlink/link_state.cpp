@@ -70,8 +70,8 @@ std::string text_of(const SqlValue& value) {
 
 }  // namespace
 
-LinkState::LinkState(const std::string& path)
-    : connection_(path), node_ids_(std::random_device{}()) {
+LinkState::LinkState(const std::string& path, std::chrono::milliseconds busy_timeout)
+    : connection_(path, busy_timeout), node_ids_(std::random_device{}()) {
   connection_.query("PRAGMA foreign_keys = ON;");
   // One transaction: the file holds a database (SQLite's magic on page 1) only once the whole
   // schema is in, as the harness's outside faults wait for (they act between transactions).

@@ -21,8 +21,10 @@ enum class RunStatus { kPending, kStarting, kRunning, kFinished };
 
 class LinkState {
  public:
-  // Opens `path` (a file or ":memory:") and creates the tables that are missing.
-  explicit LinkState(const std::string& path);
+  // Opens `path` (a file or ":memory:") and creates the tables that are missing. `busy_timeout`:
+  // see SqliteConnection.
+  explicit LinkState(const std::string& path,
+                     std::chrono::milliseconds busy_timeout = kPythonBusyTimeout);
 
   // Adds `count` pending runs with the next free ids (1, 2, ... in a new database).
   void add_pending_runs(int count);

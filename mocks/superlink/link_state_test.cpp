@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -32,7 +33,7 @@ class LinkStateFile : public ::testing::Test {
     return "no error";
   }
 
-  testing::TestDirectory dir_{"link_state_test"};
+  test_support::TestDirectory dir_{"link_state_test"};
 };
 
 TEST_F(LinkStateFile, CreatesFlowersTablesInTheFile) {
@@ -95,15 +96,19 @@ TEST_F(LinkStateFile, DroppedRunTable) {
             "sqlite3.OperationalError: no such table: run");
 }
 
-// Another connection's exclusive transaction: the query waits the 5 s busy timeout, then fails.
+// Another connection's exclusive transaction: the query waits the busy timeout, then fails. The
+// timeout is injected (Python's is 5 s, the default); the wait shows it is the one used.
 TEST_F(LinkStateFile, ExclusiveLockElsewhereIsDatabaseLockedAfterTheBusyTimeout) {
-  LinkState state(db());
+  constexpr std::chrono::milliseconds kBusy{300};
+  LinkState state(db(), kBusy);
   SqliteConnection locker(db());
   locker.query("BEGIN EXCLUSIVE;");
   const auto start = std::chrono::steady_clock::now();
   EXPECT_EQ(python_error_of([&] { state.pending_runs(); }),
             "sqlite3.OperationalError: database is locked");
-  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(4900));
+  const auto waited = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(waited, kBusy - std::chrono::milliseconds(20));
+  EXPECT_LT(waited, kPythonBusyTimeout);
   locker.query("ROLLBACK;");
   EXPECT_THAT(state.pending_runs(), ElementsAre());
 }

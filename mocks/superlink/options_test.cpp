@@ -1,5 +1,6 @@
 #include "superlink/options.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -73,7 +74,7 @@ TEST(Options, BadValuesNameTheFlag) {
 TEST(Options, HelpAndVersionArePrinted) {
   const auto help = parse({"--help"});
   EXPECT_EQ(help.kind, ParseResult::Kind::kPrint);
-  EXPECT_NE(help.text.find("--fleet-api-type"), std::string::npos);
+  EXPECT_THAT(help.text, ::testing::HasSubstr("--fleet-api-type"));
   EXPECT_EQ(parse({"--version"}).text, "mock-superlink 0.1.0 (Flower SuperLink 1.18 interface)\n");
 }
 

@@ -1,5 +1,6 @@
 #include "superlink/persona_options.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -85,7 +86,7 @@ TEST_F(PersonaVersion, EachVersionTakesItsOwnFlagsAndRefusesTheOthers) {
   // A prefix now shared with --simulationio-api-address is ambiguous, in argparse's order.
   EXPECT_EQ(parse({"--simul"}).text, refused("ambiguous option: --simul could match --simulation, "
                                              "--simulationio-api-address"));
-  EXPECT_NE(parse({"-h"}).text.find("the flags of Flower 1.26.1;"), std::string::npos);
+  EXPECT_THAT(parse({"-h"}).text, ::testing::HasSubstr("the flags of Flower 1.26.1;"));
 }
 
 TEST(PersonaOptions, StartedAsFlowerSuperlinkByBasename) {
@@ -146,7 +147,7 @@ TEST(PersonaOptions, AnErrorBeforeTheEndWinsOverUnrecognizedOnes) {
 TEST(PersonaOptions, HelpPrintsTheUsage) {
   const ParseResult r = parse({"-h"});
   EXPECT_EQ(r.kind, ParseResult::Kind::kPrint);
-  EXPECT_TRUE(r.text.starts_with(persona_usage()));
+  EXPECT_THAT(r.text, ::testing::StartsWith(persona_usage()));
   EXPECT_EQ(parse({"--he"}).kind, ParseResult::Kind::kPrint);
 }
 

@@ -1,5 +1,6 @@
 #include "superlink/ready_file.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -50,7 +51,7 @@ TEST(ReadyFile, UnwritableDirectoryNamesThePath) {
     write_ready_file("/nonexistent-dir/ready.json", sample());
     FAIL() << "no error";
   } catch (const std::system_error& e) {
-    EXPECT_NE(std::string(e.what()).find("/nonexistent-dir/ready.json.tmp."), std::string::npos)
+    EXPECT_THAT(std::string(e.what()), ::testing::HasSubstr("/nonexistent-dir/ready.json.tmp."))
         << e.what();
   }
 }

@@ -24,9 +24,9 @@
 namespace superlink {
 namespace {
 
-using testing::fleet_post;
-using testing::http_request;
-using testing::HttpReply;
+using test_support::fleet_post;
+using test_support::http_request;
+using test_support::HttpReply;
 
 constexpr const char* kHost = "127.0.0.1";
 
@@ -202,18 +202,18 @@ constexpr std::chrono::seconds kSafety{20};
 
 // A ping on a fresh connection, answered within the safety timeout.
 bool ping_answered(int port) {
-  const int fd = testing::connect_loopback(port);
+  const int fd = test_support::connect_loopback(port);
   const std::string reply =
-      testing::http_exchange(fd, kPing + "Connection: close\r\n\r\n", 1, kSafety);
+      test_support::http_exchange(fd, kPing + "Connection: close\r\n\r\n", 1, kSafety);
   ::close(fd);
-  return testing::whole_http_answers(reply) == 1 && reply.rfind("HTTP/1.1 200 ", 0) == 0;
+  return test_support::whole_http_answers(reply) == 1 && reply.rfind("HTTP/1.1 200 ", 0) == 0;
 }
 
 // cpp-httplib gave each connection a worker thread: 8 such clients took them all.
 TEST_F(RestServerTest, ClientsThatNeverFinishTheirRequestBlockNoOne) {
   std::vector<int> slow;
   for (int i = 0; i < 64; ++i) {
-    slow.push_back(testing::connect_loopback(port_));
+    slow.push_back(test_support::connect_loopback(port_));
     const std::string half = "POST /api/v0/fleet/ping HTTP/1.1\r\nHost: 127.0.0.1\r\n";
     ASSERT_EQ(::send(slow.back(), half.data(), half.size(), MSG_NOSIGNAL),
               static_cast<ssize_t>(half.size()));
@@ -226,7 +226,7 @@ TEST_F(RestServerTest, AThousandClientsAtOnceAreAllAnswered) {
   constexpr int kClients = 1000;
   std::vector<int> fds;
   for (int i = 0; i < kClients; ++i) {
-    fds.push_back(testing::connect_loopback(port_));
+    fds.push_back(test_support::connect_loopback(port_));
     ASSERT_GE(fds.back(), 0) << "client " << i;
     const std::string request = kPing + "\r\n";
     ASSERT_EQ(::send(fds.back(), request.data(), request.size(), MSG_NOSIGNAL),
@@ -234,7 +234,7 @@ TEST_F(RestServerTest, AThousandClientsAtOnceAreAllAnswered) {
   }
   int answered = 0;
   for (int fd : fds) {
-    answered += testing::whole_http_answers(testing::http_exchange(fd, "", 1, kSafety));
+    answered += test_support::whole_http_answers(test_support::http_exchange(fd, "", 1, kSafety));
     ::close(fd);
   }
   EXPECT_EQ(answered, kClients);
@@ -244,23 +244,23 @@ TEST_F(RestServerTest, PipelinedRequestsAreAnsweredInOrder) {
   std::string batch;
   for (int i = 0; i < 10; ++i) batch += kPing + "\r\n";
   batch += "POST /api/v0/fleet/nowhere HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n";
-  const int fd = testing::connect_loopback(port_);
-  const std::string reply = testing::http_exchange(fd, batch, 11, kSafety);
+  const int fd = test_support::connect_loopback(port_);
+  const std::string reply = test_support::http_exchange(fd, batch, 11, kSafety);
   ::close(fd);
-  EXPECT_EQ(testing::whole_http_answers(reply), 11) << reply;
+  EXPECT_EQ(test_support::whole_http_answers(reply), 11) << reply;
   EXPECT_EQ(reply.rfind("HTTP/1.1 404 "), reply.rfind("HTTP/1.1 "));  // the last one
 }
 
 // Refused from the head: none of the announced body is sent, yet the answer comes.
 TEST_F(RestServerTest, BodyOverTheLimitIsRefusedBeforeItIsRead) {
-  const int fd = testing::connect_loopback(port_);
+  const int fd = test_support::connect_loopback(port_);
   const std::string head =
       "POST /api/v0/fleet/push-messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
       "application/protobuf\r\nAccept: application/protobuf\r\nContent-Length: " +
       std::to_string(kMaxBodyBytes + 1) + "\r\n\r\n";
-  const std::string reply = testing::http_exchange(fd, head, 1, kSafety);
+  const std::string reply = test_support::http_exchange(fd, head, 1, kSafety);
   ::close(fd);
-  EXPECT_EQ(reply.rfind("HTTP/1.1 413 Request Entity Too Large\r\n", 0), 0u) << reply;
+  EXPECT_THAT(reply, ::testing::StartsWith("HTTP/1.1 413 Request Entity Too Large\r\n"));
   EXPECT_TRUE(ping_answered(port_));
 }
 
@@ -425,8 +425,8 @@ TEST_F(RestServerTest, PanicAtRequestSiteTakesTheServerDown) {
   EXPECT_EQ(fleet_post(kHost, port_, "ping", "").status, 200);
   fleet_post(kHost, port_, "ping", "");  // the fatal one: its answer does not matter
   const std::string outcome = wait_outcome();
-  EXPECT_EQ(outcome.rfind("threw: ", 0), 0u) << outcome;
-  EXPECT_NE(outcome.find("handler exploded"), std::string::npos) << outcome;
+  EXPECT_THAT(outcome, ::testing::StartsWith("threw: "));
+  EXPECT_THAT(outcome, ::testing::HasSubstr("handler exploded"));
   EXPECT_THROW(fleet_post(kHost, port_, "ping", ""), std::runtime_error);  // no longer listening
 }
 
@@ -446,7 +446,7 @@ TEST(RestServerFailure, PanicAtRequestSiteIsReportedAtOnceAndOnce) {
   EXPECT_EQ(server.request_site("/api/v0/fleet/ping"), 500);
   EXPECT_EQ(server.request_site("/api/v0/fleet/ping"), 500);
   ASSERT_EQ(reported.size(), 1u);
-  EXPECT_NE(reported[0].find("handler exploded"), std::string::npos) << reported[0];
+  EXPECT_THAT(reported[0], ::testing::HasSubstr("handler exploded"));
 }
 
 TEST(UvicornBindError, MatchesUvicornsLine) {

@@ -22,11 +22,11 @@
 namespace superlink {
 namespace {
 
+using test_support::ExitInfo;
+using test_support::leased_address;
+using test_support::SpawnedProcess;
 using ::testing::EndsWith;
-using testing::ExitInfo;
 using ::testing::HasSubstr;
-using testing::leased_address;
-using testing::SpawnedProcess;
 
 constexpr std::chrono::seconds kSafety{20};
 
@@ -129,7 +129,7 @@ class RestThreadFaults : public ::testing::TestWithParam<Variant> {
 
   // The status of a GetRun request (a route every version has).
   static int answered(int port) {
-    return testing::fleet_post("127.0.0.1", port, "get-run", "").status;
+    return test_support::fleet_post("127.0.0.1", port, "get-run", "").status;
   }
 
   int fleet_port() const {
@@ -147,7 +147,7 @@ class RestThreadFaults : public ::testing::TestWithParam<Variant> {
   std::string strace_;
   std::string fleet_address_;
   bool ptrace_refused_ = false;
-  testing::TestDirectory dir_{"rest_thread_faults_test"};
+  test_support::TestDirectory dir_{"rest_thread_faults_test"};
 };
 
 INSTANTIATE_TEST_SUITE_P(, RestThreadFaults, ::testing::ValuesIn(kVariants),

@@ -7,9 +7,6 @@
 namespace superlink {
 namespace {
 
-// Python's sqlite3.connect(timeout=5.0).
-constexpr int kBusyTimeoutMs = 5000;
-
 void bind(sqlite3_stmt* statement, int index, const SqlValue& value) {
   if (const auto* number = std::get_if<std::int64_t>(&value)) {
     sqlite3_bind_int64(statement, index, *number);
@@ -78,7 +75,8 @@ std::string python_sqlite_exception(int code) {
   }
 }
 
-SqliteConnection::SqliteConnection(const std::string& path) {
+SqliteConnection::SqliteConnection(const std::string& path,
+                                   std::chrono::milliseconds busy_timeout) {
   const int code =
       sqlite3_open_v2(path.c_str(), &db_,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
@@ -88,7 +86,7 @@ SqliteConnection::SqliteConnection(const std::string& path) {
     db_ = nullptr;
     throw PythonError(python_sqlite_exception(code), message);
   }
-  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+  sqlite3_busy_timeout(db_, static_cast<int>(busy_timeout.count()));
 }
 
 SqliteConnection::~SqliteConnection() {

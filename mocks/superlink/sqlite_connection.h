@@ -3,6 +3,7 @@
 // sqlite3 module would raise for it (`sqlite3.OperationalError: database is locked`).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
@@ -17,10 +18,15 @@ namespace superlink {
 using SqlValue = std::variant<std::nullptr_t, std::int64_t, double, std::string>;
 using SqlRow = std::vector<SqlValue>;
 
+// Python's sqlite3.connect(timeout=5.0): how long a query waits for another connection's lock.
+inline constexpr std::chrono::milliseconds kPythonBusyTimeout{5000};
+
 class SqliteConnection {
  public:
-  // `path` is a file name or ":memory:". Throws PythonError when it cannot be opened.
-  explicit SqliteConnection(const std::string& path);
+  // `path` is a file name or ":memory:". Throws PythonError when it cannot be opened. Only
+  // tests pass another `busy_timeout`, so as not to wait Python's 5 s.
+  explicit SqliteConnection(const std::string& path,
+                            std::chrono::milliseconds busy_timeout = kPythonBusyTimeout);
   ~SqliteConnection();
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;

@@ -1,6 +1,7 @@
 // flower-superexec as a real process: it watches its parent as Flower 1.26.1's does
 // (supercore/app_utils.py start_parent_process_monitor: SIGINT to itself once the pid is gone,
 // then the graceful exit of common/exit/signal_handler.py), and fires its own sites.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -11,8 +12,8 @@
 namespace superlink {
 namespace {
 
-using testing::ExitInfo;
-using testing::SpawnedProcess;
+using test_support::ExitInfo;
+using test_support::SpawnedProcess;
 
 constexpr std::chrono::seconds kSafety{20};
 
@@ -50,8 +51,7 @@ TEST(Superexec, PanicAtStartDiesWithStatusOne) {
                            {"FAILPOINTS=superexec.start=panic(cannot connect)"});
   const ExitInfo exit = superexec.wait_exit(kSafety);
   EXPECT_EQ(exit.status, 1);
-  EXPECT_NE(superexec.stderr_text().find("\nRuntimeError: cannot connect\n"), std::string::npos)
-      << superexec.stderr_text();
+  EXPECT_THAT(superexec.stderr_text(), ::testing::HasSubstr("\nRuntimeError: cannot connect\n"));
 }
 
 TEST(Superexec, ListsItsOwnSites) {
@@ -64,7 +64,7 @@ TEST(Superexec, ListsItsOwnSites) {
 TEST(Superexec, RefusesAnUnknownSite) {
   SpawnedProcess superexec(superexec_argv(::getpid()), {"FAILPOINTS=scheduler.tick=panic"});
   EXPECT_EQ(superexec.wait_exit(kSafety).status, 1);
-  EXPECT_NE(superexec.stderr_text().find("scheduler.tick"), std::string::npos);
+  EXPECT_THAT(superexec.stderr_text(), ::testing::HasSubstr("scheduler.tick"));
 }
 
 }  // namespace

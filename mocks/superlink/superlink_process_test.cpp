@@ -19,10 +19,10 @@
 namespace superlink {
 namespace {
 
-using testing::ExitInfo;
+using test_support::ExitInfo;
+using test_support::SpawnedProcess;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using testing::SpawnedProcess;
 
 constexpr std::chrono::seconds kSafety{20};
 
@@ -68,13 +68,13 @@ class SuperlinkProcess : public ::testing::Test {
 
   // The fleet port from the ready file.
   int fleet_port() const {
-    const std::string json = testing::read_file(ready_path());
+    const std::string json = test_support::read_file(ready_path());
     const std::string key = "\"fleet_api_address\":\"127.0.0.1:";
     const auto at = json.find(key);
     return at == std::string::npos ? 0 : std::atoi(json.c_str() + at + key.size());
   }
 
-  testing::TestDirectory dir_{"superlink_process_test"};
+  test_support::TestDirectory dir_{"superlink_process_test"};
 };
 
 TEST_F(SuperlinkProcess, SchedulerPanicExits100WithTheBlock) {
@@ -91,7 +91,7 @@ TEST_F(SuperlinkProcess, SchedulerPanicExits100WithTheBlock) {
 }
 
 TEST_F(SuperlinkProcess, RestPortTakenPrintsUvicornsLineAndExits100) {
-  const testing::TakenPort taken;
+  const test_support::TakenPort taken;
   ASSERT_TRUE(taken.bound);
   const std::string& port = taken.port;
   auto process = start(
@@ -117,14 +117,14 @@ TEST_F(SuperlinkProcess, RestRequestPanicOnTheThirdRequest) {
   const int port = fleet_port();
   ASSERT_GT(port, 0);
   for (int i = 0; i < 2; ++i) {
-    EXPECT_EQ(testing::fleet_post("127.0.0.1", port, "create-node", "").status, 200);
+    EXPECT_EQ(test_support::fleet_post("127.0.0.1", port, "create-node", "").status, 200);
   }
-  testing::fleet_post("127.0.0.1", port, "create-node", "");
+  test_support::fleet_post("127.0.0.1", port, "create-node", "");
   const ExitInfo exit = process->wait_exit(kSafety);
   EXPECT_EQ(exit.status, 100);
   EXPECT_THAT(process->stderr_text(),
               HasSubstr("Critical background thread 'rest' stopped: third request\n"));
-  EXPECT_THAT(testing::read_file(journal_path()), HasSubstr("rest.request"));
+  EXPECT_THAT(test_support::read_file(journal_path()), HasSubstr("rest.request"));
 }
 
 TEST_F(SuperlinkProcess, ReturnAtAThreadSiteStopsWithoutAnError) {
@@ -140,13 +140,13 @@ TEST_F(SuperlinkProcess, NoCriticalThreadsStaysUpUntilSigterm) {
   auto process = start({"--isolation", "process", "--failpoint", "scheduler.tick=panic",
                         "--fault-journal", journal_path()});
   ASSERT_TRUE(process->wait_for_file(ready_path(), kSafety)) << process->stderr_text();
-  EXPECT_THAT(testing::read_file(ready_path()), HasSubstr("\"critical_threads\":[]"));
+  EXPECT_THAT(test_support::read_file(ready_path()), HasSubstr("\"critical_threads\":[]"));
   ::kill(process->pid(), SIGTERM);
   const ExitInfo exit = process->wait_exit(kSafety);
   EXPECT_EQ(exit.status, 3);
   EXPECT_THAT(process->stderr_text(), HasSubstr("INFO :      SuperLink terminated gracefully.\n"));
   EXPECT_THAT(process->stderr_text(), Not(HasSubstr("Exit Code")));
-  EXPECT_EQ(testing::read_file(journal_path()), "");  // the site was never reached
+  EXPECT_EQ(test_support::read_file(journal_path()), "");  // the site was never reached
 }
 
 TEST_F(SuperlinkProcess, EachSignalHasItsCode) {
@@ -192,7 +192,7 @@ TEST_F(SuperlinkProcess, AbortDiesBySigabrtWithTheJournalLine) {
   const ExitInfo exit = process->wait_exit(kSafety);
   EXPECT_FALSE(exit.exited);
   EXPECT_EQ(exit.signal, SIGABRT);
-  EXPECT_THAT(testing::read_file(journal_path()), HasSubstr("\"site\":\"scheduler.tick\""));
+  EXPECT_THAT(test_support::read_file(journal_path()), HasSubstr("\"site\":\"scheduler.tick\""));
   EXPECT_THAT(process->stderr_text(),
               HasSubstr("ERROR :     Fatal signal SIGABRT in thread 'scheduler'\n"));
 }
@@ -298,14 +298,14 @@ TEST_F(SuperlinkProcess, DatabaseThatIsNotSqliteKillsTheSchedulerAtItsStart) {
   std::ofstream(database_path()) << std::string(200, 'x');
   auto process = start({"--database", database_path()});
   expect_scheduler_died_of(*process, "file is not a database");
-  EXPECT_EQ(testing::read_file(database_path()), std::string(200, 'x'));  // left as it was
+  EXPECT_EQ(test_support::read_file(database_path()), std::string(200, 'x'));  // left as it was
 }
 
 TEST_F(SuperlinkProcess, DatabaseHoldsPendingRunsAndTheNodesRestCreates) {
   auto process = start_on_database({"--fleet-api-type", "rest", "--pending-runs", "2"});
   ASSERT_TRUE(process->wait_for_stderr("Launched ServerApp for run 2 (pid ", 1, kSafety))
       << process->stderr_text();
-  const auto reply = testing::fleet_post("127.0.0.1", fleet_port(), "create-node", "");
+  const auto reply = test_support::fleet_post("127.0.0.1", fleet_port(), "create-node", "");
   ASSERT_EQ(reply.status, 200);
   flwr::proto::CreateNodeResponse created;
   ASSERT_TRUE(created.ParseFromString(reply.body));

@@ -15,7 +15,7 @@
 
 #include "send_http.h"
 
-namespace superlink::testing {
+namespace superlink::test_support {
 
 HttpReply http_request(const std::string& host, int port, const std::string& method,
                        const std::string& path,
@@ -138,4 +138,4 @@ std::string http_exchange(int fd, const std::string& request, int answers,
   return data;
 }
 
-}  // namespace superlink::testing
+}  // namespace superlink::test_support

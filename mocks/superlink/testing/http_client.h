@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-namespace superlink::testing {
+namespace superlink::test_support {
 
 struct HttpReply {
   int status = 0;  // 0: the connection closed without a status line
@@ -52,4 +52,4 @@ std::string http_exchange(int fd, const std::string& request, int answers,
 HttpReply fleet_post(const std::string& host, int port, const std::string& route,
                      const std::string& body);
 
-}  // namespace superlink::testing
+}  // namespace superlink::test_support

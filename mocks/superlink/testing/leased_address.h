@@ -9,7 +9,7 @@
 
 #include "port_allocator.h"
 
-namespace superlink::testing {
+namespace superlink::test_support {
 
 inline std::string leased_address() {
   static std::mutex mutex;
@@ -21,4 +21,4 @@ inline std::string leased_address() {
   return "127.0.0.1:" + std::to_string(port);
 }
 
-}  // namespace superlink::testing
+}  // namespace superlink::test_support

@@ -18,7 +18,7 @@
 
 extern char** environ;
 
-namespace superlink::testing {
+namespace superlink::test_support {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -152,4 +152,4 @@ ExitInfo SpawnedProcess::wait_exit(std::chrono::milliseconds timeout) {
   return info;
 }
 
-}  // namespace superlink::testing
+}  // namespace superlink::test_support

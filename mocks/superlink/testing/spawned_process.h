@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace superlink::testing {
+namespace superlink::test_support {
 
 struct ExitInfo {
   bool exited = false;  // else killed by `signal`
@@ -50,4 +50,4 @@ class SpawnedProcess {
 // Reads a whole file; empty when it does not exist.
 std::string read_file(const std::string& path);
 
-}  // namespace superlink::testing
+}  // namespace superlink::test_support

@@ -9,7 +9,7 @@
 
 #include <string>
 
-namespace superlink::testing {
+namespace superlink::test_support {
 
 struct TakenPort {
   TakenPort() : fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
@@ -33,4 +33,4 @@ struct TakenPort {
   std::string address;  // "127.0.0.1:40123"
 };
 
-}  // namespace superlink::testing
+}  // namespace superlink::test_support

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace superlink::testing {
+namespace superlink::test_support {
 
 class TestDirectory {
  public:
@@ -36,4 +36,4 @@ class TestDirectory {
   std::filesystem::path path_;
 };
 
-}  // namespace superlink::testing
+}  // namespace superlink::test_support

@@ -15,7 +15,7 @@
 
 #include "harness/run_result.h"
 
-namespace harness::testing {
+namespace harness::test_support {
 
 using RunMatcher = ::testing::Matcher<const RunResult&>;
 
@@ -37,4 +37,4 @@ RunMatcher FiredExactly(std::vector<std::string> sites);
 // How a run ended, in words: "exited with status 100", "killed by signal SIGABRT (core dumped)".
 std::string DescribeEnding(const RunResult& result);
 
-}  // namespace harness::testing
+}  // namespace harness::test_support

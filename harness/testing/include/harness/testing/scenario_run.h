@@ -9,7 +9,7 @@
 #include "harness/scenario.h"
 #include "harness/verdict.h"
 
-namespace harness::testing {
+namespace harness::test_support {
 
 struct ScenarioRun {
   Scenario scenario;
@@ -24,4 +24,4 @@ ScenarioRun RunScenarioFile(const std::filesystem::path& file, const RunOptions&
 // verdict fails (or when the file cannot be loaded). Returns the run for further checks.
 ScenarioRun ExpectScenarioPasses(const std::filesystem::path& file, const RunOptions& options = {});
 
-}  // namespace harness::testing
+}  // namespace harness::test_support
