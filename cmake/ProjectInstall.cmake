@@ -18,8 +18,8 @@ set(SUPERLINK_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/SuperlinkHarness")
 set(SUPERLINK_PERSONA_DIR "${CMAKE_INSTALL_LIBEXECDIR}/superlink-harness/flower")
 
 set(installed_libraries failpoint failpoint_runtime superlink_harness superlink_scenario
-  superlink_loader superlink_faults superlink_engine superlink_verdict superlink_api_names
-  superlink_process superlink_http superlink_grpc fleet_proto)
+  superlink_loader superlink_faults superlink_engine superlink_verdict superlink_flower_api
+  superlink_process superlink_http superlink_grpc superlink_fleet_proto)
 if(TARGET superlink_testing)
   list(APPEND installed_libraries superlink_testing)
 endif()

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <system_error>
 
+#include "flower_api/fleet_api_names.h"
 #include "loader/substitutions.h"
-#include "superlink_api/fleet_api_names.h"
 
 namespace harness {
 

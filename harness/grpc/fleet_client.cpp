@@ -14,8 +14,8 @@
 #include <future>
 #include <stdexcept>
 
-#include "superlink/fleet.pb.h"
-#include "superlink/fleet_messages.h"
+#include "flower_api/fleet.pb.h"
+#include "flower_api/fleet_messages.h"
 
 namespace superlink_grpc {
 namespace {

@@ -13,12 +13,12 @@
 #include "event_anchor.h"
 #include "failpoint/failpoint.h"
 #include "fleet_client.h"
+#include "flower_api/fleet_api_names.h"
 #include "scenario/scenario_requirements.h"
 #include "scenario_outside_faults.h"
 #include "scenario_toml_reader.h"
 #include "scenario_versions.h"
 #include "substitutions.h"
-#include "superlink_api/fleet_api_names.h"
 #include "syscall_event_reader.h"
 
 namespace harness {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <map>
 
-#include "superlink_api/fleet_api_names.h"
+#include "flower_api/fleet_api_names.h"
 
 namespace harness {
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "superlink_api/fleet_api_names.h"
+#include "flower_api/fleet_api_names.h"
 
 namespace harness {
 
