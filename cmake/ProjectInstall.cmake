@@ -6,7 +6,8 @@
 #                      the persona, a link to bin/mock-superlink, and the flower-superexec a 1.26
 #                      mock starts, in a folder of their own: put it first on PATH deliberately;
 #                      neither shadows a real Flower from bin/
-#   include/, lib/     the failpoint runtime, the runner library, the testing library
+#   include/, lib/     the failpoint runtime, the harness libraries (scenario, loader, engine,
+#                      verdict and what they link), the testing library
 #   lib/cmake/SuperlinkHarness/   SuperlinkHarnessConfig.cmake (+ version, targets, and
 #                      superlink_add_scenarios), namespace superlink::
 #   lib/pkgconfig/superlink-failpoint.pc   the failpoint runtime for servers without CMake
@@ -17,7 +18,7 @@ include(CMakePackageConfigHelpers)
 set(SUPERLINK_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/SuperlinkHarness")
 set(SUPERLINK_PERSONA_DIR "${CMAKE_INSTALL_LIBEXECDIR}/superlink-harness/flower")
 
-set(installed_libraries failpoint failpoint_runtime superlink_harness superlink_scenario
+set(installed_libraries superlink_failpoint superlink_failpoint_runtime superlink_harness superlink_scenario
   superlink_loader superlink_faults superlink_engine superlink_verdict superlink_flower_api
   superlink_process superlink_http superlink_grpc superlink_fleet_proto)
 if(TARGET superlink_testing)
