@@ -9,7 +9,6 @@
 #include "report_text_parts.h"
 #include "repro_command.h"
 #include "scenario/event_text.h"
-#include "selection/scenario_set.h"
 
 namespace harness {
 namespace {

@@ -7,6 +7,11 @@
 
 namespace harness {
 
+std::string qualified_name(const Scenario& scenario) {
+  if (scenario.group.empty()) return scenario.name;
+  return scenario.group + "/" + scenario.name;
+}
+
 std::string describe_control(const FailpointControl& control) {
   using Kind = FailpointControl::Kind;
   switch (control.kind) {

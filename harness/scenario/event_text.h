@@ -1,5 +1,6 @@
-// What each [[events]] entry did, in words the reports share: which event, from which anchor,
-// and what came of it (done when and answered what, or never done and why).
+// Scenarios and events in the words the reports share: a scenario's qualified name, and what each
+// [[events]] entry did: which event, from which anchor, and what came of it (done when and
+// answered what, or never done and why).
 #pragma once
 
 #include <cstddef>
@@ -9,6 +10,9 @@
 #include "harness/scenario.h"
 
 namespace harness {
+
+// "group/name", or just "name" for a scenario outside any group.
+std::string qualified_name(const Scenario& scenario);
 
 // "request create-node", "GET request /health", "signal SIGTERM",
 // "syscall pread64 EIO in scheduler on {database}, call 2".

@@ -23,11 +23,6 @@ int parse_shard_variable(const char* name, const char* value) {
 
 }  // namespace
 
-std::string qualified_name(const Scenario& scenario) {
-  if (scenario.group.empty()) return scenario.name;
-  return scenario.group + "/" + scenario.name;
-}
-
 std::vector<std::string> split_filters(const std::vector<std::string>& values) {
   std::vector<std::string> out;
   for (const std::string& value : values) {

@@ -9,11 +9,9 @@
 #include <vector>
 
 #include "harness/scenario.h"
+#include "scenario/event_text.h"  // qualified_name
 
 namespace harness {
-
-// "group/name", or just "name" for a scenario outside any group.
-std::string qualified_name(const Scenario& scenario);
 
 // Splits --filter values on commas and drops empty pieces: {"a/*,b", "c"} -> {"a/*", "b", "c"}.
 std::vector<std::string> split_filters(const std::vector<std::string>& values);
