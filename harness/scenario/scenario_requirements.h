@@ -25,7 +25,7 @@ std::vector<std::string> armed_sites(const Scenario& scenario);
 // are never sites of the target.
 bool is_outside_site(std::string_view site);
 
-// The site an event is journalled under once done (outside faults, harness/runner/
+// The site an event is journalled under once done (outside faults, harness/faults/
 // outside_faults.h): "outside.database.lock", "outside.occupy.fleet", "outside.release.fleet",
 // "outside.run"; nullopt for a request or a signal.
 std::optional<std::string> outside_site(const Event& event);

@@ -64,7 +64,7 @@ struct FailpointControl {
 
 // An [[events]] `syscall`: a system call of one of the target's threads made to fail (or to be
 // delayed, or to bring a signal) by the system-call injector, from outside the target, whatever
-// it is written in (harness/runner/syscall_injection.h, docs/scenario-format.md).
+// it is written in (harness/faults/syscall_injection.h, docs/scenario-format.md).
 struct SyscallFault {
   // Which thread: a critical thread's role (found by its OS name where the target names its
   // threads, else by what it does), every thread of the target, or those whose OS name matches.
