@@ -5,7 +5,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "engine/default_binaries.h"
-#include "loader/scenario_versions.h"
+#include "scenario/scenario_versions.h"
 #include "selection/fault_coverage.h"
 #include "target_choice.h"
 #include "target_sites.h"

@@ -3,8 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <charconv>
 
-#include "loader/scenario_versions.h"
 #include "nearest.h"
+#include "scenario/scenario_versions.h"
 #include "selection/scenario_set.h"
 
 namespace harness::cli {

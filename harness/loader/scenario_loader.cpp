@@ -15,9 +15,9 @@
 #include "fleet_client.h"
 #include "flower_api/fleet_api_names.h"
 #include "scenario/scenario_requirements.h"
+#include "scenario/scenario_versions.h"
 #include "scenario_outside_faults.h"
 #include "scenario_toml_reader.h"
-#include "scenario_versions.h"
 #include "substitutions.h"
 #include "syscall_event_reader.h"
 
