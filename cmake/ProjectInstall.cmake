@@ -6,7 +6,8 @@
 #                      the persona, a link to bin/mock-superlink, and the flower-superexec a 1.26
 #                      mock starts, in a folder of their own: put it first on PATH deliberately;
 #                      neither shadows a real Flower from bin/
-#   include/, lib/     the failpoint runtime, the runner library, the testing library
+#   include/, lib/     the failpoint runtime, the harness libraries (scenario, loader, engine,
+#                      verdict and what they link), the testing library
 #   lib/cmake/SuperlinkHarness/   SuperlinkHarnessConfig.cmake (+ version, targets, and
 #                      superlink_add_scenarios), namespace superlink::
 #   lib/pkgconfig/superlink-failpoint.pc   the failpoint runtime for servers without CMake
@@ -17,19 +18,20 @@ include(CMakePackageConfigHelpers)
 set(SUPERLINK_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/SuperlinkHarness")
 set(SUPERLINK_PERSONA_DIR "${CMAKE_INSTALL_LIBEXECDIR}/superlink-harness/flower")
 
-set(installed_libraries failpoint failpoint_runtime harness_runner superlink_api_names
-  superlink_process superlink_http superlink_grpc fleet_proto)
-if(TARGET harness_testing)
-  list(APPEND installed_libraries harness_testing)
+set(installed_libraries superlink_failpoint superlink_failpoint_runtime superlink_harness superlink_scenario
+  superlink_loader superlink_faults superlink_engine superlink_verdict superlink_flower_api
+  superlink_process superlink_http superlink_grpc superlink_fleet_proto)
+if(TARGET superlink_testing)
+  list(APPEND installed_libraries superlink_testing)
 endif()
 install(TARGETS superlink-harness superlink-run-init mock-superlink mock-serverapp ${installed_libraries}
   EXPORT SuperlinkHarnessTargets
   RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}"
   ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}")
 install(TARGETS flower-superexec RUNTIME DESTINATION "${SUPERLINK_PERSONA_DIR}")
-install(DIRECTORY harness/failpoint/include/ harness/runner/include/
-  DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
-if(TARGET harness_testing)
+install(DIRECTORY harness/failpoint/include/ harness/scenario/include/ harness/loader/include/
+  harness/engine/include/ harness/verdict/include/ DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+if(TARGET superlink_testing)
   install(DIRECTORY harness/testing/include/ DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
 endif()
 
@@ -46,7 +48,7 @@ install(CODE "
 install(EXPORT SuperlinkHarnessTargets NAMESPACE superlink::
   DESTINATION "${SUPERLINK_CMAKE_DIR}")
 set(SUPERLINK_HAS_TESTING OFF)
-if(TARGET harness_testing)
+if(TARGET superlink_testing)
   set(SUPERLINK_HAS_TESTING ON)
 endif()
 configure_package_config_file(cmake/SuperlinkHarnessConfig.cmake.in

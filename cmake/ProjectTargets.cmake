@@ -66,3 +66,34 @@ function(superlink_fuzz_target name)
   target_link_options(${name} PRIVATE -fsanitize=fuzzer)
   superlink_strict(${name})
 endfunction()
+
+# superlink_library(<name> [INTERFACE] [GENERATED] [ROOT <dir>] SOURCES ...): one library of the project under one name:
+# the target superlink_<name> in this tree, superlink::<name> for users of the installed package
+# and for an including project, libsuperlink_<name>.a on disk. Headers in <folder>/include/ are
+# public (and installed); any other header is private to the folder's layer, reached from the
+# layers above as "<layer>/<name>.h" from the folder's parent (e.g. harness/), when ROOT is given.
+# GENERATED: code a generator wrote (protoc), compiled without the project's warning set.
+function(superlink_library name)
+  cmake_parse_arguments(ARG "INTERFACE;GENERATED" "ROOT" "SOURCES" ${ARGN})
+  set(target superlink_${name})
+  if(ARG_INTERFACE)
+    add_library(${target} INTERFACE)
+    set(scope INTERFACE)
+  else()
+    add_library(${target} STATIC ${ARG_SOURCES})
+    set(scope PUBLIC)
+    set_target_properties(${target} PROPERTIES OUTPUT_NAME superlink_${name})
+    if(NOT ARG_GENERATED)
+      superlink_strict(${target})
+    endif()
+  endif()
+  set_target_properties(${target} PROPERTIES EXPORT_NAME ${name})
+  add_library(superlink::${name} ALIAS ${target})
+  if(EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/include")
+    target_include_directories(${target} ${scope}
+      "$<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>" "$<INSTALL_INTERFACE:include>")
+  endif()
+  if(ARG_ROOT)
+    target_include_directories(${target} ${scope} "$<BUILD_INTERFACE:${ARG_ROOT}>")
+  endif()
+endfunction()

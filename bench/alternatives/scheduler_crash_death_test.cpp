@@ -15,7 +15,7 @@
 #include <set>
 #include <string>
 
-#include "superlink/superlink_app.h"
+#include "superlink/app/superlink_app.h"
 
 namespace {
 

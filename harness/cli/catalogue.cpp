@@ -3,7 +3,7 @@
 #include <exception>
 #include <filesystem>
 
-#include "harness/scenario_set.h"
+#include "selection/scenario_set.h"
 
 namespace harness::cli {
 namespace {

@@ -4,9 +4,9 @@
 #include "catalogue.h"
 #include "cli.h"
 #include "commands.h"
-#include "harness/fault_coverage.h"
-#include "harness/scenario_versions.h"
-#include "harness/target_command.h"
+#include "engine/default_binaries.h"
+#include "scenario/scenario_versions.h"
+#include "selection/fault_coverage.h"
 #include "target_choice.h"
 #include "target_sites.h"
 

@@ -5,7 +5,7 @@
 #include "catalogue.h"
 #include "cli.h"
 #include "commands.h"
-#include "harness/report_text.h"
+#include "report/report_text.h"
 #include "target_choice.h"
 
 namespace harness::cli {

@@ -3,9 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <charconv>
 
-#include "harness/scenario_set.h"
-#include "harness/scenario_versions.h"
 #include "nearest.h"
+#include "scenario/scenario_versions.h"
+#include "selection/scenario_set.h"
 
 namespace harness::cli {
 namespace {

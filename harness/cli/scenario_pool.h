@@ -7,7 +7,7 @@
 #include <ostream>
 #include <vector>
 
-#include "harness/scenario_outcome.h"
+#include "verdict/scenario_outcome.h"
 
 namespace harness::cli {
 

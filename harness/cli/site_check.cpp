@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <map>
 
-#include "harness/scenario_requirements.h"
-#include "harness/scenario_versions.h"
 #include "nearest.h"
+#include "scenario/scenario_requirements.h"
+#include "scenario/scenario_versions.h"
 #include "target_choice.h"
 
 namespace harness::cli {

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "harness/report_text.h"
-#include "harness/scenario_set.h"
+#include "report/report_text.h"
+#include "selection/scenario_set.h"
 
 namespace harness::cli {
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/scenario_outcome.h"
+#include "verdict/scenario_outcome.h"
 
 namespace harness::cli {
 

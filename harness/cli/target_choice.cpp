@@ -1,6 +1,6 @@
 #include "target_choice.h"
 
-#include "harness/target_command.h"
+#include "engine/default_binaries.h"
 
 namespace harness::cli {
 

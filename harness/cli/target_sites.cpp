@@ -11,8 +11,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "harness/fault_coverage.h"
-#include "harness/target_command.h"
+#include "engine/default_binaries.h"
+#include "selection/fault_coverage.h"
 
 namespace harness::cli {
 namespace {

@@ -12,7 +12,7 @@
 #include <system_error>
 
 #include "failpoint/failpoint.h"
-#include "failpoint/json_string.h"
+#include "json_string.h"
 
 namespace failpoint {
 namespace {

@@ -1,4 +1,4 @@
-#include "failpoint/json_string.h"
+#include "json_string.h"
 
 #include <cstdio>
 

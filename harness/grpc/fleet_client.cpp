@@ -13,8 +13,8 @@
 #include <ctime>
 #include <stdexcept>
 
-#include "superlink/fleet.pb.h"
-#include "superlink/fleet_messages.h"
+#include "flower_api/fleet.pb.h"
+#include "flower_api/fleet_messages.h"
 
 namespace superlink_grpc {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "superlink/flower_log.h"
+#include "superlink/flower/flower_log.h"
 
 int main(int argc, char** argv) {
   superlink::install_flower_logger(superlink::log_settings_from_env().settings);

@@ -1,0 +1,83 @@
+#include "scenario_requirements.h"
+
+#include <algorithm>
+#include <set>
+
+namespace harness {
+namespace {
+
+// The site names of a FAILPOINTS-style spec: "a=panic;b=off" -> a, b.
+void add_spec_sites(std::string_view spec, std::set<std::string>& sites) {
+  while (!spec.empty()) {
+    const auto end = spec.find(';');
+    const std::string_view entry = spec.substr(0, end);
+    if (const auto equals = entry.find('='); equals != std::string_view::npos) {
+      std::string_view name = entry.substr(0, equals);
+      while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+      while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+      if (!name.empty()) sites.emplace(name);
+    }
+    if (end == std::string_view::npos) break;
+    spec.remove_prefix(end + 1);
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> armed_sites(const Scenario& scenario) {
+  std::set<std::string> sites;
+  for (const auto& [site, actions] : scenario.failpoints) sites.insert(site);
+  for (const Event& event : scenario.events) {
+    if (event.control && event.control->kind == FailpointControl::Kind::Arm) {
+      sites.insert(event.control->site);
+    }
+  }
+  const auto& args = scenario.superlink.args;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    constexpr std::string_view kFlag = "--failpoint";
+    if (args[i] == kFlag && i + 1 < args.size()) {
+      add_spec_sites(args[++i], sites);
+    } else if (args[i].starts_with(std::string(kFlag) + "=")) {
+      add_spec_sites(std::string_view(args[i]).substr(kFlag.size() + 1), sites);
+    }
+  }
+  if (const auto env = scenario.superlink.env.find("FAILPOINTS");
+      env != scenario.superlink.env.end()) {
+    add_spec_sites(env->second, sites);
+  }
+  return {sites.begin(), sites.end()};
+}
+
+std::optional<std::string> outside_site(const Event& event) {
+  if (event.database) return "outside.database." + *event.database;
+  if (event.occupy) return "outside.occupy." + *event.occupy;
+  if (event.release) return "outside.release." + *event.release;
+  if (event.run) return std::string("outside.run");
+  if (event.syscall) return std::string("outside.syscall");
+  return std::nullopt;
+}
+
+bool is_outside_site(std::string_view site) {
+  return site.starts_with("outside.");
+}
+
+bool requires_capability(const Scenario& scenario, std::string_view requirement) {
+  const auto& req = scenario.requirements;
+  return std::find(req.begin(), req.end(), requirement) != req.end();
+}
+
+bool needs_failpoints(const Scenario& scenario) {
+  if (requires_capability(scenario, kRequiresFailpoints)) return true;
+  if (!armed_sites(scenario).empty()) return true;
+  for (const Event& event : scenario.events) {
+    if (event.control) return true;
+    if (event.at == Event::Anchor::Fired && !is_outside_site(event.fired_site)) return true;
+  }
+  if (scenario.expect.fired) {
+    return std::any_of(scenario.expect.fired->begin(), scenario.expect.fired->end(),
+                       [](const std::string& site) { return !is_outside_site(site); });
+  }
+  return false;
+}
+
+}  // namespace harness
