@@ -115,7 +115,7 @@ void check_controlled_sites(const Reader& reader, const toml::array& events,
   if (scenario.negative || !scenario.superlink.command.empty()) return;
   const auto armed = armed_sites(scenario);
   for (std::size_t i = 0; i < scenario.events.size() && i < events.size(); ++i) {
-    const auto& control = scenario.events[i].control;
+    const auto* control = scenario.events[i].as<FailpointControl>();
     if (!control || control->kind == Kind::Arm) continue;
     if (std::binary_search(armed.begin(), armed.end(), control->site)) continue;
     const auto key = std::find_if(kControlKeys.begin(), kControlKeys.end(),

@@ -71,7 +71,12 @@ class EventsRunner {
   // Marks a failed request or signal: "target had exited" when the target exits within the
   // grace (without holding up the run longer than its deadline), else unsent.
   void settle_unsent(EventOutcome& outcome);
-  void perform_grpc(const Event& event, const std::string& address, EventOutcome& outcome);
+  void perform_control(const FailpointControl& control,
+                       const std::map<std::string, std::string>& addresses, EventOutcome& outcome);
+  void perform_signal(int signal, EventOutcome& outcome);
+  void perform_request(const RequestEvent& event, const std::string& address,
+                       EventOutcome& outcome);
+  void perform_grpc(const GrpcEvent& event, const std::string& address, EventOutcome& outcome);
   void record_rest(std::size_t from_event, int from_repetition, const std::string& error);
 
   std::vector<Event> events_;

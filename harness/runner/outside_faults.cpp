@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "database_faults.h"
+#include "internal/overloaded.h"
 #include "occupy_ports.h"
 #include "syscall_injection.h"
 #include "user_command.h"
@@ -71,17 +72,15 @@ OutsideFaults::~OutsideFaults() {
 void OutsideFaults::perform(const Event& event, const std::map<std::string, std::string>& addresses,
                             EventOutcome& outcome) {
   try {
-    if (event.database) {
-      database_fault(*event.database, outcome);
-    } else if (event.occupy) {
-      occupy(*event.occupy, addresses, outcome);
-    } else if (event.release) {
-      release(*event.release, outcome);
-    } else if (event.run) {
-      run(*event.run, outcome);
-    } else if (event.syscall) {
-      syscall(*event.syscall, addresses, outcome);
-    }
+    std::visit(Overloaded{
+                   [&](const DatabaseEvent& e) { database_fault(e.fault, outcome); },
+                   [&](const OccupyEvent& e) { occupy(e.port, addresses, outcome); },
+                   [&](const ReleaseEvent& e) { release(e.port, outcome); },
+                   [&](const RunEvent& e) { run(e.argv, outcome); },
+                   [&](const SyscallFault& fault) { syscall(fault, addresses, outcome); },
+                   [](const auto&) {},  // not an outside fault
+               },
+               event.action);
   } catch (const std::exception& error) {
     not_done(outcome, error.what());
   }

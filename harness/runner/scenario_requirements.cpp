@@ -30,9 +30,8 @@ std::vector<std::string> armed_sites(const Scenario& scenario) {
   std::set<std::string> sites;
   for (const auto& [site, actions] : scenario.failpoints) sites.insert(site);
   for (const Event& event : scenario.events) {
-    if (event.control && event.control->kind == FailpointControl::Kind::Arm) {
-      sites.insert(event.control->site);
-    }
+    const auto* control = event.as<FailpointControl>();
+    if (control && control->kind == FailpointControl::Kind::Arm) sites.insert(control->site);
   }
   const auto& args = scenario.superlink.args;
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -71,7 +70,7 @@ bool needs_failpoints(const Scenario& scenario) {
   if (requires_capability(scenario, kRequiresFailpoints)) return true;
   if (!armed_sites(scenario).empty()) return true;
   for (const Event& event : scenario.events) {
-    if (event.control) return true;
+    if (event.as<FailpointControl>()) return true;
     if (event.at == Event::Anchor::Fired && !is_outside_site(event.fired_site)) return true;
   }
   if (scenario.expect.fired) {
