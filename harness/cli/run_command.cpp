@@ -14,6 +14,7 @@
 #include "catalogue.h"
 #include "cli.h"
 #include "commands.h"
+#include "harness/outcome_class.h"
 #include "harness/report_json.h"
 #include "harness/report_junit.h"
 #include "harness/report_text.h"
@@ -163,7 +164,8 @@ std::string rerun_flags(const Request& request) {
 }
 
 bool failed(const ScenarioOutcome& o) {
-  return (!o.verdict.passed && !o.verdict.skipped) || o.result.harness_error;
+  const OutcomeClass outcome_class = classify(o);
+  return outcome_class == OutcomeClass::Fail || outcome_class == OutcomeClass::Error;
 }
 
 }  // namespace

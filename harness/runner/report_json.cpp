@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "harness/outcome_class.h"
 #include "harness/repro_command.h"
 #include "internal/event_report.h"
 #include "internal/utf8_repair.h"
@@ -87,7 +88,7 @@ Json run_object(const ScenarioOutcome& o) {
   out["group"] = text(o.scenario.group);
   out["file"] = text(o.scenario.file);
   out["repetition"] = o.repetition;
-  out["passed"] = v.passed && !r.harness_error;
+  out["passed"] = classify(r, v) == OutcomeClass::Pass;
   out["skipped"] = text_or_null(v.skipped);
   out["harness_error"] = text_or_null(r.harness_error);
   out["ending"] = text(v.ending);
