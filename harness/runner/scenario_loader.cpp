@@ -298,12 +298,7 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
   const std::string prefix = "events[" + std::to_string(index) + "]";
   if (!node.is_table()) reader.wrong_type(node, prefix, "a table ([[events]])");
   const toml::table& table = *node.as_table();
-  reader.check_keys(
-      table, "in [[events]]",
-      {"at",          "request",    "signal", "database", "occupy",      "release",
-       "run",         "syscall",    "arm",    "disarm",   "wait_paused", "resume",
-       "timeout_ms",  "count",      "method", "headers",  "body",        "expect_status",
-       "expect_body", "background", "grpc",   "message",  "sign",        "expect_code"});
+  reader.check_keys(table, "in [[events]]", internal::kEventKeys);
   Event event;
   if (auto* at = table.get("at")) {
     if (!parse_at(reader.string(*at, prefix + ".at"), event)) {
@@ -375,7 +370,7 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
     internal::read_outside_fault(reader, table, does[0], prefix, target, event);
   }
   if (!table.contains("grpc")) {
-    for (std::string_view key : {"message", "sign", "expect_code"}) {
+    for (std::string_view key : internal::kGrpcKeys) {
       if (table.contains(key)) {
         reader.fail(reader.key_source(table, key),
                     "'" + prefix + "." + std::string(key) + "' only applies to a grpc event");
@@ -383,7 +378,7 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
     }
   }
   if (!request) {
-    for (std::string_view key : {"method", "headers", "body", "expect_status"}) {
+    for (std::string_view key : internal::kRequestKeys) {
       if (table.contains(key)) {
         reader.fail(reader.key_source(table, key),
                     "'" + prefix + "." + std::string(key) + "' only applies to a request event");
@@ -391,7 +386,7 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
     }
   }
   if (!request && !table.contains("grpc")) {
-    for (std::string_view key : {"expect_body", "background"}) {
+    for (std::string_view key : internal::kAnswerKeys) {
       if (table.contains(key)) {
         reader.fail(reader.key_source(table, key),
                     "'" + prefix + "." + std::string(key) + "' only applies to a request event");
