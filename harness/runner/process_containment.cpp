@@ -25,8 +25,6 @@
 #include "run_init_protocol.h"
 #include "spawn_program.h"
 
-extern char** environ;
-
 namespace harness {
 
 namespace {
@@ -151,15 +149,10 @@ pid_t pidfd_pid(int pidfd) {
 
 }  // namespace
 
-std::vector<std::string> child_environment(const std::map<std::string, std::string>& env) {
-  std::vector<std::string> entries;
-  for (char** entry = environ; *entry != nullptr; ++entry) {
-    const std::string_view item(*entry);
-    const std::string name(item.substr(0, item.find('=')));
-    if (env.contains(name) || name == "FAILPOINTS") continue;
-    entries.emplace_back(item);
-  }
-  for (const auto& [name, value] : env) entries.push_back(name + '=' + value);
+ChildEnvironment child_environment(const std::map<std::string, std::string>& env) {
+  ChildEnvironment entries = ChildEnvironment::inherited();
+  entries.unset("FAILPOINTS");
+  for (const auto& [name, value] : env) entries.set(name, value);
   return entries;
 }
 
@@ -204,9 +197,9 @@ ContainedTarget::ContainedTarget(const std::vector<std::string>& argv,
   }
   init_args.emplace_back("--");
   init_args.insert(init_args.end(), argv.begin(), argv.end());
-  std::vector<std::string> environment = child_environment(env);
+  ChildEnvironment environment = child_environment(env);
   std::vector<char*> argv_pointers = pointers(init_args);
-  std::vector<char*> env_pointers = pointers(environment);
+  char* const* env_pointers = environment.envp();
 
   FdPair out;
   FdPair err;
@@ -232,8 +225,8 @@ ContainedTarget::ContainedTarget(const std::vector<std::string>& argv,
     FdPair go;
     const bool user_namespace = containment == Containment::UserPidNamespace;
     if (user_namespace) make_pipe(go);
-    const ChildPlan plan{init.c_str(),     argv_pointers.data(), env_pointers.data(), dev_null,
-                         out.fds[1],       err.fds[1],           control.fds[1],      go.fds[0],
+    const ChildPlan plan{init.c_str(),     argv_pointers.data(), env_pointers,   dev_null,
+                         out.fds[1],       err.fds[1],           control.fds[1], go.fds[0],
                          exec_error.fds[1]};
     clone_args args{};
     args.flags = CLONE_PIDFD | clone_flags(containment);

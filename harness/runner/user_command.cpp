@@ -79,13 +79,10 @@ CommandResult run_command(const std::vector<std::string>& argv,
   Fd reader(pipe_fds[0]);
   Fd writer(pipe_fds[1]);
   Fd null_input(::open("/dev/null", O_RDONLY | O_CLOEXEC));
-  std::vector<std::string> environment = child_environment(env);
-  std::vector<char*> envp;
-  for (std::string& entry : environment) envp.push_back(entry.data());
-  envp.push_back(nullptr);
+  ChildEnvironment environment = child_environment(env);
   SpawnRequest request;
   request.argv = argv;
-  request.envp = envp.data();
+  request.envp = environment.envp();
   request.stdin_fd = null_input.fd;
   request.stdout_fd = writer.fd;
   request.stderr_fd = writer.fd;
