@@ -40,13 +40,11 @@ EventsRunner::EventsRunner(std::vector<Event> events, int pidfd, Clock::time_poi
 
 EventsRunner::~EventsRunner() {
   finish();
-  if (pidfd_ >= 0) ::close(pidfd_);
-  if (cancel_fd_ >= 0) ::close(cancel_fd_);
 }
 
 void EventsRunner::outside_faults(OutsideFaultContext context) {
   context.deadline = deadline_;
-  context.cancel_fd = cancel_fd_;
+  context.cancel_fd = cancel_fd_.get();
   outside_ = std::make_unique<OutsideFaults>(std::move(context));
 }
 
@@ -97,9 +95,9 @@ std::vector<EventOutcome> EventsRunner::finish() {
     stopped_ = true;
     changed_.notify_all();
   }
-  if (cancel_fd_ >= 0) {
+  if (cancel_fd_.get() >= 0) {
     const std::uint64_t one = 1;
-    [[maybe_unused]] const ssize_t written = ::write(cancel_fd_, &one, sizeof one);
+    [[maybe_unused]] const ssize_t written = ::write(cancel_fd_.get(), &one, sizeof one);
   }
   if (thread_.joinable()) thread_.join();
   std::lock_guard lock(mutex_);
@@ -259,7 +257,7 @@ void EventsRunner::perform_control(const FailpointControl& control,
                                    EventOutcome& outcome) {
   HttpBounds bounds;
   bounds.deadline = deadline_;
-  bounds.cancel_fd = cancel_fd_;
+  bounds.cancel_fd = cancel_fd_.get();
   const ControlResult result = harness::perform_control(control, addresses, bounds, outcome);
   // A wait is done when it ends, not when it was asked for.
   if (control.kind == FailpointControl::Kind::WaitPaused) {
@@ -275,7 +273,7 @@ void EventsRunner::perform_control(const FailpointControl& control,
 }
 
 void EventsRunner::perform_signal(int signal, EventOutcome& outcome) {
-  if (send_signal(pidfd_, signal) != 0) {
+  if (send_signal(pidfd_.get(), signal) != 0) {
     if (errno == ESRCH) {
       outcome.error = "target had exited";
     } else {
@@ -305,7 +303,7 @@ void EventsRunner::perform_request(const RequestEvent& event, const std::string&
   request.body = event.body.value_or("");
   HttpBounds bounds;
   bounds.deadline = deadline_;
-  bounds.cancel_fd = cancel_fd_;
+  bounds.cancel_fd = cancel_fd_.get();
   HttpResponse response = send_http(request, bounds);
   outcome.status = response.status;
   outcome.body = std::move(response.body);
@@ -364,12 +362,12 @@ void EventsRunner::perform_grpc(const GrpcEvent& event, const std::string& addre
 
 void EventsRunner::settle_unsent(EventOutcome& outcome) {
   const Clock::time_point until = std::min(deadline_, Clock::now() + exit_grace_);
-  pollfd watch[2] = {{pidfd_, POLLIN, 0}, {cancel_fd_, POLLIN, 0}};
+  pollfd watch[2] = {{pidfd_.get(), POLLIN, 0}, {cancel_fd_.get(), POLLIN, 0}};
   int ready = 0;
   do {
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
-    ready = ::poll(watch, cancel_fd_ >= 0 ? 2 : 1, left > 0 ? static_cast<int>(left) : 0);
+    ready = ::poll(watch, cancel_fd_.get() >= 0 ? 2 : 1, left > 0 ? static_cast<int>(left) : 0);
   } while (ready < 0 && errno == EINTR);
   if (watch[0].revents != 0) {
     outcome.error = "target had exited (" + outcome.error + ")";

@@ -16,6 +16,7 @@
 #include "harness/run_result.h"
 #include "harness/scenario.h"
 #include "outside_faults.h"
+#include "unique_fd.h"
 
 namespace superlink_grpc {
 class NodeKey;
@@ -83,11 +84,11 @@ class EventsRunner {
   // The run's one key pair, for signed gRPC calls (so CreateNode's node is the later calls').
   std::unique_ptr<superlink_grpc::NodeKey> node_key_;
   std::string node_id_ = "0";  // the node the last CreateNode/RegisterNode made: {node_id}
-  int pidfd_;
+  UniqueFd pidfd_;
   Clock::time_point spawned_;
   Clock::time_point deadline_;
   Millis exit_grace_;
-  int cancel_fd_;  // an eventfd finish() makes readable: an unanswered request gives up
+  UniqueFd cancel_fd_;  // an eventfd finish() makes readable: an unanswered request gives up
   std::function<void()> on_done_;
 
   std::mutex mutex_;

@@ -66,7 +66,6 @@ OutsideFaults::OutsideFaults(OutsideFaultContext context) : context_(std::move(c
 OutsideFaults::~OutsideFaults() {
   injections_.clear();  // detaches the injectors
   lock_.reset();
-  for (const auto& [name, fd] : occupied_) ::close(fd);
 }
 
 void OutsideFaults::perform(const Event& event, const std::map<std::string, std::string>& addresses,
@@ -146,8 +145,7 @@ void OutsideFaults::release(const std::string& name, EventOutcome& outcome) {
   const auto it = occupied_.find(name);
   if (it == occupied_.end()) throw std::runtime_error("the harness does not occupy " + name);
   const std::int64_t began = mono_now();
-  ::close(it->second);
-  occupied_.erase(it);
+  occupied_.erase(it);  // closes the socket
   outcome.did = "closed the " + name + " socket";
   journal("outside.release." + name, "release", name, began);
 }
@@ -199,13 +197,13 @@ void OutsideFaults::journal(const std::string& site, std::string_view task, std:
   }
   if (context_.journal.empty()) return;
   const std::string line = outside_journal_line(hit, site, task, arg, mono_ns, thread);
-  const int fd = ::open(context_.journal.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) return;  // the fault is done; the report then shows no firing for it
+  const UniqueFd fd(
+      ::open(context_.journal.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+  if (!fd) return;  // the fault is done; the report then shows no firing for it
   ssize_t written;
   do {
-    written = ::write(fd, line.data(), line.size());
+    written = ::write(fd.get(), line.data(), line.size());
   } while (written < 0 && errno == EINTR);
-  ::close(fd);
 }
 
 }  // namespace harness
