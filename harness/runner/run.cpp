@@ -38,6 +38,7 @@
 #include "process_registry.h"
 #include "ready_file.h"
 #include "run_ports.h"
+#include "unique_fd.h"
 
 namespace harness {
 
@@ -236,8 +237,9 @@ class Run {
   static bool accepts(const std::string& address) {
     const auto colon = address.rfind(':');
     const int port = std::atoi(address.c_str() + colon + 1);
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0) return false;
+    const UniqueFd socket(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    if (!socket) return false;
+    const int fd = socket.get();
     sockaddr_in to{};
     to.sin_family = AF_INET;
     to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -250,7 +252,6 @@ class Run {
       ok = ::poll(&watch, 1, 20) == 1 &&
            ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 && error == 0;
     }
-    ::close(fd);
     return ok;
   }
 
