@@ -26,6 +26,7 @@
 #include "summary.h"
 #include "target_choice.h"
 #include "target_sites.h"
+#include "verdict/outcome_class.h"
 
 namespace harness::cli {
 namespace {
@@ -164,7 +165,8 @@ std::string rerun_flags(const Request& request) {
 }
 
 bool failed(const ScenarioOutcome& o) {
-  return (!o.verdict.passed && !o.verdict.skipped) || o.result.harness_error;
+  const OutcomeClass outcome_class = classify(o);
+  return outcome_class == OutcomeClass::Fail || outcome_class == OutcomeClass::Error;
 }
 
 }  // namespace

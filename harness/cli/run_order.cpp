@@ -57,7 +57,8 @@ ActionsWait actions_wait(std::string_view actions) {
 Millis expected_wait(const Scenario& scenario) {
   Millis events{0};
   for (const Event& event : scenario.events) {
-    const Millis after = event.database == "lock" ? kBusyTimeout : Millis(0);
+    const auto* database = event.as<DatabaseEvent>();
+    const Millis after = database && database->fault == "lock" ? kBusyTimeout : Millis(0);
     events = std::max(events, event.delay + after);
   }
   Millis faults{0};

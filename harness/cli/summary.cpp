@@ -4,6 +4,7 @@
 
 #include "report/report_text.h"
 #include "selection/scenario_set.h"
+#include "verdict/outcome_class.h"
 
 namespace harness::cli {
 namespace {
@@ -14,9 +15,7 @@ std::string pad(std::string text, std::size_t width) {
 }
 
 std::string verdict_word(const ScenarioOutcome& o) {
-  if (o.result.harness_error) return "ERROR";
-  if (o.verdict.skipped) return "SKIP";
-  return o.verdict.passed ? "PASS" : "FAIL";
+  return std::string(class_word(classify(o)));
 }
 
 std::string run_name(const ScenarioOutcome& o, bool repeated) {
@@ -90,23 +89,13 @@ std::string recap(const std::vector<ScenarioOutcome>& outcomes, const SummaryOpt
 }
 
 std::string counts(const std::vector<ScenarioOutcome>& outcomes) {
-  std::size_t passed = 0;
-  std::size_t errors = 0;
-  std::size_t skipped = 0;
-  for (const ScenarioOutcome& o : outcomes) {
-    if (o.result.harness_error) {
-      ++errors;
-    } else if (o.verdict.skipped) {
-      ++skipped;
-    } else if (o.verdict.passed) {
-      ++passed;
-    }
-  }
+  OutcomeCounts n;
+  for (const ScenarioOutcome& o : outcomes) n.add(classify(o));
   std::string out = "\n";
-  if (errors > 0) out += std::to_string(errors) + " harness error(s)\n";
-  out += std::to_string(passed) + " passed, " + std::to_string(outcomes.size() - passed - skipped) +
-         " failed";
-  if (skipped > 0) out += ", " + std::to_string(skipped) + " skipped";
+  if (n.errors > 0) out += std::to_string(n.errors) + " harness error(s)\n";
+  // A harness error is not passed: it counts as failed too.
+  out += std::to_string(n.passed) + " passed, " + std::to_string(n.failed + n.errors) + " failed";
+  if (n.skipped > 0) out += ", " + std::to_string(n.skipped) + " skipped";
   out += "\n";
   return out;
 }

@@ -28,8 +28,8 @@ using Kind = FailpointControl::Kind;
 
 Event control(Kind kind, std::string site, std::string actions = "") {
   Event event;
-  event.control = FailpointControl{kind, std::move(site), std::move(actions),
-                                   FailpointControl::kDefaultTimeout};
+  event.action = FailpointControl{kind, std::move(site), std::move(actions),
+                                  FailpointControl::kDefaultTimeout};
   return event;
 }
 
@@ -73,9 +73,9 @@ TEST(ControlEventsRun, PauseWaitResumeThenTheNextTickPanics) {
 // `background` the wait for its answer would hold up the wait_paused that must release it.
 TEST(ControlEventsRun, ABackgroundRequestInFlightLetsTheNextEventsRun) {
   Event request;
-  request.request = "create-node";
+  request.action = RequestEvent{.route = "create-node"};
   request.background = true;
-  request.expect_status = 200;
+  request.as<RequestEvent>()->expect_status = 200;
   Scenario scenario = mock_scenario(
       {{"rest.request", "1*pause"}},
       {request, control(Kind::WaitPaused, "rest.request"), control(Kind::Resume, "rest.request")});
@@ -108,9 +108,9 @@ TEST(ControlEventsRun, ArmAndDisarmSayWhatTheyDid) {
 
 TEST(ControlEventsRun, WaitPausedThatTimesOutFailsTheRunNamingTheSite) {
   Event wait = control(Kind::WaitPaused, "scheduler.launch");
-  wait.control->timeout = 200ms;
+  wait.as<FailpointControl>()->timeout = 200ms;
   Event term;
-  term.signal = SIGTERM;
+  term.action = SignalEvent{SIGTERM};
   Scenario scenario = mock_scenario({{"scheduler.launch", "pause"}}, {wait, term});
   scenario.expect.still_running = true;
   scenario.expect.hold = Millis{0};

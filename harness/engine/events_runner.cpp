@@ -14,6 +14,7 @@
 #include "control_events.h"
 #include "fleet_client.h"
 #include "process_pidfd.h"
+#include "scenario/overloaded.h"
 #include "scenario/scenario_requirements.h"
 #include "send_http.h"
 
@@ -30,8 +31,8 @@ EventsRunner::EventsRunner(std::vector<Event> events, int pidfd, Clock::time_poi
       cancel_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
       on_done_(std::move(on_done)) {  // without an eventfd (-1), the deadline still bounds
   if (std::any_of(events_.begin(), events_.end(), [](const Event& event) {
-        return event.grpc &&
-               (event.sign || event.message.find("{public_key}") != std::string::npos);
+        const auto* grpc = event.as<GrpcEvent>();
+        return grpc && (grpc->sign || grpc->message.find("{public_key}") != std::string::npos);
       })) {
     node_key_ = std::make_unique<superlink_grpc::NodeKey>();
   }
@@ -39,13 +40,11 @@ EventsRunner::EventsRunner(std::vector<Event> events, int pidfd, Clock::time_poi
 
 EventsRunner::~EventsRunner() {
   finish();
-  if (pidfd_ >= 0) ::close(pidfd_);
-  if (cancel_fd_ >= 0) ::close(cancel_fd_);
 }
 
 void EventsRunner::outside_faults(OutsideFaultContext context) {
   context.deadline = deadline_;
-  context.cancel_fd = cancel_fd_;
+  context.cancel_fd = cancel_fd_.get();
   outside_ = std::make_unique<OutsideFaults>(std::move(context));
 }
 
@@ -96,9 +95,9 @@ std::vector<EventOutcome> EventsRunner::finish() {
     stopped_ = true;
     changed_.notify_all();
   }
-  if (cancel_fd_ >= 0) {
+  if (cancel_fd_.get() >= 0) {
     const std::uint64_t one = 1;
-    [[maybe_unused]] const ssize_t written = ::write(cancel_fd_, &one, sizeof one);
+    [[maybe_unused]] const ssize_t written = ::write(cancel_fd_.get(), &one, sizeof one);
   }
   if (thread_.joinable()) thread_.join();
   std::lock_guard lock(mutex_);
@@ -139,7 +138,9 @@ std::optional<EventsRunner::Clock::time_point> EventsRunner::wait_anchor(
     return std::nullopt;
   };
   // A control event needs the endpoint's address, which comes with the ready file.
-  const auto reached = [&] { return anchor().has_value() && (!event.control || ready_at_); };
+  const auto reached = [&] {
+    return anchor().has_value() && (!event.as<FailpointControl>() || ready_at_);
+  };
   changed_.wait(lock, [&] { return reached() || exited_ || stopped_; });
   if (reached()) return anchor();
   why_not = exited_ ? Wait::Exited : Wait::Stopped;
@@ -197,7 +198,7 @@ void EventsRunner::run() {
     bool failed_control = false;
     for (int r = 0; r < event.count; ++r) {
       EventOutcome outcome = perform(event, i, r, addresses);
-      failed_control = event.control && outcome.unsent;
+      failed_control = event.as<FailpointControl>() && outcome.unsent;
       std::lock_guard relock(mutex_);
       outcomes_.push_back(std::move(outcome));
     }
@@ -225,54 +226,70 @@ EventOutcome EventsRunner::perform(const Event& event, std::size_t index, int re
       return outcome;
     }
   }
-  if (event.control) {
-    HttpBounds bounds;
-    bounds.deadline = deadline_;
-    bounds.cancel_fd = cancel_fd_;
-    const ControlResult result = perform_control(*event.control, addresses, bounds, outcome);
-    // A wait is done when it ends, not when it was asked for.
-    if (event.control->kind == FailpointControl::Kind::WaitPaused) {
-      outcome.at = std::chrono::duration_cast<Nanos>(Clock::now() - spawned_);
-    }
-    if (outcome.error == "cancelled") {
-      outcome.error = "the run ended first";
-    } else if (result == ControlResult::NoAnswer) {
-      settle_unsent(outcome);
-    } else if (result == ControlResult::Refused) {
-      outcome.unsent = true;
-    }
-    return outcome;
-  }
-  if (outside_site(event)) {
-    outside_->perform(event, addresses, outcome);
-    return outcome;
-  }
-  if (event.signal) {
-    if (send_signal(pidfd_, *event.signal) != 0) {
-      if (errno == ESRCH) {
-        outcome.error = "target had exited";
-      } else {
-        outcome.error = std::string("cannot signal: ") + std::strerror(errno);
-        outcome.unsent = true;
-      }
-    }
-    return outcome;
-  }
-  const auto fleet = addresses.find("fleet");
-  if (fleet == addresses.end()) {
+  // Fleet API calls need the address of the Fleet API.
+  const auto fleet = [&]() -> const std::string* {
+    const auto it = addresses.find("fleet");
+    if (it != addresses.end()) return &it->second;
     outcome.error = "no fleet address: the target serves no Fleet API";
     outcome.unsent = true;
-    return outcome;
+    return nullptr;
+  };
+  std::visit(
+      Overloaded{
+          [&](const FailpointControl& control) { perform_control(control, addresses, outcome); },
+          [&](const SignalEvent& e) { perform_signal(e.signal, outcome); },
+          [&](const GrpcEvent& e) {
+            if (const std::string* address = fleet()) perform_grpc(e, *address, outcome);
+          },
+          [&](const RequestEvent& e) {
+            if (const std::string* address = fleet()) {
+              perform_request(e, *address, outcome);
+            }
+          },
+          [&](const auto&) { outside_->perform(event, addresses, outcome); },
+      },
+      event.action);
+  return outcome;
+}
+
+void EventsRunner::perform_control(const FailpointControl& control,
+                                   const std::map<std::string, std::string>& addresses,
+                                   EventOutcome& outcome) {
+  HttpBounds bounds;
+  bounds.deadline = deadline_;
+  bounds.cancel_fd = cancel_fd_.get();
+  const ControlResult result = harness::perform_control(control, addresses, bounds, outcome);
+  // A wait is done when it ends, not when it was asked for.
+  if (control.kind == FailpointControl::Kind::WaitPaused) {
+    outcome.at = std::chrono::duration_cast<Nanos>(Clock::now() - spawned_);
   }
-  if (event.grpc) {
-    perform_grpc(event, fleet->second, outcome);
-    return outcome;
+  if (outcome.error == "cancelled") {
+    outcome.error = "the run ended first";
+  } else if (result == ControlResult::NoAnswer) {
+    settle_unsent(outcome);
+  } else if (result == ControlResult::Refused) {
+    outcome.unsent = true;
   }
+}
+
+void EventsRunner::perform_signal(int signal, EventOutcome& outcome) {
+  if (send_signal(pidfd_.get(), signal) != 0) {
+    if (errno == ESRCH) {
+      outcome.error = "target had exited";
+    } else {
+      outcome.error = std::string("cannot signal: ") + std::strerror(errno);
+      outcome.unsent = true;
+    }
+  }
+}
+
+void EventsRunner::perform_request(const RequestEvent& event, const std::string& address,
+                                   EventOutcome& outcome) {
   HttpRequest request;
   request.method = event.method;
-  request.address = fleet->second;
+  request.address = address;
   // A path from "/" goes as it is; a route name or raw/<path> under the Fleet API's prefix.
-  const std::string& target = event.request.value_or("");
+  const std::string& target = event.route;
   request.path = target.starts_with('/') ? target : "/api/v0/fleet/" + target;
   request.headers = {{"Content-Type", "application/protobuf"}, {"Accept", "application/protobuf"}};
   for (const auto& [name, value] : event.headers) {
@@ -286,7 +303,7 @@ EventOutcome EventsRunner::perform(const Event& event, std::size_t index, int re
   request.body = event.body.value_or("");
   HttpBounds bounds;
   bounds.deadline = deadline_;
-  bounds.cancel_fd = cancel_fd_;
+  bounds.cancel_fd = cancel_fd_.get();
   HttpResponse response = send_http(request, bounds);
   outcome.status = response.status;
   outcome.body = std::move(response.body);
@@ -297,18 +314,17 @@ EventOutcome EventsRunner::perform(const Event& event, std::size_t index, int re
   } else if (!response.sent) {
     settle_unsent(outcome);
   }
-  return outcome;
 }
 
 // One gRPC call: its status and answer are the outcome (a failed call is an answer too: a
 // refused connection is UNAVAILABLE); the run's deadline bounds it, the client bounds the answer.
-void EventsRunner::perform_grpc(const Event& event, const std::string& address,
+void EventsRunner::perform_grpc(const GrpcEvent& event, const std::string& address,
                                 EventOutcome& outcome) {
   superlink_grpc::FleetCall call;
   call.address = address;
-  call.rpc = *event.grpc;
-  call.request_type = event.grpc_request_type;
-  call.response_type = event.grpc_response_type;
+  call.rpc = event.rpc;
+  call.request_type = event.request_type;
+  call.response_type = event.response_type;
   call.request_json = event.message;
   {
     const std::lock_guard lock(mutex_);
@@ -346,12 +362,12 @@ void EventsRunner::perform_grpc(const Event& event, const std::string& address,
 
 void EventsRunner::settle_unsent(EventOutcome& outcome) {
   const Clock::time_point until = std::min(deadline_, Clock::now() + exit_grace_);
-  pollfd watch[2] = {{pidfd_, POLLIN, 0}, {cancel_fd_, POLLIN, 0}};
+  pollfd watch[2] = {{pidfd_.get(), POLLIN, 0}, {cancel_fd_.get(), POLLIN, 0}};
   int ready = 0;
   do {
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
-    ready = ::poll(watch, cancel_fd_ >= 0 ? 2 : 1, left > 0 ? static_cast<int>(left) : 0);
+    ready = ::poll(watch, cancel_fd_.get() >= 0 ? 2 : 1, left > 0 ? static_cast<int>(left) : 0);
   } while (ready < 0 && errno == EINTR);
   if (watch[0].revents != 0) {
     outcome.error = "target had exited (" + outcome.error + ")";

@@ -16,6 +16,7 @@
 #include "faults/outside_faults.h"
 #include "harness/run_result.h"
 #include "harness/scenario.h"
+#include "unique_fd.h"
 
 namespace superlink_grpc {
 class NodeKey;
@@ -71,18 +72,23 @@ class EventsRunner {
   // Marks a failed request or signal: "target had exited" when the target exits within the
   // grace (without holding up the run longer than its deadline), else unsent.
   void settle_unsent(EventOutcome& outcome);
-  void perform_grpc(const Event& event, const std::string& address, EventOutcome& outcome);
+  void perform_control(const FailpointControl& control,
+                       const std::map<std::string, std::string>& addresses, EventOutcome& outcome);
+  void perform_signal(int signal, EventOutcome& outcome);
+  void perform_request(const RequestEvent& event, const std::string& address,
+                       EventOutcome& outcome);
+  void perform_grpc(const GrpcEvent& event, const std::string& address, EventOutcome& outcome);
   void record_rest(std::size_t from_event, int from_repetition, const std::string& error);
 
   std::vector<Event> events_;
   // The run's one key pair, for signed gRPC calls (so CreateNode's node is the later calls').
   std::unique_ptr<superlink_grpc::NodeKey> node_key_;
   std::string node_id_ = "0";  // the node the last CreateNode/RegisterNode made: {node_id}
-  int pidfd_;
+  UniqueFd pidfd_;
   Clock::time_point spawned_;
   Clock::time_point deadline_;
   Millis exit_grace_;
-  int cancel_fd_;  // an eventfd finish() makes readable: an unanswered request gives up
+  UniqueFd cancel_fd_;  // an eventfd finish() makes readable: an unanswered request gives up
   std::function<void()> on_done_;
 
   std::mutex mutex_;

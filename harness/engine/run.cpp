@@ -38,6 +38,7 @@
 #include "ready_file.h"
 #include "run_ports.h"
 #include "target_command.h"
+#include "unique_fd.h"
 
 namespace harness {
 
@@ -170,8 +171,8 @@ class Run {
     pidfd_.async_wait(stream_descriptor::wait_read, [this](auto error) {
       if (!error) on_exit();
     });
-    read(out_, Stream::Stdout, out_buffer_, out_open_);
-    read(err_, Stream::Stderr, err_buffer_, err_open_);
+    read(out_, Stream::Stdout, out_buffer_);
+    read(err_, Stream::Stderr, err_buffer_);
     deadline_.expires_at(spawned_ + scenario_.timeout);
     deadline_.async_wait([this](auto error) {
       if (!error) stop_target(/*timed_out=*/true);
@@ -236,8 +237,9 @@ class Run {
   static bool accepts(const std::string& address) {
     const auto colon = address.rfind(':');
     const int port = std::atoi(address.c_str() + colon + 1);
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0) return false;
+    const UniqueFd socket(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    if (!socket) return false;
+    const int fd = socket.get();
     sockaddr_in to{};
     to.sin_family = AF_INET;
     to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -250,12 +252,11 @@ class Run {
       ok = ::poll(&watch, 1, 20) == 1 &&
            ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 && error == 0;
     }
-    ::close(fd);
     return ok;
   }
 
   void poll_ports() {
-    if (result_.ready || exited_) return;
+    if (result_.ready || phase_ == TargetPhase::Exited) return;
     bool all = true;
     for (const char* api : {"fleet", "serverappio", "exec"}) {
       const auto it = allocated_.find(api);
@@ -336,28 +337,28 @@ class Run {
 
   // expect.still_running: the target must stay up `hold` longer; then the harness stops it.
   void start_hold() {
-    if (!scenario_.expect.still_running || exited_) return;
+    if (!scenario_.expect.still_running || phase_ == TargetPhase::Exited) return;
     hold_.expires_after(scenario_.expect.hold);
     hold_.async_wait([this](auto error) {
-      if (!error && !exited_) stop_target(/*timed_out=*/false);
+      if (!error && phase_ != TargetPhase::Exited) stop_target(/*timed_out=*/false);
     });
   }
 
   void stop_target(bool timed_out) {
-    if (exited_ || stopping_) return;
-    stopping_ = true;
-    timed_out_ = timed_out;
+    if (phase_ != TargetPhase::Running) return;
+    phase_ = timed_out ? TargetPhase::TermAtDeadline : TargetPhase::TermAfterHold;
     target_->signal_group(SIGTERM);
     grace_.expires_after(options_.grace);
     grace_.async_wait([this](auto error) {
-      if (error || exited_) return;
-      sigterm_ignored_ = true;
+      if (error || phase_ == TargetPhase::Exited) return;
+      phase_ = phase_ == TargetPhase::TermAtDeadline ? TargetPhase::KillAtDeadline
+                                                     : TargetPhase::KillAfterHold;
       target_->signal_group(SIGKILL);
     });
   }
 
   void on_exit() {
-    exited_ = true;
+    const TargetPhase stopped = std::exchange(phase_, TargetPhase::Exited);
     give_back_startup_slot();
     result_.exit_mono_ns = mono_ns();
     result_.exit_at = since_spawn();
@@ -387,9 +388,12 @@ class Run {
       end.core_dumped = WCOREDUMP(status);
       end.kind = Termination::Kind::Signaled;
     }
-    if (stopping_) {
-      end.kind = timed_out_ ? Termination::Kind::TimedOut : Termination::Kind::StillRunning;
-      end.ignored_sigterm = sigterm_ignored_;
+    if (stopped != TargetPhase::Running) {  // the harness stopped it
+      const bool at_deadline =
+          stopped == TargetPhase::TermAtDeadline || stopped == TargetPhase::KillAtDeadline;
+      end.kind = at_deadline ? Termination::Kind::TimedOut : Termination::Kind::StillRunning;
+      end.ignored_sigterm =
+          stopped == TargetPhase::KillAtDeadline || stopped == TargetPhase::KillAfterHold;
     }
     // Everything that held the pipes is dead; a descendant out of reach could still hold them,
     // so EOF gets a bounded wait.
@@ -402,24 +406,23 @@ class Run {
     maybe_finish();
   }
 
-  void read(stream_descriptor& pipe, Stream stream, std::array<char, 64 * 1024>& buffer,
-            bool& open) {
+  void read(stream_descriptor& pipe, Stream stream, std::array<char, 64 * 1024>& buffer) {
     pipe.async_read_some(
-        asio::buffer(buffer), [this, &pipe, stream, &buffer, &open](auto error, std::size_t size) {
+        asio::buffer(buffer), [this, &pipe, stream, &buffer](auto error, std::size_t size) {
           if (size > 0) capture_.feed(stream, std::string_view(buffer.data(), size), since_spawn());
           if (error) {
             capture_.finish(stream, since_spawn());
-            open = false;
+            --pipes_read_;
             if (pipe.is_open()) pipe.close();
             maybe_finish();
             return;
           }
-          read(pipe, stream, buffer, open);
+          read(pipe, stream, buffer);
         });
   }
 
   void maybe_finish() {
-    if (exited_ && !out_open_ && !err_open_) {
+    if (phase_ == TargetPhase::Exited && pipes_read_ == 0) {
       drain_.cancel();
       io_.stop();
     }
@@ -463,12 +466,18 @@ class Run {
   Clock::time_point spawned_;
   bool first_line_seen_ = false;
   bool holds_startup_slot_ = false;
-  bool out_open_ = true;
-  bool err_open_ = true;
-  bool exited_ = false;
-  bool stopping_ = false;
-  bool timed_out_ = false;
-  bool sigterm_ignored_ = false;
+  int pipes_read_ = 2;  // stdout and stderr until each reaches EOF (or is closed after the drain)
+  // The target's life, one state at a time: running; SIGTERM sent by the harness (after
+  // expect.hold, or at the deadline); SIGKILL sent when it outlived the grace; exited.
+  enum class TargetPhase {
+    Running,
+    TermAfterHold,
+    TermAtDeadline,
+    KillAfterHold,
+    KillAtDeadline,
+    Exited
+  };
+  TargetPhase phase_ = TargetPhase::Running;
 };
 
 }  // namespace

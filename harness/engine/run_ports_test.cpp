@@ -22,7 +22,6 @@ class RunPortsTest : public ::testing::Test {
     ::setenv("SUPERLINK_PORT_LOCK_DIR", (dir_ + "/locks").c_str(), 1);
   }
   void TearDown() override {
-    for (const int fd : outside_) ::close(fd);
     ::unsetenv("SUPERLINK_PORT_LOCK_DIR");
     std::filesystem::remove_all(dir_);
   }
@@ -43,7 +42,7 @@ class RunPortsTest : public ::testing::Test {
   std::string dir_;
   int calls_ = 0;
   std::set<int> taken_;
-  std::vector<int> outside_;
+  std::vector<UniqueFd> outside_;
 };
 
 TEST_F(RunPortsTest, APortTakenBeforeTheOccupyGetsTheRunFreshPorts) {

@@ -50,7 +50,7 @@ class RunTest : public ::testing::Test {
     Event event;
     event.at = at;
     event.delay = delay;
-    event.signal = SIGUSR1;
+    event.action = SignalEvent{SIGUSR1};
     return event;
   }
 
@@ -282,7 +282,7 @@ class DeadlineTest : public RunTest {
     scenario.superlink.command = {FAKE_HTTP_TARGET};
     scenario.timeout = kDeadline;
     Event event;
-    event.request = route;
+    event.action = RequestEvent{.route = route};
     scenario.events = {event};
     return scenario;
   }
@@ -516,12 +516,12 @@ TEST_F(RunTest, RequestEventsReachTheFleetAddressWithTheirHeaders) {
   scenario.expect.still_running = true;
   scenario.expect.hold = 50ms;
   Event ping;
-  ping.request = "ping";
+  ping.action = RequestEvent{.route = "ping"};
   ping.count = 2;
-  ping.body = "abc";
+  ping.as<RequestEvent>()->body = "abc";
   Event no_accept;
-  no_accept.request = "create-node";
-  no_accept.headers = {{"accept", ""}};
+  no_accept.action = RequestEvent{.route = "create-node"};
+  no_accept.as<RequestEvent>()->headers = {{"accept", ""}};
   scenario.events = {ping, no_accept};
   const RunResult result = run(scenario);
   EXPECT_EQ(result.end.kind, Termination::Kind::StillRunning);
@@ -542,7 +542,7 @@ TEST_F(RunTest, ARequestThatCannotBeSentFailsTheRunNamingTheEvent) {
   scenario.expect.still_running = true;
   scenario.expect.hold = 50ms;
   Event ping;
-  ping.request = "ping";
+  ping.action = RequestEvent{.route = "ping"};
   scenario.events = {ping};
   RunOptions options;
   options.grace = 200ms;
@@ -561,7 +561,7 @@ TEST_F(RunTest, ARequestThatCannotBeSentFailsTheRunNamingTheEvent) {
 TEST_F(RunTest, ARequestRefusedByAnExitingTargetIsNotDone) {
   Scenario scenario = fake({"ready", "exit", "0"});
   Event ping;
-  ping.request = "ping";
+  ping.action = RequestEvent{.route = "ping"};
   scenario.events = {ping};
   const RunResult result = run(scenario);
   ASSERT_THAT(result.events, SizeIs(1));

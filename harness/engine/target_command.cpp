@@ -117,7 +117,7 @@ std::string default_flower_binary() {
 
 bool uses_failpoint_control(const Scenario& scenario) {
   return std::any_of(scenario.events.begin(), scenario.events.end(),
-                     [](const Event& event) { return event.control.has_value(); });
+                     [](const Event& event) { return event.as<FailpointControl>() != nullptr; });
 }
 
 std::string database_path(const std::string& work_dir) {

@@ -295,6 +295,12 @@ void check_actions(std::string_view site, std::string_view actions) {
   internal::parse_actions(checked_site_name(site), actions);
 }
 
+std::vector<std::string> spec_site_names(std::string_view spec) {
+  std::vector<std::string> names;
+  for (const internal::SpecPart& part : internal::split_spec(spec)) names.emplace_back(part.name);
+  return names;
+}
+
 void disarm(std::string_view site) {
   auto& r = registry();
   std::shared_ptr<Site> old;

@@ -191,9 +191,8 @@ std::vector<Action> parse_actions(std::string_view site, std::string_view action
   return parsed;
 }
 
-std::vector<SpecEntry> parse_spec(std::string_view spec) {
-  std::vector<SpecEntry> entries;
-  std::unordered_set<std::string> seen;
+std::vector<SpecPart> split_spec(std::string_view spec) {
+  std::vector<SpecPart> parts;
   std::string_view rest = spec;
   while (true) {
     const auto semi = rest.find(';');
@@ -201,16 +200,28 @@ std::vector<SpecEntry> parse_spec(std::string_view spec) {
     if (!entry.empty()) {
       const auto eq = entry.find('=');
       if (eq == std::string_view::npos) {
-        throw SpecError("failpoint spec " + quoted(entry) + ": expected NAME=ACTIONS");
+        parts.push_back({entry, entry, {}, false});
+      } else {
+        parts.push_back({entry, trim(entry.substr(0, eq)), trim(entry.substr(eq + 1)), true});
       }
-      const auto name = trim(entry.substr(0, eq));
-      if (name.empty()) fail(name, "empty site name in entry " + quoted(entry));
-      if (!seen.insert(std::string(name)).second) fail(name, "given twice in one spec");
-      const auto actions = trim(entry.substr(eq + 1));
-      entries.push_back({std::string(name), std::string(actions), parse_actions(name, actions)});
     }
     if (semi == std::string_view::npos) break;
     rest = rest.substr(semi + 1);
+  }
+  return parts;
+}
+
+std::vector<SpecEntry> parse_spec(std::string_view spec) {
+  std::vector<SpecEntry> entries;
+  std::unordered_set<std::string> seen;
+  for (const SpecPart& part : split_spec(spec)) {
+    if (!part.has_equals) {
+      throw SpecError("failpoint spec " + quoted(part.entry) + ": expected NAME=ACTIONS");
+    }
+    if (part.name.empty()) fail(part.name, "empty site name in entry " + quoted(part.entry));
+    if (!seen.insert(std::string(part.name)).second) fail(part.name, "given twice in one spec");
+    entries.push_back({std::string(part.name), std::string(part.actions),
+                       parse_actions(part.name, part.actions)});
   }
   return entries;
 }

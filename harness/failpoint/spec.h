@@ -59,4 +59,12 @@ struct SpecEntry {
 // skipped; a site given twice is an error. Throws SpecError.
 std::vector<SpecEntry> parse_spec(std::string_view spec);
 
+// The split parse_spec makes, without checking anything: each non-empty entry (trimmed), its
+// name (trimmed; the whole entry when it has no '=') and whether it had an '='.
+struct SpecPart {
+  std::string_view entry, name, actions;
+  bool has_equals = false;
+};
+std::vector<SpecPart> split_spec(std::string_view spec);
+
 }  // namespace failpoint::internal

@@ -303,5 +303,15 @@ TEST_F(SpecTest, AnyProbabilistic) {
   EXPECT_FALSE(any_probabilistic());
 }
 
+TEST(SplitSpec, SplitsAsParseSpecDoesAndChecksNothing) {
+  EXPECT_THAT(spec_site_names(" a = off ;; b=panic(x); c ;d="), ElementsAre("a", "b", "c", "d"));
+  const std::vector<SpecPart> parts = split_spec("a=1*off->panic; bare ");
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[0].actions, "1*off->panic");
+  EXPECT_TRUE(parts[0].has_equals);
+  EXPECT_EQ(parts[1].name, "bare");
+  EXPECT_FALSE(parts[1].has_equals);
+}
+
 }  // namespace
 }  // namespace failpoint::internal

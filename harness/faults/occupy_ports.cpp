@@ -21,27 +21,6 @@ constexpr std::array<std::string_view, 3> kNames = {"fleet", "serverappio", "exe
 
 }  // namespace
 
-OccupiedPorts::OccupiedPorts(OccupiedPorts&& other) noexcept
-    : ports_(std::move(other.ports_)), fds_(std::exchange(other.fds_, {})) {}
-
-OccupiedPorts& OccupiedPorts::operator=(OccupiedPorts&& other) noexcept {
-  if (this != &other) {
-    close_all();
-    ports_ = std::move(other.ports_);
-    fds_ = std::exchange(other.fds_, {});
-  }
-  return *this;
-}
-
-OccupiedPorts::~OccupiedPorts() {
-  close_all();
-}
-
-void OccupiedPorts::close_all() {
-  for (const int fd : fds_) ::close(fd);
-  fds_.clear();
-}
-
 OccupiedPorts occupy_ports(const std::vector<std::string>& names,
                            const std::map<std::string, int>& ports) {
   OccupiedPorts occupied;
@@ -53,7 +32,7 @@ OccupiedPorts occupy_ports(const std::vector<std::string>& names,
     if (occupied.ports_.contains(name)) continue;
     const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) throw std::system_error(errno, std::generic_category(), "setup.occupy: socket");
-    occupied.fds_.push_back(fd);
+    occupied.fds_.emplace_back(fd);
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -71,7 +50,7 @@ OccupiedPorts occupy_ports(const std::vector<std::string>& names,
   return occupied;
 }
 
-int listen_on(const std::string& address) {
+UniqueFd listen_on(const std::string& address) {
   const auto colon = address.rfind(':');
   std::string host = colon == std::string::npos ? "" : address.substr(0, colon);
   const std::string port_text = colon == std::string::npos ? "" : address.substr(colon + 1);
@@ -99,12 +78,11 @@ int listen_on(const std::string& address) {
     length = sizeof(sockaddr_in);
   }
   if (!parsed) throw std::invalid_argument("not an address with a port: '" + address + "'");
-  const int fd = ::socket(storage.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw std::system_error(errno, std::generic_category(), "socket");
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&storage), length) != 0 || ::listen(fd, 1) != 0) {
-    const int error = errno;
-    ::close(fd);
-    throw std::system_error(error, std::generic_category(), "cannot bind " + address);
+  UniqueFd fd(::socket(storage.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd) throw std::system_error(errno, std::generic_category(), "socket");
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&storage), length) != 0 ||
+      ::listen(fd.get(), 1) != 0) {
+    throw std::system_error(errno, std::generic_category(), "cannot bind " + address);
   }
   return fd;
 }

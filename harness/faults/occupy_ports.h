@@ -6,26 +6,20 @@
 #include <string>
 #include <vector>
 
+#include "unique_fd.h"
+
 namespace harness {
 
 class OccupiedPorts {
  public:
-  OccupiedPorts() = default;
-  OccupiedPorts(OccupiedPorts&& other) noexcept;
-  OccupiedPorts& operator=(OccupiedPorts&& other) noexcept;
-  OccupiedPorts(const OccupiedPorts&) = delete;
-  OccupiedPorts& operator=(const OccupiedPorts&) = delete;
-  ~OccupiedPorts();
-
   // name -> port, for build_target_command.
   const std::map<std::string, int>& ports() const { return ports_; }
 
  private:
   friend OccupiedPorts occupy_ports(const std::vector<std::string>& names,
                                     const std::map<std::string, int>& ports);
-  void close_all();
   std::map<std::string, int> ports_;
-  std::vector<int> fds_;
+  std::vector<UniqueFd> fds_;  // move-only: the sockets have one holder
 };
 
 // Binds and listens on 127.0.0.1 (SO_REUSEADDR off) for each name ("fleet", "serverappio",
@@ -39,6 +33,6 @@ OccupiedPorts occupy_ports(const std::vector<std::string>& names,
 // address a target was given: the `occupy` event. The listening socket (close-on-exec), or
 // std::system_error ("cannot bind 127.0.0.1:9092: Address already in use"); a malformed address
 // is std::invalid_argument.
-int listen_on(const std::string& address);
+UniqueFd listen_on(const std::string& address);
 
 }  // namespace harness

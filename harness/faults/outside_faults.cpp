@@ -12,6 +12,7 @@
 
 #include "database_faults.h"
 #include "occupy_ports.h"
+#include "scenario/overloaded.h"
 #include "syscall_injection.h"
 #include "user_command.h"
 
@@ -65,23 +66,20 @@ OutsideFaults::OutsideFaults(OutsideFaultContext context) : context_(std::move(c
 OutsideFaults::~OutsideFaults() {
   injections_.clear();  // detaches the injectors
   lock_.reset();
-  for (const auto& [name, fd] : occupied_) ::close(fd);
 }
 
 void OutsideFaults::perform(const Event& event, const std::map<std::string, std::string>& addresses,
                             EventOutcome& outcome) {
   try {
-    if (event.database) {
-      database_fault(*event.database, outcome);
-    } else if (event.occupy) {
-      occupy(*event.occupy, addresses, outcome);
-    } else if (event.release) {
-      release(*event.release, outcome);
-    } else if (event.run) {
-      run(*event.run, outcome);
-    } else if (event.syscall) {
-      syscall(*event.syscall, addresses, outcome);
-    }
+    std::visit(Overloaded{
+                   [&](const DatabaseEvent& e) { database_fault(e.fault, outcome); },
+                   [&](const OccupyEvent& e) { occupy(e.port, addresses, outcome); },
+                   [&](const ReleaseEvent& e) { release(e.port, outcome); },
+                   [&](const RunEvent& e) { run(e.argv, outcome); },
+                   [&](const SyscallFault& fault) { syscall(fault, addresses, outcome); },
+                   [](const auto&) {},  // not an outside fault
+               },
+               event.action);
   } catch (const std::exception& error) {
     not_done(outcome, error.what());
   }
@@ -147,8 +145,7 @@ void OutsideFaults::release(const std::string& name, EventOutcome& outcome) {
   const auto it = occupied_.find(name);
   if (it == occupied_.end()) throw std::runtime_error("the harness does not occupy " + name);
   const std::int64_t began = mono_now();
-  ::close(it->second);
-  occupied_.erase(it);
+  occupied_.erase(it);  // closes the socket
   outcome.did = "closed the " + name + " socket";
   journal("outside.release." + name, "release", name, began);
 }
@@ -200,13 +197,13 @@ void OutsideFaults::journal(const std::string& site, std::string_view task, std:
   }
   if (context_.journal.empty()) return;
   const std::string line = outside_journal_line(hit, site, task, arg, mono_ns, thread);
-  const int fd = ::open(context_.journal.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) return;  // the fault is done; the report then shows no firing for it
+  const UniqueFd fd(
+      ::open(context_.journal.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+  if (!fd) return;  // the fault is done; the report then shows no firing for it
   ssize_t written;
   do {
-    written = ::write(fd, line.data(), line.size());
+    written = ::write(fd.get(), line.data(), line.size());
   } while (written < 0 && errno == EINTR);
-  ::close(fd);
 }
 
 }  // namespace harness

@@ -18,6 +18,7 @@
 
 #include "harness/run_result.h"
 #include "harness/scenario.h"
+#include "unique_fd.h"
 
 namespace harness {
 
@@ -78,8 +79,8 @@ class OutsideFaults {
 
   OutsideFaultContext context_;
   std::unique_ptr<DatabaseLock> lock_;
-  std::map<std::string, int> occupied_;  // name -> listening socket
-  std::mutex hits_mutex_;                // injectors journal from threads of their own
+  std::map<std::string, UniqueFd> occupied_;  // name -> listening socket
+  std::mutex hits_mutex_;                     // injectors journal from threads of their own
   std::map<std::string, std::uint64_t> hits_;
   std::vector<std::pair<std::size_t, std::unique_ptr<SyscallInjection>>> injections_;  // by event
 };

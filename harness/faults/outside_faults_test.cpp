@@ -233,12 +233,12 @@ class OutsideRunTest : public ::testing::Test {
   }
   static Event database(const std::string& fault) {
     Event event;
-    event.database = fault;
+    event.action = DatabaseEvent{fault};
     return at_start(event);
   }
   static Event command(std::vector<std::string> argv) {
     Event event;
-    event.run = std::move(argv);
+    event.action = RunEvent{std::move(argv)};
     return at_start(event);
   }
   RunResult run(const Scenario& scenario) {
@@ -357,11 +357,11 @@ TEST_F(OutsideRunTest, OccupyListensOnTheTargetsAddressUntilReleased) {
   scenario.expect.hold = Millis{0};
   const std::vector<std::string> connect = {"bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port};
   Event occupy;
-  occupy.occupy = "fleet";
+  occupy.action = OccupyEvent{"fleet"};
   Event release;
-  release.release = "fleet";
+  release.action = ReleaseEvent{"fleet"};
   Event first;
-  first.run = connect;
+  first.action = RunEvent{connect};
   Event second = first;
   scenario.events = {occupy, first, release, second};
   const RunResult result = run(scenario);

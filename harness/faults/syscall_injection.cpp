@@ -25,6 +25,7 @@
 #include "spawn_program.h"
 #include "strace_output.h"
 #include "target_threads.h"
+#include "unique_fd.h"
 
 namespace harness {
 namespace {
@@ -94,29 +95,27 @@ class Strace {
   Strace(const std::string& binary, const std::vector<std::string>& args) {
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("cannot make a pipe");
+    UniqueFd reader(pipe_fds[0]);
+    UniqueFd writer(pipe_fds[1]);
     SpawnRequest request;
     request.argv = {run_init_binary(), "--die-with-parent", std::to_string(::getpid()), "--",
                     binary};
     request.argv.insert(request.argv.end(), args.begin(), args.end());
-    const int null_input = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-    request.stdin_fd = null_input;
-    request.stdout_fd = pipe_fds[1];
-    request.stderr_fd = pipe_fds[1];
+    UniqueFd null_input(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    request.stdin_fd = null_input.get();
+    request.stdout_fd = writer.get();
+    request.stderr_fd = writer.get();
     const pid_t pid = spawn(request);
-    ::close(pipe_fds[1]);
-    if (null_input >= 0) ::close(null_input);
+    writer.reset();
+    null_input.reset();
     if (pid < 0) {
-      ::close(pipe_fds[0]);
       throw std::runtime_error("cannot start " + request.argv.front() + ": " +
                                std::strerror(static_cast<int>(-pid)));
     }
     pid_ = pid;
-    fd_ = pipe_fds[0];
+    fd_ = std::move(reader);
   }
-  ~Strace() {
-    stop({});
-    ::close(fd_);
-  }
+  ~Strace() { stop({}); }
   Strace(const Strace&) = delete;
   Strace& operator=(const Strace&) = delete;
 
@@ -132,12 +131,12 @@ class Strace {
         if (buffer_.empty()) return std::nullopt;
         return std::exchange(buffer_, {});
       }
-      pollfd watch[2] = {{fd_, POLLIN, 0}, {wake_fd, POLLIN, 0}};
+      pollfd watch[2] = {{fd_.get(), POLLIN, 0}, {wake_fd, POLLIN, 0}};
       const int ready = ::poll(watch, 2, millis_until(until));
       if (ready < 0 && errno == EINTR) continue;
       if (ready <= 0 || watch[1].revents != 0) return std::nullopt;
       char chunk[4096];
-      const ssize_t n = ::read(fd_, chunk, sizeof chunk);
+      const ssize_t n = ::read(fd_.get(), chunk, sizeof chunk);
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
         eof_ = true;
@@ -176,7 +175,7 @@ class Strace {
   }
 
   pid_t pid_ = -1;
-  int fd_ = -1;
+  UniqueFd fd_;
   std::string buffer_;
   bool eof_ = false;
   bool reaped_ = false;

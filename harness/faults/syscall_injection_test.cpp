@@ -33,7 +33,7 @@ Scenario unnamed_threads(SyscallFault fault) {
   scenario.superlink.ready_line = "^listening on";
   Event event;
   event.at = Event::Anchor::Ready;
-  event.syscall = std::move(fault);
+  event.action = std::move(fault);
   scenario.events.push_back(std::move(event));
   return scenario;
 }

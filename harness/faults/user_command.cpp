@@ -15,23 +15,13 @@
 #include "process_containment.h"
 #include "process_pidfd.h"
 #include "spawn_program.h"
+#include "unique_fd.h"
 
 namespace harness {
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-struct Fd {
-  int fd = -1;
-  Fd() = default;
-  explicit Fd(int value) : fd(value) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
 
 int millis_until(Clock::time_point when) {
   const auto left = std::chrono::ceil<std::chrono::milliseconds>(when - Clock::now()).count();
@@ -76,39 +66,37 @@ CommandResult run_command(const std::vector<std::string>& argv,
     result.spawn_error = errno;
     return result;
   }
-  Fd reader(pipe_fds[0]);
-  Fd writer(pipe_fds[1]);
-  Fd null_input(::open("/dev/null", O_RDONLY | O_CLOEXEC));
-  std::vector<std::string> environment = child_environment(env);
-  std::vector<char*> envp;
-  for (std::string& entry : environment) envp.push_back(entry.data());
-  envp.push_back(nullptr);
+  UniqueFd reader(pipe_fds[0]);
+  UniqueFd writer(pipe_fds[1]);
+  UniqueFd null_input(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  ChildEnvironment environment = child_environment(env);
   SpawnRequest request;
   request.argv = argv;
-  request.envp = envp.data();
-  request.stdin_fd = null_input.fd;
-  request.stdout_fd = writer.fd;
-  request.stderr_fd = writer.fd;
+  request.envp = environment.envp();
+  request.stdin_fd = null_input.get();
+  request.stdout_fd = writer.get();
+  request.stderr_fd = writer.get();
   request.working_dir = working_dir.empty() ? nullptr : working_dir.c_str();
   const pid_t pid = spawn(request);
   if (pid < 0) {
     result.spawn_error = -pid;
     return result;
   }
-  ::close(std::exchange(writer.fd, -1));
+  writer.reset();
   if (on_started) on_started();
-  Fd pidfd(open_pidfd(pid));
-  ::fcntl(reader.fd, F_SETFL, O_NONBLOCK);
+  UniqueFd pidfd(open_pidfd(pid));
+  ::fcntl(reader.get(), F_SETFL, O_NONBLOCK);
 
   bool exited = false;
   bool output_open = true;
   while (!exited) {
-    pollfd watch[3] = {
-        {pidfd.fd, POLLIN, 0}, {output_open ? reader.fd : -1, POLLIN, 0}, {cancel_fd, POLLIN, 0}};
+    pollfd watch[3] = {{pidfd.get(), POLLIN, 0},
+                       {output_open ? reader.get() : -1, POLLIN, 0},
+                       {cancel_fd, POLLIN, 0}};
     const int ready = ::poll(watch, 3, millis_until(deadline));
     if (ready < 0 && errno == EINTR) continue;
-    if (watch[1].revents != 0) output_open = read_some(reader.fd, result, output_limit);
-    if (watch[0].revents != 0 || pidfd.fd < 0) {
+    if (watch[1].revents != 0) output_open = read_some(reader.get(), result, output_limit);
+    if (watch[0].revents != 0 || pidfd.get() < 0) {
       exited = true;
     } else if (watch[2].revents != 0 || Clock::now() >= deadline) {
       result.stopped = true;
@@ -122,11 +110,11 @@ CommandResult run_command(const std::vector<std::string>& argv,
   // The group is dead: EOF comes unless a process of another group holds the pipe; the
   // deadline bounds that wait.
   while (output_open) {
-    pollfd watch[2] = {{reader.fd, POLLIN, 0}, {cancel_fd, POLLIN, 0}};
+    pollfd watch[2] = {{reader.get(), POLLIN, 0}, {cancel_fd, POLLIN, 0}};
     const int ready = ::poll(watch, 2, millis_until(deadline));
     if (ready < 0 && errno == EINTR) continue;
     if (ready <= 0 || watch[1].revents != 0) break;
-    output_open = read_some(reader.fd, result, output_limit);
+    output_open = read_some(reader.get(), result, output_limit);
   }
   return result;
 }

@@ -18,6 +18,8 @@
 #include <limits>
 #include <string_view>
 
+#include "unique_fd.h"
+
 namespace harness {
 
 namespace {
@@ -27,20 +29,6 @@ namespace http = boost::beast::http;
 namespace net = boost::asio;
 
 using Clock = std::chrono::steady_clock;
-
-class Socket {
- public:
-  explicit Socket(int fd) : fd_(fd) {}
-  ~Socket() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Socket(const Socket&) = delete;
-  Socket& operator=(const Socket&) = delete;
-  int fd() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 int remaining_ms(Clock::time_point deadline) {
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
@@ -222,22 +210,22 @@ HttpResponse send_http(const HttpRequest& request, const HttpBounds& bounds) {
     return failed;
   }
 
-  Socket socket(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-  if (socket.fd() < 0) {
+  const UniqueFd socket(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  if (socket.get() < 0) {
     failed.error = std::string("socket: ") + std::strerror(errno);
     return failed;
   }
-  if (::connect(socket.fd(), reinterpret_cast<const sockaddr*>(&address), sizeof(address)) != 0) {
+  if (::connect(socket.get(), reinterpret_cast<const sockaddr*>(&address), sizeof(address)) != 0) {
     if (errno != EINPROGRESS) {
       failed.error = std::strerror(errno);
       return failed;
     }
-    if (const Waited why = wait_for(socket.fd(), POLLOUT, bounds); why != Waited::Ready) {
+    if (const Waited why = wait_for(socket.get(), POLLOUT, bounds); why != Waited::Ready) {
       return give_up(why, "connecting");
     }
     int error = 0;
     socklen_t length = sizeof(error);
-    ::getsockopt(socket.fd(), SOL_SOCKET, SO_ERROR, &error, &length);
+    ::getsockopt(socket.get(), SOL_SOCKET, SO_ERROR, &error, &length);
     if (error != 0) {
       failed.error = std::strerror(error);
       return failed;
@@ -256,13 +244,13 @@ HttpResponse send_http(const HttpRequest& request, const HttpBounds& bounds) {
   wire += request.body;
   std::string_view pending(wire);
   while (!pending.empty()) {
-    const ssize_t sent = ::send(socket.fd(), pending.data(), pending.size(), MSG_NOSIGNAL);
+    const ssize_t sent = ::send(socket.get(), pending.data(), pending.size(), MSG_NOSIGNAL);
     if (sent > 0) {
       pending.remove_prefix(static_cast<std::size_t>(sent));
     } else if (sent < 0 && errno != EAGAIN && errno != EINTR) {
       failed.error = std::strerror(errno);
       return failed;
-    } else if (const Waited why = wait_for(socket.fd(), POLLOUT, bounds); why != Waited::Ready) {
+    } else if (const Waited why = wait_for(socket.get(), POLLOUT, bounds); why != Waited::Ready) {
       return give_up(why, "sending");
     }
   }
@@ -274,7 +262,7 @@ HttpResponse send_http(const HttpRequest& request, const HttpBounds& bounds) {
   char buffer[16 * 1024];
   while (!answer.complete()) {
     const std::size_t room = std::min(sizeof(buffer), max_read - answer.bytes_read());
-    const ssize_t got = ::recv(socket.fd(), buffer, room, 0);
+    const ssize_t got = ::recv(socket.get(), buffer, room, 0);
     if (got > 0) {
       answer.add(std::string_view(buffer, static_cast<std::size_t>(got)));
       if (!answer.complete() && answer.bytes_read() >= max_read) {
@@ -292,7 +280,7 @@ HttpResponse send_http(const HttpRequest& request, const HttpBounds& bounds) {
     } else if (errno != EAGAIN && errno != EINTR) {
       failed.error = std::strerror(errno);
       return failed;
-    } else if (const Waited why = wait_for(socket.fd(), POLLIN, bounds); why != Waited::Ready) {
+    } else if (const Waited why = wait_for(socket.get(), POLLIN, bounds); why != Waited::Ready) {
       // What arrived is kept: a status and a partial body say more than the time out alone.
       HttpResponse partial = answer.take();
       partial.error = give_up(why, "waiting for the response").error;

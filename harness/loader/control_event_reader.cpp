@@ -11,12 +11,15 @@ namespace {
 
 using Kind = FailpointControl::Kind;
 
-constexpr std::array<std::pair<std::string_view, Kind>, 4> kControlKeys = {{
-    {"arm", Kind::Arm},
-    {"disarm", Kind::Disarm},
-    {"wait_paused", Kind::WaitPaused},
-    {"resume", Kind::Resume},
-}};
+// The kind each of kControlActionKeys makes, in its order.
+constexpr std::array<Kind, 4> kControlKinds = {Kind::Arm, Kind::Disarm, Kind::WaitPaused,
+                                               Kind::Resume};
+static_assert(kControlKinds.size() == kControlActionKeys.size());
+
+std::string_view control_key(Kind kind) {
+  const auto at = std::find(kControlKinds.begin(), kControlKinds.end(), kind);
+  return kControlActionKeys[static_cast<std::size_t>(at - kControlKinds.begin())];
+}
 
 // A site name goes into the control endpoint's path (/failpoints/SITE): only characters that
 // need no escaping there, as every declared site has.
@@ -61,10 +64,10 @@ FailpointControl read_control(const Reader& reader, const toml::table& table,
                               const std::string& prefix, const TargetSpec& target) {
   FailpointControl control;
   std::string key;
-  for (const auto& [name, kind] : kControlKeys) {
-    if (!table.contains(name)) continue;
-    key = std::string(name);
-    control.kind = kind;
+  for (std::size_t i = 0; i < kControlKinds.size(); ++i) {
+    if (!table.contains(kControlActionKeys[i])) continue;
+    key = std::string(kControlActionKeys[i]);
+    control.kind = kControlKinds[i];
   }
   const toml::node& node = *table.get(key);
   const std::string name = prefix + "." + key;
@@ -115,19 +118,18 @@ void check_controlled_sites(const Reader& reader, const toml::array& events,
   if (scenario.negative || !scenario.superlink.command.empty()) return;
   const auto armed = armed_sites(scenario);
   for (std::size_t i = 0; i < scenario.events.size() && i < events.size(); ++i) {
-    const auto& control = scenario.events[i].control;
+    const auto* control = scenario.events[i].as<FailpointControl>();
     if (!control || control->kind == Kind::Arm) continue;
     if (std::binary_search(armed.begin(), armed.end(), control->site)) continue;
-    const auto key = std::find_if(kControlKeys.begin(), kControlKeys.end(),
-                                  [&](const auto& entry) { return entry.second == control->kind; });
+    const std::string_view key = control_key(control->kind);
     const toml::table& table = *events[i].as_table();
-    std::string message = "'events[" + std::to_string(i) + "]." + std::string(key->first) +
-                          "' names '" + control->site + "', which the scenario does not arm: " +
-                          why_it_must_be_armed(control->kind);
+    std::string message =
+        "'events[" + std::to_string(i) + "]." + std::string(key) + "' names '" + control->site +
+        "', which the scenario does not arm: " + why_it_must_be_armed(control->kind);
     if (auto suggestion = closest(control->site, armed)) {
       message += "; did you mean '" + std::string(*suggestion) + "'?";
     }
-    reader.fail(table.get(key->first)->source(), message);
+    reader.fail(table.get(key)->source(), message);
   }
 }
 

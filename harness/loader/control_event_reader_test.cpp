@@ -45,21 +45,20 @@ wait_paused = "scheduler.tick"
                                         kFile);
   ASSERT_EQ(s.events.size(), 5u);
   for (const Event& event : s.events) {
-    ASSERT_TRUE(event.control.has_value());
-    EXPECT_FALSE(event.request.has_value());
-    EXPECT_FALSE(event.signal.has_value());
+    ASSERT_NE(event.as<FailpointControl>(), nullptr);
   }
-  EXPECT_EQ(s.events[0].control->kind, Kind::Arm);
-  EXPECT_EQ(s.events[0].control->site, "rest.request");
-  EXPECT_EQ(s.events[0].control->actions, "1*off->panic(boom)");
-  EXPECT_EQ(s.events[1].control->kind, Kind::WaitPaused);
-  EXPECT_EQ(s.events[1].control->timeout, Millis{250});
-  EXPECT_EQ(s.events[2].control->kind, Kind::Resume);
+  EXPECT_EQ(std::get<FailpointControl>(s.events[0].action).kind, Kind::Arm);
+  EXPECT_EQ(std::get<FailpointControl>(s.events[0].action).site, "rest.request");
+  EXPECT_EQ(std::get<FailpointControl>(s.events[0].action).actions, "1*off->panic(boom)");
+  EXPECT_EQ(std::get<FailpointControl>(s.events[1].action).kind, Kind::WaitPaused);
+  EXPECT_EQ(std::get<FailpointControl>(s.events[1].action).timeout, Millis{250});
+  EXPECT_EQ(std::get<FailpointControl>(s.events[2].action).kind, Kind::Resume);
   EXPECT_EQ(s.events[2].at, Event::Anchor::Fired);
   EXPECT_EQ(s.events[2].delay, Millis{10});
-  EXPECT_EQ(s.events[3].control->kind, Kind::Disarm);
-  EXPECT_EQ(s.events[3].control->site, "rest.request");
-  EXPECT_EQ(s.events[4].control->timeout, FailpointControl::kDefaultTimeout);
+  EXPECT_EQ(std::get<FailpointControl>(s.events[3].action).kind, Kind::Disarm);
+  EXPECT_EQ(std::get<FailpointControl>(s.events[3].action).site, "rest.request");
+  EXPECT_EQ(std::get<FailpointControl>(s.events[4].action).timeout,
+            FailpointControl::kDefaultTimeout);
   EXPECT_EQ(FailpointControl::kDefaultTimeout, Millis{5000});
 }
 

@@ -227,8 +227,8 @@ namespace {
 // `grpc = "RPC"` with its `message`, `sign` and `expect_code`: the RPC must be one of the Fleet
 // service of the target's version (any version's when the scenario pins none), the message must
 // fit its request type.
-void read_grpc(const Reader& reader, const toml::table& table, const toml::node& grpc,
-               const std::string& prefix, const TargetSpec& target, Event& event) {
+GrpcEvent read_grpc(const Reader& reader, const toml::table& table, const toml::node& grpc,
+                    const std::string& prefix, const TargetSpec& target) {
   const std::string rpc = reader.string(grpc, prefix + ".grpc");
   std::vector<std::string_view> known;
   const superlink_api::FleetRpc* found = nullptr;
@@ -253,9 +253,10 @@ void read_grpc(const Reader& reader, const toml::table& table, const toml::node&
     }
     reader.fail(grpc.source(), message);
   }
-  event.grpc = rpc;
-  event.grpc_request_type = std::string(found->request);
-  event.grpc_response_type = std::string(found->response);
+  GrpcEvent event;
+  event.rpc = rpc;
+  event.request_type = std::string(found->request);
+  event.response_type = std::string(found->response);
   if (auto* message = table.get("message")) {
     event.message = reader.string(*message, prefix + ".message");
     // {node_id}: the node the run's last CreateNode or RegisterNode made (a number).
@@ -286,6 +287,7 @@ void read_grpc(const Reader& reader, const toml::table& table, const toml::node&
     }
     event.expect_code = name;
   }
+  return event;
 }
 
 }  // namespace
@@ -296,12 +298,7 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
   const std::string prefix = "events[" + std::to_string(index) + "]";
   if (!node.is_table()) reader.wrong_type(node, prefix, "a table ([[events]])");
   const toml::table& table = *node.as_table();
-  reader.check_keys(
-      table, "in [[events]]",
-      {"at",          "request",    "signal", "database", "occupy",      "release",
-       "run",         "syscall",    "arm",    "disarm",   "wait_paused", "resume",
-       "timeout_ms",  "count",      "method", "headers",  "body",        "expect_status",
-       "expect_body", "background", "grpc",   "message",  "sign",        "expect_code"});
+  reader.check_keys(table, "in [[events]]", internal::kEventKeys);
   Event event;
   if (auto* at = table.get("at")) {
     if (!parse_at(reader.string(*at, prefix + ".at"), event)) {
@@ -353,16 +350,16 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
       }
       reader.fail(request->source(), message);
     }
-    event.request = std::move(route);
+    event.action = RequestEvent{.route = std::move(route)};
   } else if (auto* grpc = table.get("grpc")) {
-    read_grpc(reader, table, *grpc, prefix, target, event);
+    event.action = read_grpc(reader, table, *grpc, prefix, target);
   } else if (signal) {
-    event.signal = reader.signal(*signal, prefix + ".signal");
+    event.action = SignalEvent{reader.signal(*signal, prefix + ".signal")};
   } else if (std::find(internal::kControlActionKeys.begin(), internal::kControlActionKeys.end(),
                        does[0]) != internal::kControlActionKeys.end()) {
-    event.control = internal::read_control(reader, table, prefix, target);
+    event.action = internal::read_control(reader, table, prefix, target);
   } else if (does[0] == "syscall") {
-    event.syscall = internal::read_syscall(reader, *table.get("syscall"), prefix + ".syscall");
+    event.action = internal::read_syscall(reader, *table.get("syscall"), prefix + ".syscall");
     if (table.contains("count")) {
       reader.fail(reader.key_source(table, "count"),
                   "'" + prefix +
@@ -373,7 +370,7 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
     internal::read_outside_fault(reader, table, does[0], prefix, target, event);
   }
   if (!table.contains("grpc")) {
-    for (std::string_view key : {"message", "sign", "expect_code"}) {
+    for (std::string_view key : internal::kGrpcKeys) {
       if (table.contains(key)) {
         reader.fail(reader.key_source(table, key),
                     "'" + prefix + "." + std::string(key) + "' only applies to a grpc event");
@@ -381,7 +378,7 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
     }
   }
   if (!request) {
-    for (std::string_view key : {"method", "headers", "body", "expect_status"}) {
+    for (std::string_view key : internal::kRequestKeys) {
       if (table.contains(key)) {
         reader.fail(reader.key_source(table, key),
                     "'" + prefix + "." + std::string(key) + "' only applies to a request event");
@@ -389,14 +386,14 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
     }
   }
   if (!request && !table.contains("grpc")) {
-    for (std::string_view key : {"expect_body", "background"}) {
+    for (std::string_view key : internal::kAnswerKeys) {
       if (table.contains(key)) {
         reader.fail(reader.key_source(table, key),
                     "'" + prefix + "." + std::string(key) + "' only applies to a request event");
       }
     }
   }
-  if (!event.control && table.contains("timeout_ms")) {
+  if (!event.as<FailpointControl>() && table.contains("timeout_ms")) {
     reader.fail(reader.key_source(table, "timeout_ms"),
                 "'" + prefix + ".timeout_ms' only applies to a wait_paused event");
   }
@@ -405,17 +402,19 @@ Event read_event(const Reader& reader, const toml::node& node, std::size_t index
         reader.integer_in(*count, prefix + ".count", 1, 100'000, "between 1 and 100000"));
   }
   if (auto* method = table.get("method")) {
-    event.method = reader.one_of(*method, prefix + ".method", kMethods);
+    event.as<RequestEvent>()->method = reader.one_of(*method, prefix + ".method", kMethods);
   }
   if (auto* headers = table.get("headers")) {
-    event.headers = reader.string_table(*headers, prefix + ".headers");
+    event.as<RequestEvent>()->headers = reader.string_table(*headers, prefix + ".headers");
   }
-  if (auto* body = table.get("body")) event.body = reader.string(*body, prefix + ".body");
+  if (auto* body = table.get("body")) {
+    event.as<RequestEvent>()->body = reader.string(*body, prefix + ".body");
+  }
   if (auto* background = table.get("background")) {
     event.background = reader.boolean(*background, prefix + ".background");
   }
   if (auto* status = table.get("expect_status")) {
-    event.expect_status = static_cast<int>(reader.integer_in(
+    event.as<RequestEvent>()->expect_status = static_cast<int>(reader.integer_in(
         *status, prefix + ".expect_status", 100, 599, "an HTTP status (100 to 599)"));
   }
   if (auto* body = table.get("expect_body")) {
@@ -587,10 +586,11 @@ Scenario read_document(const Reader& reader, const toml::table& root) {
     for (const toml::node& item : *node->as_array()) {
       scenario.events.push_back(read_event(reader, item, index, scenario.superlink));
       const Event& event = scenario.events.back();
-      if (event.control && event.control->kind == FailpointControl::Kind::Arm) {
+      const auto* control = event.as<FailpointControl>();
+      if (control && control->kind == FailpointControl::Kind::Arm) {
         const toml::node* arm = item.as_table()->get("arm");
         const toml::node* site = arm->as_table()->get("site");
-        note_position(scenario, event.control->site, site->source());
+        note_position(scenario, control->site, site->source());
       }
       const auto armed = armed_sites(scenario);
       if (event.at == Event::Anchor::Fired && is_outside_site(event.fired_site)) {

@@ -96,17 +96,18 @@ fired = ["scheduler.tick"]
   ASSERT_EQ(s.events.size(), 2u);
   EXPECT_EQ(s.events[0].at, Event::Anchor::Ready);
   EXPECT_EQ(s.events[0].delay, Millis{250});
-  EXPECT_EQ(s.events[0].request, "create-node");
+  EXPECT_EQ(std::get<RequestEvent>(s.events[0].action).route, "create-node");
   EXPECT_EQ(s.events[0].count, 3);
-  EXPECT_EQ(s.events[0].method, "PUT");
-  EXPECT_EQ(s.events[0].headers, (std::map<std::string, std::string>{{"Accept", ""}}));
-  EXPECT_EQ(s.events[0].body, "xx");
-  EXPECT_EQ(s.events[0].expect_status, 400);
+  EXPECT_EQ(std::get<RequestEvent>(s.events[0].action).method, "PUT");
+  EXPECT_EQ(std::get<RequestEvent>(s.events[0].action).headers,
+            (std::map<std::string, std::string>{{"Accept", ""}}));
+  EXPECT_EQ(std::get<RequestEvent>(s.events[0].action).body, "xx");
+  EXPECT_EQ(std::get<RequestEvent>(s.events[0].action).expect_status, 400);
   EXPECT_EQ(s.events[0].expect_body, "Missing header");
   EXPECT_EQ(s.events[1].at, Event::Anchor::Start);
   EXPECT_EQ(s.events[1].delay, Millis{1000});
-  EXPECT_EQ(s.events[1].signal, SIGTERM);
-  EXPECT_EQ(s.events[1].request, std::nullopt);
+  EXPECT_EQ(std::get<SignalEvent>(s.events[1].action).signal, SIGTERM);
+  EXPECT_EQ(s.events[1].as<RequestEvent>(), nullptr);
   EXPECT_EQ(s.expect.exit_code, 100);
   EXPECT_EQ(s.expect.within_ms, Millis{500});
   EXPECT_EQ(s.expect.stderr_lines, (std::vector<std::string>{"Exit Code: 100", "crashed\\."}));
@@ -131,7 +132,7 @@ TEST(LoadScenario, AppliesDefaults) {
   EXPECT_EQ(s.events[0].at, Event::Anchor::Ready);
   EXPECT_EQ(s.events[0].delay, Millis{0});
   EXPECT_EQ(s.events[0].count, 1);
-  EXPECT_EQ(s.events[0].method, "POST");
+  EXPECT_EQ(RequestEvent().method, "POST");  // a request's, when it names none
   EXPECT_EQ(s.expect.hold, Millis{500});
   EXPECT_EQ(s.expect.fired, std::nullopt);
 }
@@ -148,9 +149,9 @@ TEST(LoadScenario, AGrpcMessageNamesTheRunsNodeAndKey) {
       kFile);
   ASSERT_EQ(s.events.size(), 3U);
   // The placeholders stay for the run to fill; they fit the fields they stand in.
-  EXPECT_EQ(s.events[0].message, R"({"publicKey": "{public_key}"})");
-  EXPECT_EQ(s.events[0].grpc_request_type, "RegisterNodeFleetRequest");
-  EXPECT_EQ(s.events[2].message, R"({"nodeId": "{node_id}"})");
+  EXPECT_EQ(std::get<GrpcEvent>(s.events[0].action).message, R"({"publicKey": "{public_key}"})");
+  EXPECT_EQ(std::get<GrpcEvent>(s.events[0].action).request_type, "RegisterNodeFleetRequest");
+  EXPECT_EQ(std::get<GrpcEvent>(s.events[2].action).message, R"({"nodeId": "{node_id}"})");
   // Where a number is expected, the key is no number.
   EXPECT_THAT(
       error_of(with_basics("[superlink]\nflower_version = \"1.26\"\n"
@@ -327,7 +328,7 @@ TEST(LoadScenarioErrors, NamesBadRoutesAndAnchors) {
   }
   const Scenario raw = load_scenario_text(
       with_basics("[[events]]\nrequest = 'raw/api/v0/x'\n[expect]\nexit_code = 0\n"), kFile);
-  EXPECT_EQ(raw.events[0].request, "raw/api/v0/x");
+  EXPECT_EQ(std::get<RequestEvent>(raw.events[0].action).route, "raw/api/v0/x");
 }
 
 TEST(LoadScenarioErrors, NamesWhatRE2CannotTakeAtTheConstruct) {
@@ -542,13 +543,14 @@ TEST(LoadScenario, ReadsOutsideFaultsAndAbsolutePaths) {
       kFile);
   EXPECT_EQ(scenario.superlink.database, "file");
   ASSERT_EQ(scenario.events.size(), 6u);
-  EXPECT_EQ(scenario.events[0].database, "lock");
+  EXPECT_EQ(std::get<DatabaseEvent>(scenario.events[0].action).fault, "lock");
   EXPECT_EQ(scenario.events[1].fired_site, "outside.database.lock");
-  EXPECT_EQ(scenario.events[2].occupy, "exec");
-  EXPECT_EQ(scenario.events[3].release, "exec");
-  EXPECT_EQ(scenario.events[4].run, (std::vector<std::string>{"sh", "-c", "true"}));
+  EXPECT_EQ(std::get<OccupyEvent>(scenario.events[2].action).port, "exec");
+  EXPECT_EQ(std::get<ReleaseEvent>(scenario.events[3].action).port, "exec");
+  EXPECT_EQ(std::get<RunEvent>(scenario.events[4].action).argv,
+            (std::vector<std::string>{"sh", "-c", "true"}));
   EXPECT_EQ(scenario.events[4].count, 2);
-  EXPECT_EQ(scenario.events[5].request, "/nope");
+  EXPECT_EQ(std::get<RequestEvent>(scenario.events[5].action).route, "/nope");
   EXPECT_EQ(outside_site(scenario.events[1]), "outside.database.unlock");
   EXPECT_EQ(outside_site(scenario.events[5]), std::nullopt);
   // Outside faults need no failpoints: an off build runs them.

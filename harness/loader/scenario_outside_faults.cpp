@@ -32,19 +32,20 @@ void read_outside_fault(const Reader& reader, const toml::table& table, std::str
   const toml::node& node = *table.get(key);
   const std::string name = prefix + "." + std::string(key);
   if (key == "database") {
-    event.database = reader.one_of(node, name, kDatabaseFaults);
+    event.action = DatabaseEvent{reader.one_of(node, name, kDatabaseFaults)};
     if (target.database != "file") {
       reader.fail(node.source(), "'" + name +
                                      "' needs 'superlink.database = \"file\"': without it the "
                                      "run has no database file to damage");
     }
   } else if (key == "occupy") {
-    event.occupy = reader.one_of(node, name, superlink_api::kApiPorts);
+    event.action = OccupyEvent{reader.one_of(node, name, superlink_api::kApiPorts)};
   } else if (key == "release") {
-    event.release = reader.one_of(node, name, superlink_api::kApiPorts);
+    event.action = ReleaseEvent{reader.one_of(node, name, superlink_api::kApiPorts)};
   } else {
-    event.run = reader.strings(node, name);
-    if (event.run->empty()) reader.fail(node.source(), "'" + name + "' is empty");
+    RunEvent run{reader.strings(node, name)};
+    if (run.argv.empty()) reader.fail(node.source(), "'" + name + "' is empty");
+    event.action = std::move(run);
   }
   // Done once, on the run's single database and ports: a repetition could only fail.
   if (key != "run" && table.contains("count")) {
@@ -62,30 +63,31 @@ void check_outside_order(const Reader& reader, const toml::array& nodes,
     const Event& event = events[i];
     const std::string prefix = "events[" + std::to_string(i) + "]";
     const toml::table& table = *nodes[i].as_table();
-    if (event.database == "lock") {
+    const auto* database = event.as<DatabaseEvent>();
+    if (database && database->fault == "lock") {
       if (locked_by) {
         reader.fail(table.get("database")->source(),
                     "'" + prefix + ".database' locks the database again: the harness holds the " +
                         "lock of events[" + std::to_string(*locked_by) + "] (unlock it first)");
       }
       locked_by = i;
-    } else if (event.database == "unlock") {
+    } else if (database && database->fault == "unlock") {
       if (!locked_by) {
         reader.fail(table.get("database")->source(),
                     "'" + prefix + ".database' unlocks, but no earlier event locks the database");
       }
       locked_by.reset();
-    } else if (event.occupy) {
-      if (const auto it = occupied_by.find(*event.occupy); it != occupied_by.end()) {
-        reader.fail(table.get("occupy")->source(),
-                    "'" + prefix + ".occupy' takes " + in_quotes(*event.occupy) +
-                        " again: events[" + std::to_string(it->second) + "] holds it");
+    } else if (const auto* occupy = event.as<OccupyEvent>()) {
+      if (const auto it = occupied_by.find(occupy->port); it != occupied_by.end()) {
+        reader.fail(table.get("occupy")->source(), "'" + prefix + ".occupy' takes " +
+                                                       in_quotes(occupy->port) + " again: events[" +
+                                                       std::to_string(it->second) + "] holds it");
       }
-      occupied_by[*event.occupy] = i;
-    } else if (event.release) {
-      if (occupied_by.erase(*event.release) == 0) {
+      occupied_by[occupy->port] = i;
+    } else if (const auto* release = event.as<ReleaseEvent>()) {
+      if (occupied_by.erase(release->port) == 0) {
         reader.fail(table.get("release")->source(), "'" + prefix + ".release' gives back " +
-                                                        in_quotes(*event.release) +
+                                                        in_quotes(release->port) +
                                                         ", which no earlier event occupies");
       }
     }

@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,10 @@ class Reader {
 
   // Rejects keys of `table` not in `known`; `section` is how the message names the table.
   void check_keys(const toml::table& table, std::string_view section, Keys known) const {
+    check_keys(table, section, std::span<const std::string_view>(known.begin(), known.size()));
+  }
+  void check_keys(const toml::table& table, std::string_view section,
+                  std::span<const std::string_view> known) const {
     for (const auto& [key, node] : table) {
       if (std::find(known.begin(), known.end(), key.str()) != known.end()) continue;
       std::string message = "unknown key '" + shortened(key.str()) + "' " + std::string(section);

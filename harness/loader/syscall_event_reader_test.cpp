@@ -31,8 +31,8 @@ TEST(SyscallEvents, ReadEveryKey) {
           R"(syscall = { call = "pread64", error = "EIO", thread = "scheduler", path = "{database}", nth = 2 })"),
       kFile);
   ASSERT_EQ(s.events.size(), 1u);
-  ASSERT_TRUE(s.events[0].syscall);
-  const SyscallFault& fault = *s.events[0].syscall;
+  ASSERT_NE(s.events[0].as<SyscallFault>(), nullptr);
+  const SyscallFault& fault = std::get<SyscallFault>(s.events[0].action);
   EXPECT_THAT(fault.calls, ::testing::ElementsAre("pread64"));
   EXPECT_EQ(fault.error, "EIO");
   EXPECT_EQ(fault.thread, SyscallFault::Thread::Scheduler);
@@ -54,16 +54,16 @@ TEST(SyscallEvents, ReadEveryEffectAndThread) {
       kFile);
   ASSERT_EQ(s.events.size(), 3u);
   EXPECT_TRUE(requires_capability(s, kRequiresSyscallFaults));
-  const SyscallFault& all = *s.events[0].syscall;
+  const SyscallFault& all = std::get<SyscallFault>(s.events[0].action);
   EXPECT_THAT(all.calls, ::testing::ElementsAre("accept", "epoll_wait"));
   EXPECT_EQ(all.retval, 0);
   EXPECT_EQ(all.thread, SyscallFault::Thread::Rest);
   EXPECT_FALSE(all.count.has_value());
-  const SyscallFault& delayed = *s.events[1].syscall;
+  const SyscallFault& delayed = std::get<SyscallFault>(s.events[1].action);
   EXPECT_EQ(delayed.delay, Millis(300));
   EXPECT_EQ(delayed.thread, SyscallFault::Thread::Named);
   EXPECT_EQ(delayed.thread_name, "^sched");
-  const SyscallFault& signalled = *s.events[2].syscall;
+  const SyscallFault& signalled = std::get<SyscallFault>(s.events[2].action);
   EXPECT_EQ(signalled.signal, SIGUSR1);
   EXPECT_EQ(signalled.thread, SyscallFault::Thread::Any);
   EXPECT_EQ(signalled.count, 3);

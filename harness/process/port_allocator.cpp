@@ -16,6 +16,8 @@
 #include <random>
 #include <utility>
 
+#include "unique_fd.h"
+
 namespace harness {
 
 namespace {
@@ -46,28 +48,26 @@ PortRange parse_range(const std::string& text) {
 // Binds an IPv4 and an IPv6 wildcard socket without SO_REUSEADDR: fails when anything, a
 // TIME-WAIT socket included, uses the port on any address.
 bool nothing_bound_to(int port) {
-  const int v4 = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (v4 < 0) return false;
-  sockaddr_in a4{};
-  a4.sin_family = AF_INET;
-  a4.sin_port = htons(static_cast<std::uint16_t>(port));
-  const bool free4 = ::bind(v4, reinterpret_cast<sockaddr*>(&a4), sizeof(a4)) == 0;
-  ::close(v4);
-  if (!free4) return false;
-  const int v6 = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (v6 < 0) return true;  // no IPv6 on this machine: nothing can hold the port there
+  {  // the IPv4 probe is closed before the IPv6 one
+    const UniqueFd v4(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!v4) return false;
+    sockaddr_in a4{};
+    a4.sin_family = AF_INET;
+    a4.sin_port = htons(static_cast<std::uint16_t>(port));
+    if (::bind(v4.get(), reinterpret_cast<sockaddr*>(&a4), sizeof(a4)) != 0) return false;
+  }
+  const UniqueFd v6(::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!v6) return true;  // no IPv6 on this machine: nothing can hold the port there
   int only = 1;
-  ::setsockopt(v6, IPPROTO_IPV6, IPV6_V6ONLY, &only, sizeof(only));
+  ::setsockopt(v6.get(), IPPROTO_IPV6, IPV6_V6ONLY, &only, sizeof(only));
   sockaddr_in6 a6{};
   a6.sin6_family = AF_INET6;
   a6.sin6_port = htons(static_cast<std::uint16_t>(port));
-  const bool free6 = ::bind(v6, reinterpret_cast<sockaddr*>(&a6), sizeof(a6)) == 0 ||
-                     errno == EADDRNOTAVAIL;  // IPv6 without an address: nothing holds it there
-  ::close(v6);
-  return free6;
+  return ::bind(v6.get(), reinterpret_cast<sockaddr*>(&a6), sizeof(a6)) == 0 ||
+         errno == EADDRNOTAVAIL;  // IPv6 without an address: nothing holds it there
 }
 
-int open_lock_dir() {
+UniqueFd open_lock_dir() {
   const std::string dir = port_lock_dir();
   if (::mkdir(dir.c_str(), 01777) == 0) {
     ::chmod(dir.c_str(), 01777);  // not narrowed by the umask: every user's harness shares it
@@ -75,24 +75,20 @@ int open_lock_dir() {
     throw PortAllocationError("cannot create the port lock folder " + dir + ": " +
                               std::strerror(errno));
   }
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) {
+  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd) {
     throw PortAllocationError("cannot open the port lock folder " + dir + ": " +
                               std::strerror(errno));
   }
   return fd;
 }
 
-// The lock file of `port`, locked, or -1 when another run holds it (or it cannot be opened).
-int lock_port(int dir_fd, int port) {
+// The lock file of `port`, locked, or none when another run holds it (or it cannot be opened).
+UniqueFd lock_port(int dir_fd, int port) {
   const std::string name = std::to_string(port);
-  const int fd = ::openat(dir_fd, name.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-  if (fd < 0) return -1;
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  ::fchmod(fd, 0666);  // another user's harness must be able to lock it too
+  UniqueFd fd(::openat(dir_fd, name.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666));
+  if (!fd || ::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) return UniqueFd();
+  ::fchmod(fd.get(), 0666);  // another user's harness must be able to lock it too
   return fd;
 }
 
@@ -158,7 +154,7 @@ void PortLeases::release() {
 
 PortLeases allocate_ports(const std::vector<std::string>& names) {
   const PortRange range = allocatable_ports();
-  const int dir_fd = open_lock_dir();
+  const UniqueFd dir_fd = open_lock_dir();
   const int size = range.last - range.first + 1;
   // A random start: concurrent harnesses rarely probe the same files.
   std::random_device entropy;
@@ -171,40 +167,33 @@ PortLeases allocate_ports(const std::vector<std::string>& names) {
     int chosen = -1;
     for (int tried = 0; tried < size && chosen < 0; ++tried, next = (next + 1) % size) {
       const int port = range.first + next;
-      const int fd = lock_port(dir_fd, port);
-      if (fd < 0) continue;
-      const auto released = released_at(fd);
+      UniqueFd fd = lock_port(dir_fd.get(), port);
+      if (!fd) continue;
+      const auto released = released_at(fd.get());
       const bool cooling = released && now - *released < kCooldown;
       if (!cooling && nothing_bound_to(port)) {
         chosen = port;
-        leases.lock_fds_.push_back(fd);
-      } else {
-        if (cooling && (!oldest_at || *released < *oldest_at)) {
-          oldest_at = released;
-          oldest_cooling = port;
-        }
-        ::close(fd);
+        leases.lock_fds_.push_back(fd.release());
+      } else if (cooling && (!oldest_at || *released < *oldest_at)) {
+        oldest_at = released;
+        oldest_cooling = port;
       }
     }
     if (chosen < 0 && oldest_cooling >= 0) {
       // Every free port cooled down less than a minute ago: the one released longest ago.
-      const int fd = lock_port(dir_fd, oldest_cooling);
-      if (fd >= 0 && nothing_bound_to(oldest_cooling)) {
+      UniqueFd fd = lock_port(dir_fd.get(), oldest_cooling);
+      if (fd && nothing_bound_to(oldest_cooling)) {
         chosen = oldest_cooling;
-        leases.lock_fds_.push_back(fd);
-      } else if (fd >= 0) {
-        ::close(fd);
+        leases.lock_fds_.push_back(fd.release());
       }
     }
     if (chosen < 0) {
-      ::close(dir_fd);
       throw PortAllocationError("no free port for the " + name + " API in " +
                                 std::to_string(range.first) + "-" + std::to_string(range.last) +
                                 " (every one is bound or held by another run)");
     }
     leases.ports_[name] = chosen;
   }
-  ::close(dir_fd);
   return leases;
 }
 

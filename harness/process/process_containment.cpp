@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -24,8 +25,7 @@
 #include "process_registry.h"
 #include "run_init_protocol.h"
 #include "spawn_program.h"
-
-extern char** environ;
+#include "unique_fd.h"
 
 namespace harness {
 
@@ -35,25 +35,18 @@ std::runtime_error system_error(const std::string& what, int error) {
   return std::runtime_error(what + ": " + std::strerror(error));
 }
 
-// Two descriptors closed on destruction unless released.
-struct FdPair {
-  int fds[2] = {-1, -1};
-  FdPair() = default;
-  FdPair(const FdPair&) = delete;
-  FdPair& operator=(const FdPair&) = delete;
-  ~FdPair() {
-    for (const int fd : fds) {
-      if (fd >= 0) ::close(fd);
-    }
-  }
-  void close(int which) {
-    if (fds[which] >= 0) ::close(std::exchange(fds[which], -1));
-  }
-  int release(int which) { return std::exchange(fds[which], -1); }
-};
+// The two ends of a pipe or a socket pair, each closed when it goes unless released.
+using FdPair = std::array<UniqueFd, 2>;
+
+void hold(FdPair& pair, const int (&fds)[2]) {
+  pair[0].reset(fds[0]);
+  pair[1].reset(fds[1]);
+}
 
 void make_pipe(FdPair& pair) {
-  if (::pipe2(pair.fds, O_CLOEXEC) != 0) throw system_error("cannot create a pipe", errno);
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) throw system_error("cannot create a pipe", errno);
+  hold(pair, fds);
 }
 
 std::vector<char*> pointers(std::vector<std::string>& strings) {
@@ -151,15 +144,10 @@ pid_t pidfd_pid(int pidfd) {
 
 }  // namespace
 
-std::vector<std::string> child_environment(const std::map<std::string, std::string>& env) {
-  std::vector<std::string> entries;
-  for (char** entry = environ; *entry != nullptr; ++entry) {
-    const std::string_view item(*entry);
-    const std::string name(item.substr(0, item.find('=')));
-    if (env.contains(name) || name == "FAILPOINTS") continue;
-    entries.emplace_back(item);
-  }
-  for (const auto& [name, value] : env) entries.push_back(name + '=' + value);
+ChildEnvironment child_environment(const std::map<std::string, std::string>& env) {
+  ChildEnvironment entries = ChildEnvironment::inherited();
+  entries.unset("FAILPOINTS");
+  for (const auto& [name, value] : env) entries.set(name, value);
   return entries;
 }
 
@@ -204,9 +192,9 @@ ContainedTarget::ContainedTarget(const std::vector<std::string>& argv,
   }
   init_args.emplace_back("--");
   init_args.insert(init_args.end(), argv.begin(), argv.end());
-  std::vector<std::string> environment = child_environment(env);
+  ChildEnvironment environment = child_environment(env);
   std::vector<char*> argv_pointers = pointers(init_args);
-  std::vector<char*> env_pointers = pointers(environment);
+  char* const* env_pointers = environment.envp();
 
   FdPair out;
   FdPair err;
@@ -215,13 +203,14 @@ ContainedTarget::ContainedTarget(const std::vector<std::string>& argv,
   make_pipe(out);
   make_pipe(err);
   make_pipe(exec_error);
-  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, control.fds) != 0) {
+  int control_fds[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, control_fds) != 0) {
     throw system_error("cannot create a socket pair", errno);
   }
+  hold(control, control_fds);
   const int dev_null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   if (dev_null < 0) throw system_error("cannot open /dev/null", errno);
-  FdPair dev_null_holder;
-  dev_null_holder.fds[0] = dev_null;
+  const UniqueFd dev_null_holder(dev_null);
 
   // The first mode the kernel allows, remembered for later runs.
   static std::atomic<int> learned{-1};
@@ -232,9 +221,9 @@ ContainedTarget::ContainedTarget(const std::vector<std::string>& argv,
     FdPair go;
     const bool user_namespace = containment == Containment::UserPidNamespace;
     if (user_namespace) make_pipe(go);
-    const ChildPlan plan{init.c_str(),     argv_pointers.data(), env_pointers.data(), dev_null,
-                         out.fds[1],       err.fds[1],           control.fds[1],      go.fds[0],
-                         exec_error.fds[1]};
+    const ChildPlan plan{init.c_str(),     argv_pointers.data(), env_pointers,
+                         dev_null,         out[1].get(),         err[1].get(),
+                         control[1].get(), go[0].get(),          exec_error[1].get()};
     clone_args args{};
     args.flags = CLONE_PIDFD | clone_flags(containment);
     int init_pidfd = -1;
@@ -266,7 +255,7 @@ ContainedTarget::ContainedTarget(const std::vector<std::string>& argv,
     init_pidfd_ = init_pidfd;
     containment_ = containment;
     if (user_namespace) {
-      go.close(0);
+      go[0].reset();
       try {
         map_own_ids(init_pid_);
       } catch (...) {
@@ -275,17 +264,17 @@ ContainedTarget::ContainedTarget(const std::vector<std::string>& argv,
         ::waitpid(init_pid_, nullptr, 0);
         throw;
       }
-      static_cast<void>(::write(go.fds[1], "g", 1));
-      go.close(1);
+      static_cast<void>(::write(go[1].get(), "g", 1));
+      go[1].reset();
     }
     learned.store(mode);
     break;
   }
-  out.close(1);
-  err.close(1);
-  control.close(1);
-  exec_error.close(1);
-  control_ = control.release(0);
+  out[1].reset();
+  err[1].reset();
+  control[1].reset();
+  exec_error[1].reset();
+  control_ = control[0].release();
 
   const auto fail = [this](const std::string& message) {
     unregister_run_init(init_pid_);
@@ -295,7 +284,7 @@ ContainedTarget::ContainedTarget(const std::vector<std::string>& argv,
     throw std::runtime_error(message);
   };
   int exec_errno = 0;
-  if (::read(exec_error.fds[0], &exec_errno, sizeof exec_errno) > 0) {
+  if (::read(exec_error[0].get(), &exec_errno, sizeof exec_errno) > 0) {
     fail("cannot start the run init '" + init + "': " + std::strerror(exec_errno));
   }
   auto message = run_init::receive_message(control_);
@@ -310,8 +299,8 @@ ContainedTarget::ContainedTarget(const std::vector<std::string>& argv,
   }
   pidfd_ = message->fd;
   pid_ = pidfd_pid(pidfd_);
-  stdout_fd_ = out.release(0);
-  stderr_fd_ = err.release(0);
+  stdout_fd_ = out[0].release();
+  stderr_fd_ = err[0].release();
 }
 
 ContainedTarget::~ContainedTarget() {

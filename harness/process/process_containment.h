@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "child_environment.h"
+
 namespace harness {
 
 enum class Containment {
@@ -24,7 +26,7 @@ std::string_view containment_name(Containment containment);
 
 // The harness's environment with `env` added or replacing, as "NAME=VALUE": what a target (and a
 // `run` command) gets. An inherited FAILPOINTS is dropped unless `env` sets it.
-std::vector<std::string> child_environment(const std::map<std::string, std::string>& env);
+ChildEnvironment child_environment(const std::map<std::string, std::string>& env);
 
 // The target's raw wait status and the processes of the run that outlived it ("pid 123
 // (sleep)", pids as the harness sees them), all killed by now.

@@ -85,13 +85,13 @@ inline Fixture tick_panic_failed() {
 // ran) and a SIGTERM after the firing that came too late.
 inline void add_events(Fixture& f) {
   Event ping;
-  ping.request = "ping";
+  ping.action = RequestEvent{.route = "ping"};
   ping.delay = std::chrono::milliseconds(10);
   ping.count = 2;
   Event term;
   term.at = Event::Anchor::Fired;
   term.fired_site = "scheduler.tick";
-  term.signal = 15;
+  term.action = SignalEvent{15};
   f.scenario.events = {ping, term};
   EventOutcome answered{0, 0, std::chrono::milliseconds(41), 200, "pong\x01", "", false, false};
   EventOutcome refused{

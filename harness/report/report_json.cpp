@@ -7,6 +7,7 @@
 #include "repro_command.h"
 #include "scenario/event_text.h"
 #include "utf8_repair.h"
+#include "verdict/outcome_class.h"
 
 namespace harness {
 namespace {
@@ -87,7 +88,7 @@ Json run_object(const ScenarioOutcome& o) {
   out["group"] = text(o.scenario.group);
   out["file"] = text(o.scenario.file);
   out["repetition"] = o.repetition;
-  out["passed"] = v.passed && !r.harness_error;
+  out["passed"] = classify(r, v) == OutcomeClass::Pass;
   out["skipped"] = text_or_null(v.skipped);
   out["harness_error"] = text_or_null(r.harness_error);
   out["ending"] = text(v.ending);

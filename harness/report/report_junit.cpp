@@ -9,6 +9,7 @@
 #include "report_text.h"
 #include "report_text_parts.h"
 #include "utf8_repair.h"
+#include "verdict/outcome_class.h"
 
 namespace harness {
 namespace {
@@ -39,14 +40,15 @@ std::string stream_tail(const CapturedLog& log, Stream stream, std::size_t count
 
 void append_testcase(std::string& out, const ScenarioOutcome& o, const std::string& name,
                      const std::string& classname, std::size_t log_tail_lines) {
-  const bool error = o.result.harness_error.has_value();
+  const OutcomeClass outcome_class = classify(o);
+  const bool error = outcome_class == OutcomeClass::Error;
   out += "    <testcase" + attribute("name", name) + attribute("classname", classname) +
          attribute("time", seconds(o.result.wall));
-  if (o.verdict.passed && !error) {
+  if (outcome_class == OutcomeClass::Pass) {
     out += "/>\n";
     return;
   }
-  if (o.verdict.skipped) {
+  if (outcome_class == OutcomeClass::Skip) {
     out += ">\n      <skipped" + attribute("message", *o.verdict.skipped) + "/>\n    </testcase>\n";
     return;
   }
@@ -121,50 +123,35 @@ std::string junit_report(const std::vector<ScenarioOutcome>& outcomes, std::size
     ++runs_of[{classname, o.scenario.name}];
   }
 
-  std::size_t failures = 0;
-  std::size_t errors = 0;
-  std::size_t skipped = 0;
+  OutcomeCounts counts;
   Nanos total{0};
   for (const ScenarioOutcome& o : outcomes) {
-    if (o.result.harness_error) {
-      ++errors;
-    } else if (o.verdict.skipped) {
-      ++skipped;
-    } else if (!o.verdict.passed) {
-      ++failures;
-    }
+    counts.add(classify(o));
     total += o.result.wall;
   }
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out += "<testsuites" + attribute("name", "superlink-harness") +
-         attribute("tests", std::to_string(outcomes.size())) +
-         attribute("failures", std::to_string(failures)) +
-         attribute("errors", std::to_string(errors)) +
-         (skipped > 0 ? attribute("skipped", std::to_string(skipped)) : std::string()) +
-         attribute("time", seconds(total)) + ">\n";
+  out +=
+      "<testsuites" + attribute("name", "superlink-harness") +
+      attribute("tests", std::to_string(outcomes.size())) +
+      attribute("failures", std::to_string(counts.failed)) +
+      attribute("errors", std::to_string(counts.errors)) +
+      (counts.skipped > 0 ? attribute("skipped", std::to_string(counts.skipped)) : std::string()) +
+      attribute("time", seconds(total)) + ">\n";
   std::map<std::pair<std::string, std::string>, int> seen;
   for (const auto& [classname, members] : classes) {
-    std::size_t class_failures = 0;
-    std::size_t class_errors = 0;
-    std::size_t class_skipped = 0;
+    OutcomeCounts class_counts;
     Nanos class_time{0};
     for (const ScenarioOutcome* o : members) {
-      if (o->result.harness_error) {
-        ++class_errors;
-      } else if (o->verdict.skipped) {
-        ++class_skipped;
-      } else if (!o->verdict.passed) {
-        ++class_failures;
-      }
+      class_counts.add(classify(*o));
       class_time += o->result.wall;
     }
-    out +=
-        "  <testsuite" + attribute("name", classname) +
-        attribute("tests", std::to_string(members.size())) +
-        attribute("failures", std::to_string(class_failures)) +
-        attribute("errors", std::to_string(class_errors)) +
-        (class_skipped > 0 ? attribute("skipped", std::to_string(class_skipped)) : std::string()) +
-        attribute("time", seconds(class_time)) + ">\n";
+    out += "  <testsuite" + attribute("name", classname) +
+           attribute("tests", std::to_string(members.size())) +
+           attribute("failures", std::to_string(class_counts.failed)) +
+           attribute("errors", std::to_string(class_counts.errors)) +
+           (class_counts.skipped > 0 ? attribute("skipped", std::to_string(class_counts.skipped))
+                                     : std::string()) +
+           attribute("time", seconds(class_time)) + ">\n";
     for (const ScenarioOutcome* o : members) {
       // Repetitions get a number each: CI tools keep one result per name.
       const std::pair<std::string, std::string> key{classname, o->scenario.name};

@@ -9,6 +9,7 @@
 #include "report_text_parts.h"
 #include "repro_command.h"
 #include "scenario/event_text.h"
+#include "verdict/outcome_class.h"
 
 namespace harness {
 namespace {
@@ -72,9 +73,14 @@ const LogLine* line_at(const CapturedLog& log, std::size_t index) {
 }
 
 std::string tag(const RunResult& result, const Verdict& verdict, bool color) {
-  if (result.harness_error) return paint("ERROR", kMagenta, color);
-  if (verdict.skipped) return paint("SKIP ", kYellow, color);
-  return verdict.passed ? paint("PASS ", kGreen, color) : paint("FAIL ", kRed, color);
+  const OutcomeClass outcome_class = classify(result, verdict);
+  const std::string_view colour = outcome_class == OutcomeClass::Error  ? kMagenta
+                                  : outcome_class == OutcomeClass::Skip ? kYellow
+                                  : outcome_class == OutcomeClass::Pass ? kGreen
+                                                                        : kRed;
+  std::string word(class_word(outcome_class));
+  word.resize(5, ' ');  // the names line up
+  return paint(word, colour, color);
 }
 
 void append_scenario_section(std::string& out, const Scenario& scenario) {
@@ -259,16 +265,22 @@ std::optional<Nanos> time_to_exit(const RunResult& result, const Verdict& verdic
 }
 
 std::string report_headline(const RunResult& result, const Verdict& verdict) {
-  if (result.harness_error) return "harness error: " + *result.harness_error;
-  if (verdict.skipped) return verdict.headline();
-  if (verdict.passed) return "PASS";
+  switch (classify(result, verdict)) {
+    case OutcomeClass::Error:
+      return "harness error: " + *result.harness_error;
+    case OutcomeClass::Pass:
+      return "PASS";
+    case OutcomeClass::Skip:
+    case OutcomeClass::Fail:
+      break;
+  }
   return verdict.headline();
 }
 
 std::string status_line(const Scenario& scenario, const RunResult& result, const Verdict& verdict,
                         const TextReportOptions& options) {
   std::string line = tag(result, verdict, options.color) + " " + qualified_name(scenario) + "  (";
-  if (result.harness_error || !verdict.passed) {
+  if (classify(result, verdict) != OutcomeClass::Pass) {
     line += printable(report_headline(result, verdict));
   } else {
     std::vector<std::string> parts;

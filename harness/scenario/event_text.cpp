@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "harness/signal_name.h"
+#include "scenario/overloaded.h"
 #include "syscall_names.h"
 
 namespace harness {
@@ -51,27 +52,36 @@ std::string describe_syscall(const SyscallFault& fault) {
 }
 
 std::string describe_event(const Event& event) {
-  if (event.signal) return "signal " + signal_name(*event.signal);
-  if (event.control) return describe_control(*event.control);
-  if (event.database) return "database " + *event.database;
-  if (event.occupy) return "occupy " + *event.occupy;
-  if (event.release) return "release " + *event.release;
-  if (event.syscall) return describe_syscall(*event.syscall);
-  if (event.run) {
-    std::string command = "run";
-    for (const std::string& arg : *event.run) command += " " + arg;
-    constexpr std::size_t kShown = 60;
-    return command.size() > kShown ? command.substr(0, kShown) + "…" : command;
-  }
-  if (event.grpc) {
-    std::string what = "grpc " + *event.grpc;
-    if (!event.message.empty()) what += " " + event.message;
-    if (!event.sign) what += " (unsigned)";
+  const auto in_background = [&](std::string what) {
     return event.background ? what + " (background)" : what;
-  }
-  std::string what = "request " + event.request.value_or("");
-  if (event.method != "POST") what = event.method + " " + what;
-  return event.background ? what + " (background)" : what;
+  };
+  return std::visit(Overloaded{
+                        [](const SignalEvent& e) { return "signal " + signal_name(e.signal); },
+                        [](const FailpointControl& control) { return describe_control(control); },
+                        [](const DatabaseEvent& e) { return "database " + e.fault; },
+                        [](const OccupyEvent& e) { return "occupy " + e.port; },
+                        [](const ReleaseEvent& e) { return "release " + e.port; },
+                        [](const SyscallFault& fault) { return describe_syscall(fault); },
+                        [](const RunEvent& e) {
+                          std::string command = "run";
+                          for (const std::string& arg : e.argv) command += " " + arg;
+                          constexpr std::size_t kShown = 60;
+                          return command.size() > kShown ? command.substr(0, kShown) + "…"
+                                                         : command;
+                        },
+                        [&](const GrpcEvent& e) {
+                          std::string what = "grpc " + e.rpc;
+                          if (!e.message.empty()) what += " " + e.message;
+                          if (!e.sign) what += " (unsigned)";
+                          return in_background(std::move(what));
+                        },
+                        [&](const RequestEvent& e) {
+                          std::string what = "request " + e.route;
+                          if (e.method != "POST") what = e.method + " " + what;
+                          return in_background(std::move(what));
+                        },
+                    },
+                    event.action);
 }
 
 std::string describe_anchor(const Event& event) {

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <set>
+#include <variant>
+
+#include "scenario/overloaded.h"
 
 namespace harness {
 namespace {
@@ -28,9 +31,8 @@ std::vector<std::string> armed_sites(const Scenario& scenario) {
   std::set<std::string> sites;
   for (const auto& [site, actions] : scenario.failpoints) sites.insert(site);
   for (const Event& event : scenario.events) {
-    if (event.control && event.control->kind == FailpointControl::Kind::Arm) {
-      sites.insert(event.control->site);
-    }
+    const auto* control = event.as<FailpointControl>();
+    if (control && control->kind == FailpointControl::Kind::Arm) sites.insert(control->site);
   }
   const auto& args = scenario.superlink.args;
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -49,12 +51,22 @@ std::vector<std::string> armed_sites(const Scenario& scenario) {
 }
 
 std::optional<std::string> outside_site(const Event& event) {
-  if (event.database) return "outside.database." + *event.database;
-  if (event.occupy) return "outside.occupy." + *event.occupy;
-  if (event.release) return "outside.release." + *event.release;
-  if (event.run) return std::string("outside.run");
-  if (event.syscall) return std::string("outside.syscall");
-  return std::nullopt;
+  return std::visit(
+      Overloaded{
+          [](const DatabaseEvent& e) -> std::optional<std::string> {
+            return "outside.database." + e.fault;
+          },
+          [](const OccupyEvent& e) -> std::optional<std::string> {
+            return "outside.occupy." + e.port;
+          },
+          [](const ReleaseEvent& e) -> std::optional<std::string> {
+            return "outside.release." + e.port;
+          },
+          [](const RunEvent&) -> std::optional<std::string> { return "outside.run"; },
+          [](const SyscallFault&) -> std::optional<std::string> { return "outside.syscall"; },
+          [](const auto&) -> std::optional<std::string> { return std::nullopt; },
+      },
+      event.action);
 }
 
 bool is_outside_site(std::string_view site) {
@@ -70,7 +82,7 @@ bool needs_failpoints(const Scenario& scenario) {
   if (requires_capability(scenario, kRequiresFailpoints)) return true;
   if (!armed_sites(scenario).empty()) return true;
   for (const Event& event : scenario.events) {
-    if (event.control) return true;
+    if (event.as<FailpointControl>()) return true;
     if (event.at == Event::Anchor::Fired && !is_outside_site(event.fired_site)) return true;
   }
   if (scenario.expect.fired) {

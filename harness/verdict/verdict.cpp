@@ -211,21 +211,28 @@ void check_within(const Scenario& scenario, const RunResult& result, Verdict& ve
 void check_events(const Scenario& scenario, const RunResult& result, Verdict& verdict) {
   for (std::size_t i = 0; i < scenario.events.size(); ++i) {
     const Event& event = scenario.events[i];
-    const bool outside = outside_site(event).has_value();
+    // Short names for what has an answer; a fault or a control in full.
+    const auto* request = event.as<RequestEvent>();
+    const auto* grpc = event.as<GrpcEvent>();
+    const auto* signal = event.as<SignalEvent>();
     const std::string name = "events[" + std::to_string(i) + "] (" +
-                             (outside || event.control ? describe_event(event)
-                              : event.signal           ? signal_name(*event.signal)
-                              : event.grpc             ? "grpc " + *event.grpc
-                                                       : event.request.value_or("")) +
+                             (request  ? request->route
+                              : grpc   ? "grpc " + grpc->rpc
+                              : signal ? signal_name(signal->signal)
+                                       : describe_event(event)) +
                              ")";
-    if (!event.expect_status && !event.expect_body && !event.expect_code) {
+    static const RequestEvent kNoRequest;
+    static const GrpcEvent kNoGrpc;
+    const std::optional<int>& expect_status = (request ? *request : kNoRequest).expect_status;
+    const std::optional<std::string>& expect_code = (grpc ? *grpc : kNoGrpc).expect_code;
+    if (!expect_status && !event.expect_body && !expect_code) {
       // Whether or not an answer is checked, an event that could not be done fails the run.
       for (const EventOutcome& outcome : result.events) {
         if (outcome.event != i || !outcome.unsent) continue;
         verdict.failures.push_back({name + " #" + std::to_string(outcome.repetition + 1) +
-                                        (outside || event.control ? " to be done"
-                                         : event.signal           ? " to be delivered"
-                                                                  : " to be sent"),
+                                        (request || grpc ? " to be sent"
+                                         : signal        ? " to be delivered"
+                                                         : " to be done"),
                                     "not done: " + outcome.error, std::nullopt, ""});
       }
       continue;
@@ -236,26 +243,25 @@ void check_events(const Scenario& scenario, const RunResult& result, Verdict& ve
       ++sent;
       const std::string which = name + " #" + std::to_string(outcome.repetition + 1);
       const std::string status_expected =
-          event.expect_status ? which + " to answer HTTP " + std::to_string(*event.expect_status)
-                              : "";
+          expect_status ? which + " to answer HTTP " + std::to_string(*expect_status) : "";
       const std::string code_expected =
-          event.expect_code ? which + " to answer gRPC " + *event.expect_code : "";
+          expect_code ? which + " to answer gRPC " + *expect_code : "";
       const std::string body_expected =
           event.expect_body ? which + " to answer a body matching /" + *event.expect_body + "/"
                             : "";
       if (!outcome.status && !outcome.grpc_code) {  // one failure: nothing else can be said
-        verdict.failures.push_back({event.expect_status ? status_expected
-                                    : event.expect_code ? code_expected
-                                                        : body_expected,
+        verdict.failures.push_back({expect_status ? status_expected
+                                    : expect_code ? code_expected
+                                                  : body_expected,
                                     "no answer: " + outcome.error, std::nullopt, ""});
         continue;
       }
-      if (event.expect_code && outcome.grpc_code != event.expect_code) {
+      if (expect_code && outcome.grpc_code != expect_code) {
         verdict.failures.push_back(
             {code_expected, "gRPC " + outcome.grpc_code.value_or("") + " " + quote(outcome.body),
              std::nullopt, ""});
       }
-      if (event.expect_status && outcome.status != event.expect_status) {
+      if (expect_status && outcome.status != expect_status) {
         verdict.failures.push_back(
             {status_expected, "HTTP " + std::to_string(*outcome.status) + " " + quote(outcome.body),
              std::nullopt, ""});

@@ -256,9 +256,9 @@ TEST(Within, MeasuresFromReadyWhenNothingFired) {
 TEST(Events, CheckStatusAndBodyOfEveryResponse) {
   Scenario scenario = expecting_exit(100);
   Event create;
-  create.request = "create-node";
+  create.action = RequestEvent{.route = "create-node"};
   create.count = 3;
-  create.expect_status = 200;
+  create.as<RequestEvent>()->expect_status = 200;
   create.expect_body = "^$";
   scenario.events = {create};
   RunResult result = exited(100);
@@ -280,9 +280,9 @@ TEST(Events, CheckStatusAndBodyOfEveryResponse) {
 TEST(Events, FailWhenAnEventWithExpectationsWasNotSentEveryTime) {
   Scenario scenario = expecting_exit(100);
   Event ping;
-  ping.request = "ping";
+  ping.action = RequestEvent{.route = "ping"};
   ping.count = 2;
-  ping.expect_status = 200;
+  ping.as<RequestEvent>()->expect_status = 200;
   scenario.events = {ping};
   RunResult result = exited(100);
   result.events = {{0, 0, Nanos{0}, 200, "", ""}};

@@ -60,17 +60,10 @@ void on_failpoint_print(std::string_view site, std::string_view message) {
 
 // A site another version has is refused by name, before the generic "unknown site".
 void refuse_other_versions_sites(std::string_view spec) {
-  while (!spec.empty()) {
-    const auto end = spec.find(';');
-    const std::string_view entry = spec.substr(0, end);
-    std::string_view name = entry.substr(0, entry.find('='));
-    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
-    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+  for (const std::string& name : failpoint::spec_site_names(spec)) {
     if (std::string refusal = site_of_other_version(active_profile(), name); !refusal.empty()) {
       throw failpoint::SpecError(refusal);
     }
-    if (end == std::string_view::npos) break;
-    spec.remove_prefix(end + 1);
   }
 }
 

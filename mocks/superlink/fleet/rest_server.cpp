@@ -21,6 +21,7 @@
 #include "superlink/fleet/crash_report.h"
 #include "superlink/fleet/selector_loop.h"
 #include "superlink/flower/flower_log.h"
+#include "unique_fd.h"
 
 namespace superlink {
 namespace {
@@ -425,10 +426,7 @@ void RestServer::run(const std::string& host, int port, const std::function<void
                      "INFO:     Application shutdown complete.\n");
     return;
   }
-  const struct ListenerGuard {
-    int fd;
-    ~ListenerGuard() { ::close(fd); }
-  } listener_guard{listener_fd};
+  const harness::UniqueFd listener_guard(listener_fd);
   if (FAILPOINT("rest.listen")) return;
   Serving serving{loop, *this, {}};
   Listener listener(serving, listener_fd);

@@ -14,9 +14,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "child_environment.h"
 #include "spawn_program.h"
-
-extern char** environ;
 
 namespace superlink::test_support {
 namespace {
@@ -41,15 +40,11 @@ SpawnedProcess::SpawnedProcess(const std::vector<std::string>& argv,
                                const std::vector<std::string>& env) {
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
-  std::vector<std::string> envs;
-  for (char** e = environ; *e != nullptr; ++e) envs.emplace_back(*e);
-  envs.insert(envs.end(), env.begin(), env.end());
-  std::vector<char*> c_env;
-  for (auto& e : envs) c_env.push_back(e.data());
-  c_env.push_back(nullptr);
+  harness::ChildEnvironment envs = harness::ChildEnvironment::inherited();
+  for (const std::string& entry : env) envs.append(entry);
   harness::SpawnRequest request;
   request.argv = argv;
-  request.envp = c_env.data();
+  request.envp = envs.envp();
   request.stderr_fd = pipe_fds[1];
   request.own_process_group = false;
   pid_ = harness::spawn(request);

@@ -73,6 +73,9 @@ void configure_one(std::string_view site, std::string_view actions);
 // declared sites (for tools that validate specs for another program). Throws SpecError with the
 // same message configure_one would give.
 void check_actions(std::string_view site, std::string_view actions);
+// The site names of `spec` ("a=...;b=..."), split as configure splits it, nothing checked (an
+// entry without '=' is all name): for a program that refuses some names before configuring.
+std::vector<std::string> spec_site_names(std::string_view spec);
 // Disarms one site (nothing happens when it is not armed); threads paused on it go on.
 void disarm(std::string_view site);
 // Disarms every site and releases threads blocked in `pause`.

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace harness {
@@ -82,6 +83,49 @@ struct SyscallFault {
   std::optional<int> count = 1;  // how many from there; nullopt: every one
 };
 
+// The kinds of [[events]] entry besides FailpointControl and SyscallFault: one struct each.
+
+// `request`: an HTTP request to the Fleet API.
+struct RequestEvent {
+  std::string route;  // "create-node", "raw/x", "/abs/path"
+  std::string method = "POST";
+  // Replace the correct headers (an empty value removes the header).
+  std::map<std::string, std::string> headers{};
+  std::optional<std::string> body{};   // raw body; default: an empty (valid) message
+  std::optional<int> expect_status{};  // checked on every response (when set)
+};
+
+// `grpc`: an RPC of the Fleet service on gRPC-rere ("CreateNode").
+struct GrpcEvent {
+  std::string rpc;
+  // The request in protobuf's JSON mapping (empty: an empty message), its message types (set by
+  // the loader from the version's service), and whether it is signed as a SuperNode signs (one
+  // key pair per run).
+  std::string message{};
+  std::string request_type{}, response_type{};
+  bool sign = true;
+  std::optional<std::string> expect_code{};  // a gRPC status name: "OK", "UNAVAILABLE"
+};
+
+// `signal`: SIGTERM, ...
+struct SignalEvent {
+  int signal = 0;
+};
+
+// Outside faults, done by the harness and journalled as `outside.*` sites (outside_faults.h).
+struct DatabaseEvent {
+  std::string fault;  // corrupt, truncate, lock, unlock, remove
+};
+struct OccupyEvent {
+  std::string port;  // bind the target's port: fleet, serverappio, exec
+};
+struct ReleaseEvent {
+  std::string port;  // close what `occupy` bound
+};
+struct RunEvent {
+  std::vector<std::string> argv;  // a command of the user's, run to completion
+};
+
 // [[events]]: something done to the running target.
 struct Event {
   // What the event waits for before its delay starts:
@@ -96,38 +140,29 @@ struct Event {
   std::string line_pattern;  // with Anchor::Line
   Millis delay{0};           // "ready+250ms"
 
-  // Exactly one of these.
-  std::optional<std::string> request;  // Fleet API route: "create-node", "raw/x", "/abs/path"
-  std::optional<std::string> grpc;     // an RPC of the Fleet service on gRPC-rere: "CreateNode"
-  std::optional<int> signal;           // SIGTERM, ...
-  std::optional<FailpointControl> control;  // arm, disarm, wait_paused, resume (waits for ready)
-  // Outside faults, done by the harness and journalled as `outside.*` sites (outside_faults.h).
-  std::optional<std::string> database;          // corrupt, truncate, lock, unlock, remove
-  std::optional<std::string> occupy;            // bind the target's port: fleet, serverappio, exec
-  std::optional<std::string> release;           // close what `occupy` bound
-  std::optional<std::vector<std::string>> run;  // a command of the user's, run to completion
-  std::optional<SyscallFault> syscall;          // journalled as `outside.syscall` per call
+  // What it does: a new kind of event is one more struct here and one more visitor case.
+  // FailpointControl waits for ready; SyscallFault is journalled as `outside.syscall` per call.
+  using Action = std::variant<RequestEvent, GrpcEvent, SignalEvent, FailpointControl, DatabaseEvent,
+                              OccupyEvent, ReleaseEvent, RunEvent, SyscallFault>;
+  Action action;
+
+  // The action of kind T, or nullptr.
+  template <class T>
+  const T* as() const {
+    return std::get_if<T>(&action);
+  }
+  template <class T>
+  T* as() {
+    return std::get_if<T>(&action);
+  }
 
   int count = 1;
-  // Request details: headers replace the correct ones (an empty value removes the header).
-  std::map<std::string, std::string> headers;
-  std::optional<std::string> body;  // raw body; default: an empty (valid) message
-  std::string method = "POST";
-  // The events after this request go on at once; its answers arrive in their own time (a
-  // request in flight while something else happens). The events are done once they are in.
+  // With a request or a gRPC call: the events after it go on at once; its answers arrive in
+  // their own time (a request in flight while something else happens). The events are done once
+  // they are in.
   bool background = false;
-
-  // gRPC details: the request in protobuf's JSON mapping (empty: an empty message), its message
-  // types (set by the loader from the version's service), and whether it is signed as a
-  // SuperNode signs (one key pair per run).
-  std::string message;
-  std::string grpc_request_type, grpc_response_type;
-  bool sign = true;
-
-  // Checked on every response of this event (when set).
-  std::optional<int> expect_status;
-  std::optional<std::string> expect_code;  // a gRPC status name: "OK", "UNAVAILABLE"
-  std::optional<std::string> expect_body;  // regex, searched in the body
+  // With a request or a gRPC call: a regex searched in the body of every response (when set).
+  std::optional<std::string> expect_body;
 };
 
 // [expect]
