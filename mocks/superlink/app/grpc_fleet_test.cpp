@@ -18,7 +18,7 @@
 #include "flower_api/fleet_api_names.h"
 #include "superlink/testing/http_client.h"
 #include "superlink/testing/spawned_process.h"
-#include "superlink/testing/test_directory.h"
+#include "test_support/test_directory.h"
 
 namespace superlink {
 namespace {
