@@ -11,21 +11,20 @@
 #include <set>
 #include <sstream>
 
-#include "catalogue.h"
-#include "cli.h"
-#include "commands.h"
+#include "cli/commands/catalogue.h"
+#include "cli/commands/commands.h"
+#include "cli/pool/scenario_pool.h"
+#include "cli/pool/summary.h"
+#include "cli/target_program/site_check.h"
+#include "cli/target_program/target_choice.h"
+#include "cli/target_program/target_sites.h"
 #include "faults/syscall_injection.h"
 #include "report/report_json.h"
 #include "report/report_junit.h"
 #include "report/report_text.h"
 #include "scenario/scenario_requirements.h"
 #include "scenario/scenario_versions.h"
-#include "scenario_pool.h"
 #include "selection/scenario_set.h"
-#include "site_check.h"
-#include "summary.h"
-#include "target_choice.h"
-#include "target_sites.h"
 #include "verdict/outcome_class.h"
 
 namespace harness::cli {
