@@ -1,8 +1,8 @@
 #include "cli.h"
 
-#include "commands.h"
+#include "cli/commands/commands.h"
+#include "cli/target_program/target_sites.h"
 #include "parse_request.h"
-#include "target_sites.h"
 
 namespace harness::cli {
 namespace {

@@ -4,14 +4,10 @@
 
 #include <ostream>
 
-#include "backend.h"
+#include "cli/base/backend.h"
+#include "cli/base/command_io.h"  // the exit statuses
 
 namespace harness::cli {
-
-// Exit statuses: 0 every scenario passed; 1 one failed; 2 usage, file or harness error.
-inline constexpr int kExitPass = 0;
-inline constexpr int kExitFail = 1;
-inline constexpr int kExitError = 2;
 
 int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
             const Backend& backend, const Environment& env);

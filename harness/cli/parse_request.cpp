@@ -3,7 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <charconv>
 
-#include "nearest.h"
+#include "cli/base/nearest.h"
 #include "scenario/scenario_versions.h"
 #include "selection/scenario_set.h"
 

@@ -4,7 +4,7 @@
 #include <optional>
 #include <ostream>
 
-#include "request.h"
+#include "cli/base/request.h"
 
 namespace harness::cli {
 

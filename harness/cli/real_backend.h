@@ -1,7 +1,7 @@
 // The Backend made of the runner library's own functions: what the executable uses.
 #pragma once
 
-#include "backend.h"
+#include "cli/base/backend.h"
 
 namespace harness::cli {
 

@@ -14,7 +14,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "superlink/testing/test_directory.h"
+#include "test_support/test_directory.h"
 
 namespace harness {
 namespace {

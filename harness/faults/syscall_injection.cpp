@@ -318,12 +318,11 @@ SyscallInjection::SyscallInjection(const SyscallFault& fault, SyscallContext con
 }
 
 SyscallInjection::~SyscallInjection() {
-  if (stop_fd_ >= 0) {
+  if (stop_fd_) {
     const std::uint64_t one = 1;
-    [[maybe_unused]] const ssize_t written = ::write(stop_fd_, &one, sizeof one);
+    [[maybe_unused]] const ssize_t written = ::write(stop_fd_.get(), &one, sizeof one);
   }
   if (thread_.joinable()) thread_.join();
-  if (stop_fd_ >= 0) ::close(stop_fd_);
 }
 
 void SyscallInjection::find_threads(Placement& placement) {
@@ -459,7 +458,7 @@ void SyscallInjection::inject(const std::string& binary, const std::vector<std::
     std::lock_guard lock(mutex_);
     injector_ = strace->pid();
   }
-  while (auto line = strace->next_line(Clock::time_point::max(), stop_fd_)) on_line(*line);
+  while (auto line = strace->next_line(Clock::time_point::max(), stop_fd_.get())) on_line(*line);
   strace->stop([this](std::string_view line) { on_line(line); });
   std::lock_guard lock(mutex_);
   ended_ = true;
@@ -507,9 +506,9 @@ void SyscallInjection::on_line(std::string_view text) {
 
 void SyscallInjection::settle(EventOutcome& outcome) {
   if (settled_.exchange(true)) return;
-  if (stop_fd_ >= 0) {
+  if (stop_fd_) {
     const std::uint64_t one = 1;
-    [[maybe_unused]] const ssize_t written = ::write(stop_fd_, &one, sizeof one);
+    [[maybe_unused]] const ssize_t written = ::write(stop_fd_.get(), &one, sizeof one);
   }
   if (thread_.joinable()) thread_.join();
   std::lock_guard lock(mutex_);

@@ -23,6 +23,7 @@
 
 #include "harness/run_result.h"
 #include "harness/scenario.h"
+#include "unique_fd.h"
 
 namespace harness {
 
@@ -81,7 +82,7 @@ class SyscallInjection {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::thread thread_;  // spawns the injector (its parent-death signal follows this thread)
-  int stop_fd_ = -1;    // an eventfd: the thread detaches the injector and ends
+  UniqueFd stop_fd_;    // an eventfd: the thread detaches the injector and ends
   bool attached_ = false;
   bool ended_ = false;
   std::size_t attach_count_ = 0;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "process_table.h"
+#include "unique_fd.h"
 
 namespace harness {
 
@@ -30,16 +31,15 @@ std::vector<std::string> marked_survivors(std::string_view entry, std::chrono::m
     if (alive.empty()) return {};
     bool waited = false;
     for (const ProcessEntry& process : alive) {
-      const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, process.pid, 0));
-      if (pidfd < 0) {
+      const UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, process.pid, 0)));
+      if (!pidfd) {
         waited = true;  // gone already
         continue;
       }
       const auto left =
           std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-      pollfd gone{pidfd, POLLIN, 0};
+      pollfd gone{pidfd.get(), POLLIN, 0};
       if (::poll(&gone, 1, static_cast<int>(std::max<long>(left.count(), 0))) == 1) waited = true;
-      ::close(pidfd);
     }
     if (!waited && Clock::now() >= deadline) {
       std::vector<std::string> names;

@@ -144,10 +144,9 @@ PortLeases::~PortLeases() {
 }
 
 void PortLeases::release() {
-  for (const int fd : lock_fds_) {
+  for (const UniqueFd& fd : lock_fds_) {
     // One byte and a fresh mtime: "released now" for the cooldown.
-    if (::ftruncate(fd, 1) == 0) ::futimens(fd, nullptr);
-    ::close(fd);
+    if (::ftruncate(fd.get(), 1) == 0) ::futimens(fd.get(), nullptr);
   }
   lock_fds_.clear();
 }
@@ -173,7 +172,7 @@ PortLeases allocate_ports(const std::vector<std::string>& names) {
       const bool cooling = released && now - *released < kCooldown;
       if (!cooling && nothing_bound_to(port)) {
         chosen = port;
-        leases.lock_fds_.push_back(fd.release());
+        leases.lock_fds_.push_back(std::move(fd));
       } else if (cooling && (!oldest_at || *released < *oldest_at)) {
         oldest_at = released;
         oldest_cooling = port;
@@ -184,7 +183,7 @@ PortLeases allocate_ports(const std::vector<std::string>& names) {
       UniqueFd fd = lock_port(dir_fd.get(), oldest_cooling);
       if (fd && nothing_bound_to(oldest_cooling)) {
         chosen = oldest_cooling;
-        leases.lock_fds_.push_back(fd.release());
+        leases.lock_fds_.push_back(std::move(fd));
       }
     }
     if (chosen < 0) {

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "unique_fd.h"
+
 namespace harness {
 
 struct PortRange {
@@ -51,7 +53,7 @@ class PortLeases {
   friend PortLeases allocate_ports(const std::vector<std::string>& names);
   void release();
   std::map<std::string, int> ports_;
-  std::vector<int> lock_fds_;
+  std::vector<UniqueFd> lock_fds_;  // closed in release(), after their last touch
 };
 
 // One free port per name ("fleet", "serverappio", ...): free means no other lease holds it, it

@@ -252,7 +252,7 @@ ContainedTarget::ContainedTarget(const std::vector<std::string>& argv,
           "cannot start the run init (" + std::string(containment_name(containment)) + ")", error);
     }
     init_pid_ = static_cast<pid_t>(child);
-    init_pidfd_ = init_pidfd;
+    init_pidfd_.reset(init_pidfd);
     containment_ = containment;
     if (user_namespace) {
       go[0].reset();
@@ -274,63 +274,61 @@ ContainedTarget::ContainedTarget(const std::vector<std::string>& argv,
   err[1].reset();
   control[1].reset();
   exec_error[1].reset();
-  control_ = control[0].release();
+  control_ = std::move(control[0]);
 
   const auto fail = [this](const std::string& message) {
     unregister_run_init(init_pid_);
-    ::close(control_);  // the run init kills what it started and exits
+    control_.reset();  // the run init kills what it started and exits
     ::waitpid(init_pid_, nullptr, 0);
-    ::close(init_pidfd_);
+    init_pidfd_.reset();
     throw std::runtime_error(message);
   };
   int exec_errno = 0;
   if (::read(exec_error[0].get(), &exec_errno, sizeof exec_errno) > 0) {
     fail("cannot start the run init '" + init + "': " + std::strerror(exec_errno));
   }
-  auto message = run_init::receive_message(control_);
+  auto message = run_init::receive_message(control_.get());
   if (!message) fail("the run init '" + init + "' ended before it started the target");
   if (message->text.starts_with(run_init::kFailed)) {
     const int error = std::atoi(message->text.c_str() + run_init::kFailed.size());
     fail("cannot start '" + argv[0] + "': " + std::strerror(error));
   }
-  if (message->text != run_init::kStarted || message->fd < 0) {
-    if (message->fd >= 0) ::close(message->fd);
+  if (message->text != run_init::kStarted || !message->fd) {
     fail("the run init could not watch the target (pidfd_open)");
   }
-  pidfd_ = message->fd;
-  pid_ = pidfd_pid(pidfd_);
-  stdout_fd_ = out[0].release();
-  stderr_fd_ = err[0].release();
+  pidfd_ = std::move(message->fd);
+  pid_ = pidfd_pid(pidfd_.get());
+  stdout_fd_ = std::move(out[0]);
+  stderr_fd_ = std::move(err[0]);
 }
 
 ContainedTarget::~ContainedTarget() {
-  run_init::send_message(control_, run_init::kBye);
+  run_init::send_message(control_.get(), run_init::kBye);
   unregister_run_init(init_pid_);
-  ::close(control_);
+  control_.reset();  // the run init kills what is left and exits
   ::waitpid(init_pid_, nullptr, 0);
-  ::close(init_pidfd_);
-  ::close(pidfd_);
-  if (stdout_fd_ >= 0) ::close(stdout_fd_);
-  if (stderr_fd_ >= 0) ::close(stderr_fd_);
+  init_pidfd_.reset();
+  pidfd_.reset();
+  stdout_fd_.reset();
+  stderr_fd_.reset();
 }
 
 int ContainedTarget::take_stdout() {
-  return std::exchange(stdout_fd_, -1);
+  return stdout_fd_.release();
 }
 int ContainedTarget::take_stderr() {
-  return std::exchange(stderr_fd_, -1);
+  return stderr_fd_.release();
 }
 
 void ContainedTarget::signal_group(int sig) {
-  run_init::send_message(control_, std::string(run_init::kSignal) + std::to_string(sig));
+  run_init::send_message(control_.get(), std::string(run_init::kSignal) + std::to_string(sig));
 }
 
 TargetEnd ContainedTarget::wait_end() {
   for (;;) {
-    auto message = run_init::receive_message(control_);
+    auto message = run_init::receive_message(control_.get());
     if (!message)
       throw std::runtime_error("the run init ended before it reported the target's end");
-    if (message->fd >= 0) ::close(message->fd);
     if (!message->text.starts_with(run_init::kEnded)) continue;
     TargetEnd end;
     std::istringstream lines(message->text.substr(run_init::kEnded.size()));

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "child_environment.h"
+#include "unique_fd.h"
 
 namespace harness {
 
@@ -59,8 +60,8 @@ class ContainedTarget {
   ContainedTarget(const ContainedTarget&) = delete;
   ContainedTarget& operator=(const ContainedTarget&) = delete;
 
-  pid_t pid() const { return pid_; }    // the target's pid, as the harness sees it
-  int pidfd() const { return pidfd_; }  // the target's pidfd, readable once it has exited
+  pid_t pid() const { return pid_; }          // the target's pid, as the harness sees it
+  int pidfd() const { return pidfd_.get(); }  // the target's pidfd, readable once it has exited
   Containment containment() const { return containment_; }
   // The read ends of the target's stdout and stderr; the caller owns them.
   int take_stdout();
@@ -76,12 +77,13 @@ class ContainedTarget {
 
  private:
   pid_t pid_ = 0;
-  int pidfd_ = -1;
-  int stdout_fd_ = -1;
-  int stderr_fd_ = -1;
+  // Closed by the destructor in its own order, not in the reverse of this one.
+  UniqueFd pidfd_;
+  UniqueFd stdout_fd_;
+  UniqueFd stderr_fd_;
   pid_t init_pid_ = 0;
-  int init_pidfd_ = -1;
-  int control_ = -1;
+  UniqueFd init_pidfd_;
+  UniqueFd control_;
   Containment containment_ = Containment::Subreaper;
 };
 

@@ -12,6 +12,7 @@
 #include "process_containment.h"
 #include "run_init_protocol.h"
 #include "spawn_program.h"
+#include "unique_fd.h"
 
 namespace harness {
 
@@ -41,21 +42,22 @@ class Janitor {
       error_ = std::string("cannot create a socket pair: ") + std::strerror(errno);
       return;
     }
+    UniqueFd ours(ends[0]);
+    UniqueFd its(ends[1]);
     SpawnRequest request;
     request.argv = {run_init_binary(), "--janitor", template_};
     char* no_environment[] = {nullptr};  // nothing of the harness's: no test marker either
     request.envp = no_environment;
-    request.fd3 = ends[1];
+    request.fd3 = its.get();
     const pid_t pid = spawn(request);
-    ::close(ends[1]);
+    its.reset();
     if (pid < 0) {
-      ::close(ends[0]);
       error_ = "cannot start '" + request.argv[0] + "': " + std::strerror(-pid);
       return;
     }
-    // ends[0] stays open (close-on-exec) until this process ends: then the janitor removes it
+    // Our end stays open (close-on-exec) until this process ends: then the janitor removes it
     // all.
-    control_ = ends[0];
+    control_ = ours.release();
   }
 
   std::string wait_for_it() {

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "process_pidfd.h"
+#include "unique_fd.h"
 
 namespace harness {
 
@@ -73,12 +74,12 @@ void cleanup_after_signal(int wake) {
   for (auto& slot : g_run_inits) {
     const pid_t pid = slot.load();
     if (pid <= 0) continue;
-    const int pidfd = open_pidfd(pid);  // unreaped while registered: the pid is still its own
-    if (pidfd < 0) continue;
-    send_signal(pidfd, SIGTERM);  // registered after the handler ran
-    pollfd watch{pidfd, POLLIN, 0};
+    // Unreaped while registered: the pid is still its own.
+    const UniqueFd pidfd(open_pidfd(pid));
+    if (!pidfd) continue;
+    send_signal(pidfd.get(), SIGTERM);  // registered after the handler ran
+    pollfd watch{pidfd.get(), POLLIN, 0};
     ::poll(&watch, 1, 10000);
-    ::close(pidfd);
   }
   {
     std::lock_guard lock(folders_mutex());

@@ -53,7 +53,9 @@ std::optional<Message> receive_message(int socket) {
   message.text = std::move(buffer);
   for (cmsghdr* item = CMSG_FIRSTHDR(&header); item != nullptr; item = CMSG_NXTHDR(&header, item)) {
     if (item->cmsg_level == SOL_SOCKET && item->cmsg_type == SCM_RIGHTS) {
-      std::memcpy(&message.fd, CMSG_DATA(item), sizeof(int));
+      int fd;
+      std::memcpy(&fd, CMSG_DATA(item), sizeof(int));
+      message.fd.reset(fd);
     }
   }
   return message;

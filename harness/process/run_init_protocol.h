@@ -20,6 +20,8 @@
 #include <string>
 #include <string_view>
 
+#include "unique_fd.h"
+
 namespace harness::run_init {
 
 constexpr int kControlFd = 3;
@@ -35,7 +37,7 @@ bool send_message(int socket, std::string_view text, int fd = -1);
 
 struct Message {
   std::string text;
-  int fd = -1;  // a passed descriptor (close-on-exec), owned by the caller
+  UniqueFd fd;  // a passed descriptor (close-on-exec), if any
 };
 
 // The next message; nullopt at end of file or on error (errno is 0 at end of file).

@@ -42,6 +42,7 @@
 #include "process_table.h"
 #include "run_init_protocol.h"
 #include "spawn_program.h"
+#include "unique_fd.h"
 
 namespace {
 
@@ -147,13 +148,15 @@ class RunInit {
     }
     // The pipes are the target's alone from now on: the harness sees their end when the run's
     // last process closes them.
-    const int dev_null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
-    ::dup2(dev_null, STDOUT_FILENO);
-    ::dup2(dev_null, STDERR_FILENO);
-    ::close(dev_null);
-    const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, target_, 0));
-    send_message(kControl, kStarted, pidfd);
-    if (pidfd >= 0) ::close(pidfd);
+    {
+      const UniqueFd dev_null(::open("/dev/null", O_RDWR | O_CLOEXEC));
+      ::dup2(dev_null.get(), STDOUT_FILENO);
+      ::dup2(dev_null.get(), STDERR_FILENO);
+    }
+    {
+      const UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, target_, 0)));
+      send_message(kControl, kStarted, pidfd.get());
+    }
 
     for (;;) {
       pollfd watch[2] = {{kControl, POLLIN, 0}, {signals_, POLLIN, 0}};
@@ -185,8 +188,7 @@ class RunInit {
 
   void on_control() {
     const auto message = receive_message(kControl);
-    if (!message) abandon();
-    if (message->fd >= 0) ::close(message->fd);
+    if (!message) abandon();  // a descriptor passed along is closed with the message
     const std::string_view text = message->text;
     if (text == kBye) {
       kill_everything();
@@ -309,8 +311,8 @@ int janitor(std::string folder_template) {
     return 1;
   }
   send_message(kControl, std::string(kFolder) + folder_template);
-  while (auto message = receive_message(kControl)) {
-    if (message->fd >= 0) ::close(message->fd);
+  while (receive_message(kControl)) {
+    // only the end of file counts; a descriptor passed along is closed with its message
   }
   remove_until_gone(folder_template);
   return 0;

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
 #include <variant>
 
+#include "failpoint/failpoint.h"
 #include "scenario/overloaded.h"
 
 namespace harness {
@@ -11,17 +13,8 @@ namespace {
 
 // The site names of a FAILPOINTS-style spec: "a=panic;b=off" -> a, b.
 void add_spec_sites(std::string_view spec, std::set<std::string>& sites) {
-  while (!spec.empty()) {
-    const auto end = spec.find(';');
-    const std::string_view entry = spec.substr(0, end);
-    if (const auto equals = entry.find('='); equals != std::string_view::npos) {
-      std::string_view name = entry.substr(0, equals);
-      while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
-      while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
-      if (!name.empty()) sites.emplace(name);
-    }
-    if (end == std::string_view::npos) break;
-    spec.remove_prefix(end + 1);
+  for (std::string& name : failpoint::spec_site_names(spec)) {
+    if (!name.empty()) sites.insert(std::move(name));
   }
 }
 

@@ -17,7 +17,8 @@
 #include "superlink/testing/http_client.h"
 #include "superlink/testing/spawned_process.h"
 #include "superlink/testing/taken_port.h"
-#include "superlink/testing/test_directory.h"
+#include "test_support/test_directory.h"
+#include "unique_fd.h"
 
 namespace superlink {
 namespace {
@@ -63,7 +64,7 @@ TEST(ControlAddress, AnyOtherAddressIsRefusedByName) {
 // Sends `request` as it is to the loopback of `family` (the shared client is IPv4 only and
 // always sends a Content-Length); returns the whole reply.
 std::string RawExchange(int family, int port, const std::string& request) {
-  const int fd = ::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const harness::UniqueFd fd(::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0));
   sockaddr_storage storage{};
   socklen_t size = 0;
   if (family == AF_INET6) {
@@ -79,20 +80,19 @@ std::string RawExchange(int family, int port, const std::string& request) {
     addr->sin_port = htons(static_cast<std::uint16_t>(port));
     size = sizeof *addr;
   }
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&storage), size) != 0) {
-    ::close(fd);
+  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&storage), size) != 0) {
     return "connect failed";
   }
-  [[maybe_unused]] const ssize_t sent = ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+  [[maybe_unused]] const ssize_t sent =
+      ::send(fd.get(), request.data(), request.size(), MSG_NOSIGNAL);
   std::string reply;
   char buffer[4096];
   // Up to the end of the answer: after a request it could not read, httplib keeps the
   // connection open until its keep-alive timeout.
-  for (ssize_t n;
-       !test_support::whole_http_answer(reply) && (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) {
+  for (ssize_t n; !test_support::whole_http_answer(reply) &&
+                  (n = ::recv(fd.get(), buffer, sizeof buffer, 0)) > 0;) {
     reply.append(buffer, n);
   }
-  ::close(fd);
   return reply;
 }
 

@@ -22,6 +22,7 @@
 #include "flower_api/fleet.pb.h"
 #include "superlink/testing/http_client.h"
 #include "superlink/testing/spawned_process.h"
+#include "unique_fd.h"
 
 namespace superlink {
 namespace {
@@ -51,13 +52,12 @@ struct Request {
 // the connection within the safety timeout.
 int exchange(int port, const Request& request) {
   const std::string& bytes = request.bytes;
-  const int fd = test_support::connect_loopback_reset(port, std::chrono::seconds(20));
-  if (fd < 0) return -1;
-  [[maybe_unused]] const ssize_t sent = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-  if (!request.complete) ::shutdown(fd, SHUT_WR);
+  const harness::UniqueFd fd(test_support::connect_loopback_reset(port, std::chrono::seconds(20)));
+  if (!fd) return -1;
+  [[maybe_unused]] const ssize_t sent = ::send(fd.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
+  if (!request.complete) ::shutdown(fd.get(), SHUT_WR);
   std::string reply;
-  const bool ended = test_support::read_answer(fd, reply);
-  ::close(fd);
+  const bool ended = test_support::read_answer(fd.get(), reply);
   if (!ended) return -1;
   if (reply.rfind("HTTP/1.1 ", 0) != 0) return 0;
   return std::atoi(reply.c_str() + 9);

@@ -18,7 +18,8 @@
 #include "flower_api/fleet_api_names.h"
 #include "superlink/testing/http_client.h"
 #include "superlink/testing/spawned_process.h"
-#include "superlink/testing/test_directory.h"
+#include "test_support/test_directory.h"
+#include "unique_fd.h"
 
 namespace superlink {
 namespace {
@@ -168,14 +169,13 @@ TEST_F(GrpcFleet, The126LifecycleRegistersActivatesBeatsAndUnregisters) {
 
 // A port free now (the persona, as 1.18, refuses port 0).
 int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const harness::UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t size = sizeof address;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), size);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
-  ::close(fd);
+  ::bind(fd.get(), reinterpret_cast<sockaddr*>(&address), size);
+  ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&address), &size);
   return ntohs(address.sin_port);
 }
 
@@ -326,26 +326,26 @@ std::string grpc_status(const std::string& answer) {
 // Connects, sends `bytes`, half-closes when `shut`, and reads what comes back until the server
 // closes or `limit` bytes are in (a receive timeout is only the safety net).
 std::string exchange(const std::string& address, const std::string& bytes, bool shut) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const harness::UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   sockaddr_in to{};
   to.sin_family = AF_INET;
   to.sin_port =
       htons(static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1))));
   to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   timeval safety{20, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &safety, sizeof safety);
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &safety, sizeof safety);
   std::string answer;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) == 0) {
-    ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    if (shut) ::shutdown(fd, SHUT_WR);
+  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&to), sizeof to) == 0) {
+    ::send(fd.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (shut) ::shutdown(fd.get(), SHUT_WR);
     char buffer[4096];
-    for (ssize_t got; answer.size() < 65536 && (got = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) {
+    for (ssize_t got;
+         answer.size() < 65536 && (got = ::recv(fd.get(), buffer, sizeof buffer, 0)) > 0;) {
       answer.append(buffer, static_cast<std::size_t>(got));
       // A status (trailers or a reset stream) is the answer; the connection may stay open.
       if (!grpc_status(answer).empty()) break;
     }
   }
-  ::close(fd);
   return answer;
 }
 

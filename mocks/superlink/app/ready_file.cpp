@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <system_error>
 
+#include "unique_fd.h"
+
 namespace superlink {
 
 std::string ready_json(const ReadyInfo& info) {
@@ -26,12 +28,12 @@ std::string ready_json(const ReadyInfo& info) {
 
 void write_ready_file(const std::string& path, const ReadyInfo& info) {
   const std::string temp = path + ".tmp." + std::to_string(::getpid());
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::system_error(errno, std::generic_category(), "ready file " + temp);
+  harness::UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd) throw std::system_error(errno, std::generic_category(), "ready file " + temp);
   const std::string json = ready_json(info);
-  const ssize_t written = ::write(fd, json.data(), json.size());
+  const ssize_t written = ::write(fd.get(), json.data(), json.size());
   const int write_error = errno;
-  ::close(fd);
+  fd.reset();
   if (written != static_cast<ssize_t>(json.size())) {
     ::unlink(temp.c_str());
     throw std::system_error(write_error, std::generic_category(), "ready file " + temp);

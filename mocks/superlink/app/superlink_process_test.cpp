@@ -14,7 +14,7 @@
 #include "superlink/testing/http_client.h"
 #include "superlink/testing/spawned_process.h"
 #include "superlink/testing/taken_port.h"
-#include "superlink/testing/test_directory.h"
+#include "test_support/test_directory.h"
 
 namespace superlink {
 namespace {

@@ -14,6 +14,7 @@
 #include "superlink/fleet/selector_loop.h"
 #include "superlink/flower/python_error.h"
 #include "superlink/flower/version_profile.h"
+#include "unique_fd.h"
 
 namespace superlink {
 namespace {
@@ -79,20 +80,19 @@ TEST(CrashReport, FailedEventLoopWaitGoesDownToSelectorsSelect) {
 }
 
 TEST(CrashReport, AcceptOutOfResourcesAsAsyncioLogsIt) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_GE(fd, 0);
+  const harness::UniqueFd fd(::socket(AF_INET, SOCK_STREAM, 0));
+  ASSERT_TRUE(fd);
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t length = sizeof address;
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), length), 0);
-  ASSERT_EQ(::listen(fd, 1), 0);
-  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length), 0);
-  const std::string repr = transport_socket_repr(fd);
-  EXPECT_EQ(repr, "<asyncio.TransportSocket fd=" + std::to_string(fd) +
+  ASSERT_EQ(::bind(fd.get(), reinterpret_cast<sockaddr*>(&address), length), 0);
+  ASSERT_EQ(::listen(fd.get(), 1), 0);
+  ASSERT_EQ(::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&address), &length), 0);
+  const std::string repr = transport_socket_repr(fd.get());
+  EXPECT_EQ(repr, "<asyncio.TransportSocket fd=" + std::to_string(fd.get()) +
                       ", family=2, type=1, proto=6, laddr=('127.0.0.1', " +
                       std::to_string(ntohs(address.sin_port)) + ")>");
-  ::close(fd);
   EXPECT_EQ(accept_out_of_resources_report(repr, EMFILE),
             "socket.accept() out of system resource\nsocket: " + repr +
                 "\nTraceback (most recent call last):\n"

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <thread>
 
+#include "unique_fd.h"
+
 namespace superlink {
 namespace {
 
@@ -34,23 +36,24 @@ Address bind_grpc_listener(const Address& address, const std::string& thread_nam
     throw BindFailure{EADDRNOTAVAIL};
   }
   int last_error = EADDRNOTAVAIL;
-  int fd = -1;
-  for (addrinfo* ai = found; ai != nullptr && fd < 0; ai = ai->ai_next) {
-    fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-    if (fd < 0) {
+  harness::UniqueFd listener;
+  for (addrinfo* ai = found; ai != nullptr && !listener; ai = ai->ai_next) {
+    listener.reset(::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol));
+    if (!listener) {
       last_error = errno;
       continue;
     }
     const int yes = 1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);  // as gRPC does
-    if (::bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || ::listen(fd, 128) != 0) {
+    setsockopt(listener.get(), SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);  // as gRPC does
+    if (::bind(listener.get(), ai->ai_addr, ai->ai_addrlen) != 0 ||
+        ::listen(listener.get(), 128) != 0) {
       last_error = errno;
-      ::close(fd);
-      fd = -1;
+      listener.reset();
     }
   }
   freeaddrinfo(found);
-  if (fd < 0) throw BindFailure{last_error};
+  if (!listener) throw BindFailure{last_error};
+  const int fd = listener.release();  // the accepting thread's, as long as the process lives
 
   Address bound = address;
   bound.port = bound_port(fd);
@@ -58,8 +61,7 @@ Address bind_grpc_listener(const Address& address, const std::string& thread_nam
   std::thread([fd, name = thread_name.substr(0, 15)] {
     pthread_setname_np(pthread_self(), name.c_str());
     for (;;) {
-      const int client = ::accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
-      if (client >= 0) ::close(client);
+      const harness::UniqueFd client(::accept4(fd, nullptr, nullptr, SOCK_CLOEXEC));
     }
   }).detach();
   return bound;

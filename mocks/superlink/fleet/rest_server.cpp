@@ -333,20 +333,19 @@ int listen_on(const std::string& host, int port, int& error) {
     error = EINVAL;
     return -1;
   }
-  const int fd = ::socket(address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
+  harness::UniqueFd fd(::socket(address.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!fd) {
     error = errno;
     return -1;
   }
   const int on = 1;
-  if (::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
-      ::bind(fd, reinterpret_cast<const sockaddr*>(&address), length) != 0 ||
-      ::listen(fd, kListenBacklog) != 0) {
+  if (::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
+      ::bind(fd.get(), reinterpret_cast<const sockaddr*>(&address), length) != 0 ||
+      ::listen(fd.get(), kListenBacklog) != 0) {
     error = errno;
-    ::close(fd);
     return -1;
   }
-  return fd;
+  return fd.release();
 }
 
 int bound_port(int fd) {

@@ -28,42 +28,33 @@ PythonError os_error(int error) {
 SelectorWaitError::SelectorWaitError(int error) : PythonError(os_error(error)), error_(error) {}
 
 SelectorLoop::SelectorLoop() {
-  epoll_fd_ = ::epoll_create1(EPOLL_CLOEXEC);
-  if (epoll_fd_ < 0) throw std::system_error(errno, std::generic_category(), "epoll_create1");
-  wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-  if (wake_fd_ < 0) {
-    const int error = errno;
-    ::close(epoll_fd_);
-    throw std::system_error(error, std::generic_category(), "eventfd");
-  }
+  epoll_fd_.reset(::epoll_create1(EPOLL_CLOEXEC));
+  if (!epoll_fd_) throw std::system_error(errno, std::generic_category(), "epoll_create1");
+  wake_fd_.reset(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+  if (!wake_fd_) throw std::system_error(errno, std::generic_category(), "eventfd");
   epoll_event event{};
   event.events = EPOLLIN;
-  event.data.fd = wake_fd_;
-  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &event) != 0) {
-    const int error = errno;
-    ::close(wake_fd_);
-    ::close(epoll_fd_);
-    throw std::system_error(error, std::generic_category(), "epoll_ctl");
+  event.data.fd = wake_fd_.get();
+  if (::epoll_ctl(epoll_fd_.get(), EPOLL_CTL_ADD, wake_fd_.get(), &event) != 0) {
+    throw std::system_error(errno, std::generic_category(), "epoll_ctl");
   }
 }
 
-SelectorLoop::~SelectorLoop() {
-  ::close(wake_fd_);
-  ::close(epoll_fd_);
-}
+SelectorLoop::~SelectorLoop() = default;
 
 void SelectorLoop::update(int fd, const Handlers& handlers, bool was_registered) {
   const std::uint32_t events = interest(handlers.reader, handlers.writer);
   if (events == 0) {
     // The descriptor may already be closed by its owner: nothing left to take out then.
-    if (was_registered) ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+    if (was_registered) ::epoll_ctl(epoll_fd_.get(), EPOLL_CTL_DEL, fd, nullptr);
     handlers_.erase(fd);
     return;
   }
   epoll_event event{};
   event.events = events;
   event.data.fd = fd;
-  if (::epoll_ctl(epoll_fd_, was_registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &event) != 0) {
+  if (::epoll_ctl(epoll_fd_.get(), was_registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &event) !=
+      0) {
     const int error = errno;
     if (!was_registered) handlers_.erase(fd);
     throw std::system_error(error, std::generic_category(), "epoll_ctl");
@@ -117,7 +108,7 @@ void SelectorLoop::stop() {
   stop_requested_.store(true);
   const std::uint64_t one = 1;
   // A full counter (never, in practice) still wakes the wait: the descriptor stays readable.
-  [[maybe_unused]] const ssize_t written = ::write(wake_fd_, &one, sizeof one);
+  [[maybe_unused]] const ssize_t written = ::write(wake_fd_.get(), &one, sizeof one);
 }
 
 // asyncio's: until the first timer is due, rounded up to the millisecond; forever without one.
@@ -145,14 +136,14 @@ void SelectorLoop::run() {
   std::array<epoll_event, kMaxEvents> events{};
   while (!stop_requested_.load()) {
     // The one wait of the iteration.
-    const int ready = ::epoll_wait(epoll_fd_, events.data(), kMaxEvents, timeout_ms());
+    const int ready = ::epoll_wait(epoll_fd_.get(), events.data(), kMaxEvents, timeout_ms());
     if (ready < 0 && errno != EINTR) throw SelectorWaitError(errno);
     for (int i = 0; i < ready; ++i) {
       const int fd = events[i].data.fd;
       const std::uint32_t what = events[i].events;
-      if (fd == wake_fd_) {
+      if (fd == wake_fd_.get()) {
         std::uint64_t count = 0;
-        [[maybe_unused]] const ssize_t read = ::read(wake_fd_, &count, sizeof count);
+        [[maybe_unused]] const ssize_t read = ::read(wake_fd_.get(), &count, sizeof count);
         continue;
       }
       // Like Python's epoll selector: a hang-up or an error wakes both directions. A callback is

@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "superlink/flower/python_error.h"
+#include "unique_fd.h"
 
 namespace superlink {
 
@@ -68,7 +69,7 @@ class SelectorLoop {
   void stop();
 
   // The epoll descriptor (tests: to make the wait fail).
-  int epoll_fd() const { return epoll_fd_; }
+  int epoll_fd() const { return epoll_fd_.get(); }
 
  private:
   struct Handlers {
@@ -79,8 +80,8 @@ class SelectorLoop {
   int timeout_ms() const;
   void run_due_timers();
 
-  int epoll_fd_ = -1;
-  int wake_fd_ = -1;  // eventfd written by stop()
+  harness::UniqueFd epoll_fd_;
+  harness::UniqueFd wake_fd_;  // eventfd written by stop(); closed before epoll_fd_
   std::atomic<bool> stop_requested_{false};
   std::unordered_map<int, Handlers> handlers_;
   std::map<std::pair<Clock::time_point, TimerId>, Callback> timers_;

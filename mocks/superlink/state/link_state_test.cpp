@@ -11,7 +11,7 @@
 #include <fstream>
 
 #include "superlink/flower/python_error.h"
-#include "superlink/testing/test_directory.h"
+#include "test_support/test_directory.h"
 
 namespace superlink {
 namespace {

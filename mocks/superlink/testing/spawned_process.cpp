@@ -40,20 +40,21 @@ SpawnedProcess::SpawnedProcess(const std::vector<std::string>& argv,
                                const std::vector<std::string>& env) {
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+  stderr_fd_.reset(pipe_fds[0]);
+  harness::UniqueFd write_end(pipe_fds[1]);
   harness::ChildEnvironment envs = harness::ChildEnvironment::inherited();
   for (const std::string& entry : env) envs.append(entry);
   harness::SpawnRequest request;
   request.argv = argv;
   request.envp = envs.envp();
-  request.stderr_fd = pipe_fds[1];
+  request.stderr_fd = write_end.get();
   request.own_process_group = false;
   pid_ = harness::spawn(request);
-  ::close(pipe_fds[1]);
-  stderr_fd_ = pipe_fds[0];
+  write_end.reset();
   if (pid_ < 0) {
     throw std::runtime_error("posix_spawn " + argv[0] + ": " + std::strerror(-pid_));
   }
-  pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
+  pidfd_.reset(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)));
 }
 
 SpawnedProcess::~SpawnedProcess() {
@@ -61,18 +62,16 @@ SpawnedProcess::~SpawnedProcess() {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
   }
-  if (stderr_fd_ >= 0) ::close(stderr_fd_);
-  if (pidfd_ >= 0) ::close(pidfd_);
 }
 
 void SpawnedProcess::read_available() {
   char buffer[4096];
-  const ssize_t n = ::read(stderr_fd_, buffer, sizeof buffer);
+  const ssize_t n = ::read(stderr_fd_.get(), buffer, sizeof buffer);
   if (n > 0) stderr_.append(buffer, static_cast<std::size_t>(n));
 }
 
 void SpawnedProcess::drain_stderr() {
-  pollfd fd{stderr_fd_, POLLIN, 0};
+  pollfd fd{stderr_fd_.get(), POLLIN, 0};
   while (::poll(&fd, 1, 0) > 0 && (fd.revents & POLLIN)) {
     const std::size_t before = stderr_.size();
     read_available();
@@ -81,14 +80,16 @@ void SpawnedProcess::drain_stderr() {
 }
 
 bool SpawnedProcess::wait_for_file(const std::string& path, std::chrono::milliseconds timeout) {
-  const int inotify = ::inotify_init1(IN_CLOEXEC);
+  const harness::UniqueFd inotify_fd(::inotify_init1(IN_CLOEXEC));
+  const int inotify = inotify_fd.get();
   const std::string dir = std::filesystem::path(path).parent_path().string();
   ::inotify_add_watch(inotify, dir.c_str(), IN_MOVED_TO | IN_CLOSE_WRITE);
   const auto deadline = Clock::now() + timeout;
   bool found = false;
   // The watch is in place before the first look, so no creation can slip between the two.
   while (!(found = std::filesystem::exists(path))) {
-    pollfd fds[3] = {{inotify, POLLIN, 0}, {stderr_fd_, POLLIN, 0}, {pidfd_, POLLIN, 0}};
+    pollfd fds[3] = {
+        {inotify, POLLIN, 0}, {stderr_fd_.get(), POLLIN, 0}, {pidfd_.get(), POLLIN, 0}};
     if (::poll(fds, 3, remaining_ms(deadline)) <= 0) break;
     if (fds[0].revents & POLLIN) {
       char events[4096];
@@ -100,7 +101,6 @@ bool SpawnedProcess::wait_for_file(const std::string& path, std::chrono::millise
       break;  // the process ended
     }
   }
-  ::close(inotify);
   return found;
 }
 
@@ -115,7 +115,7 @@ bool SpawnedProcess::wait_for_stderr(const std::string& text, int count,
     return seen;
   };
   while (occurrences() < count) {
-    pollfd fd{stderr_fd_, POLLIN, 0};
+    pollfd fd{stderr_fd_.get(), POLLIN, 0};
     if (::poll(&fd, 1, remaining_ms(deadline)) <= 0) return false;
     const std::size_t before = stderr_.size();
     read_available();
@@ -127,13 +127,13 @@ bool SpawnedProcess::wait_for_stderr(const std::string& text, int count,
 ExitInfo SpawnedProcess::wait_exit(std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
   for (;;) {
-    pollfd fd{stderr_fd_, POLLIN, 0};
+    pollfd fd{stderr_fd_.get(), POLLIN, 0};
     if (::poll(&fd, 1, remaining_ms(deadline)) <= 0) {
       ::kill(pid_, SIGKILL);  // safety net: the test fails on the status below
       break;
     }
     char buffer[4096];
-    const ssize_t n = ::read(stderr_fd_, buffer, sizeof buffer);
+    const ssize_t n = ::read(stderr_fd_.get(), buffer, sizeof buffer);
     if (n <= 0) break;
     stderr_.append(buffer, static_cast<std::size_t>(n));
   }

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "unique_fd.h"
+
 namespace superlink::test_support {
 
 struct ExitInfo {
@@ -41,8 +43,8 @@ class SpawnedProcess {
  private:
   void read_available();
   pid_t pid_ = -1;
-  int stderr_fd_ = -1;
-  int pidfd_ = -1;
+  harness::UniqueFd stderr_fd_;
+  harness::UniqueFd pidfd_;
   bool reaped_ = false;
   std::string stderr_;
 };

@@ -1,14 +1,13 @@
 // `coverage`: every failpoint site the target lists must be fired by at least one scenario.
 #include <algorithm>
 
-#include "catalogue.h"
-#include "cli.h"
-#include "commands.h"
+#include "cli/commands/catalogue.h"
+#include "cli/commands/commands.h"
+#include "cli/target_program/target_choice.h"
+#include "cli/target_program/target_sites.h"
 #include "engine/default_binaries.h"
 #include "scenario/scenario_versions.h"
 #include "selection/fault_coverage.h"
-#include "target_choice.h"
-#include "target_sites.h"
 
 namespace harness::cli {
 namespace {

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "backend.h"
+#include "cli/base/backend.h"
 
 namespace harness::cli {
 

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <map>
 
-#include "nearest.h"
+#include "cli/base/nearest.h"
+#include "cli/target_program/target_choice.h"
 #include "scenario/scenario_requirements.h"
 #include "scenario/scenario_versions.h"
-#include "target_choice.h"
 
 namespace harness::cli {
 namespace {

@@ -1,18 +1,11 @@
 // One function per subcommand; each returns the process exit status.
 #pragma once
 
-#include <ostream>
-
-#include "backend.h"
-#include "request.h"
+#include "cli/base/backend.h"
+#include "cli/base/command_io.h"
+#include "cli/base/request.h"
 
 namespace harness::cli {
-
-struct Streams {
-  std::ostream& out;
-  std::ostream& err;
-  bool color = false;  // resolved from --color, the terminal and NO_COLOR
-};
 
 int run_command(const Request& request, const Backend& backend, const Environment& env,
                 Streams streams);

@@ -1,16 +1,15 @@
 // `list` and `check`: read the catalogue, run nothing.
 #include <algorithm>
 
-#include "catalogue.h"
-#include "catalogue_json.h"
-#include "cli.h"
-#include "commands.h"
+#include "cli/commands/catalogue.h"
+#include "cli/commands/catalogue_json.h"
+#include "cli/commands/commands.h"
+#include "cli/target_program/site_check.h"
+#include "cli/target_program/target_choice.h"
+#include "cli/target_program/target_sites.h"
 #include "scenario/scenario_requirements.h"
 #include "scenario/scenario_versions.h"
 #include "selection/scenario_set.h"
-#include "site_check.h"
-#include "target_choice.h"
-#include "target_sites.h"
 
 namespace harness::cli {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "backend.h"
+#include "cli/base/backend.h"
 
 namespace harness::cli {
 

@@ -1,6 +1,6 @@
 // `list --format json` from scenarios the real loader read: what superlink_add_scenarios turns
 // into ctest names, labels and timeouts.
-#include "catalogue_json.h"
+#include "cli/commands/catalogue_json.h"
 
 #include <gtest/gtest.h>
 

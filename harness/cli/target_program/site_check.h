@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "request.h"
-#include "target_sites.h"
+#include "cli/base/request.h"
+#include "cli/target_program/target_sites.h"
 
 namespace harness::cli {
 

@@ -1,4 +1,4 @@
-#include "run_order.h"
+#include "cli/pool/run_order.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -9,8 +9,8 @@
 #include <set>
 #include <sstream>
 
+#include "cli/pool/scenario_pool.h"
 #include "harness/scenario_loader.h"
-#include "scenario_pool.h"
 
 namespace harness::cli {
 namespace {

@@ -2,11 +2,10 @@
 // that reruns the target by hand.
 #include <mutex>
 
-#include "catalogue.h"
-#include "cli.h"
-#include "commands.h"
+#include "cli/commands/catalogue.h"
+#include "cli/commands/commands.h"
+#include "cli/target_program/target_choice.h"
 #include "report/report_text.h"
-#include "target_choice.h"
 
 namespace harness::cli {
 

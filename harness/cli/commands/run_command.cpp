@@ -11,21 +11,21 @@
 #include <set>
 #include <sstream>
 
-#include "catalogue.h"
-#include "cli.h"
-#include "commands.h"
+#include "cli/commands/catalogue.h"
+#include "cli/commands/commands.h"
+#include "cli/pool/scenario_pool.h"
+#include "cli/pool/summary.h"
+#include "cli/target_program/site_check.h"
+#include "cli/target_program/target_choice.h"
+#include "cli/target_program/target_sites.h"
 #include "faults/syscall_injection.h"
 #include "report/report_json.h"
 #include "report/report_junit.h"
 #include "report/report_text.h"
 #include "scenario/scenario_requirements.h"
 #include "scenario/scenario_versions.h"
-#include "scenario_pool.h"
 #include "selection/scenario_set.h"
-#include "site_check.h"
-#include "summary.h"
-#include "target_choice.h"
-#include "target_sites.h"
+#include "unique_fd.h"
 #include "verdict/outcome_class.h"
 
 namespace harness::cli {
@@ -144,13 +144,13 @@ bool targets_runnable(const std::vector<Scenario>& selected,
 bool report_file_writable(const std::string& option, const std::string& path, std::ostream& err) {
   if (path.empty()) return true;
   const bool existed = ::access(path.c_str(), F_OK) == 0;
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
-  if (fd < 0) {
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0666));
+  if (!fd) {
     err << "superlink-harness: " << option << ": cannot write '" << path
         << "': " << std::strerror(errno) << "\n";
     return false;
   }
-  ::close(fd);
+  fd.reset();
   if (!existed) ::unlink(path.c_str());
   return true;
 }

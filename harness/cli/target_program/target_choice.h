@@ -5,8 +5,8 @@
 
 #include <string>
 
+#include "cli/base/request.h"
 #include "harness/run.h"
-#include "request.h"
 
 namespace harness::cli {
 

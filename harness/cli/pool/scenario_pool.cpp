@@ -5,7 +5,7 @@
 #include <mutex>
 #include <thread>
 
-#include "run_order.h"
+#include "cli/pool/run_order.h"
 
 namespace harness::cli {
 
