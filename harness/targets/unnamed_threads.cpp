@@ -15,9 +15,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <latch>
 #include <thread>
 
 namespace {
+
+// The "listening" line is the harness's readiness: it comes only once the reader holds FILE, so
+// a search by what a thread does never starts before the reader does it.
+std::latch reader_opened(1);
 
 [[noreturn]] void die(const char* what, int status) {
   std::printf("%s failed: %s\n", what, std::strerror(errno));
@@ -28,6 +33,7 @@ namespace {
 void read_forever(const char* path) {
   const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) die("open", 2);
+  reader_opened.count_down();
   char byte = 0;
   for (;;) {
     if (::pread(fd, &byte, 1, 0) < 0) die("reader: pread", 3);
@@ -50,6 +56,7 @@ void wait_forever(int port) {
   interest.events = EPOLLIN;
   interest.data.fd = listener;
   ::epoll_ctl(loop, EPOLL_CTL_ADD, listener, &interest);
+  reader_opened.wait();
   std::printf("listening on 127.0.0.1:%d\n", port);
   std::fflush(stdout);
   for (;;) {
