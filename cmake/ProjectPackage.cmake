@@ -12,6 +12,6 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-  "cmake (>= 3.25), pkg-config, libboost-dev (>= 1.74), libspdlog-dev, libfmt-dev, libtomlplusplus-dev, libcpp-httplib-dev, libre2-dev, libgrpc++-dev, libprotobuf-dev, libssl-dev, nlohmann-json3-dev, libgtest-dev, libgmock-dev")
+  "cmake (>= 3.25), pkg-config, libboost-dev (>= 1.74), libspdlog-dev, libfmt-dev, libcpp-httplib-dev, libre2-dev, libgrpc++-dev, libprotobuf-dev, libssl-dev, nlohmann-json3-dev, libgtest-dev, libgmock-dev")
 set(CPACK_PACKAGE_DIRECTORY "${PROJECT_BINARY_DIR}/package")
 include(CPack)
