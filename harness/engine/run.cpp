@@ -30,6 +30,7 @@
 
 #include "events_runner.h"
 #include "faults/directory_watcher.h"
+#include "harness/line_match.h"
 #include "journal_reader.h"
 #include "output_capture.h"
 #include "process_containment.h"
@@ -81,8 +82,7 @@ class WorkDir {
   }
   ~WorkDir() {
     if (!owned_) return;
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
+    remove_run_folder(path_);  // by the janitor, while the next run starts
     unregister_run_folder(path_);
   }
   WorkDir(const WorkDir&) = delete;
@@ -208,11 +208,11 @@ class Run {
   // match.
   void compile_line_patterns() {
     const auto add = [this](const std::string& pattern, bool readiness) {
-      auto compiled = std::make_unique<re2::RE2>(pattern, re2::RE2::Quiet);
-      if (!compiled->ok()) {
-        throw std::runtime_error("bad line pattern /" + pattern + "/: " + compiled->error());
+      try {
+        line_patterns_.push_back({pattern, compiled_pattern(pattern), readiness});
+      } catch (const PatternError& error) {
+        throw std::runtime_error("bad line pattern /" + pattern + "/: " + error.what());
       }
-      line_patterns_.push_back({pattern, std::move(compiled), readiness});
     };
     if (readiness_ == Readiness::Line) add(scenario_.superlink.ready_line, true);
     for (const Event& event : scenario_.events) {
@@ -430,7 +430,7 @@ class Run {
 
   struct LinePattern {
     std::string text;
-    std::unique_ptr<re2::RE2> regex;
+    std::shared_ptr<const re2::RE2> regex;
     bool readiness = false;  // ready = { line = ... } rather than an event's anchor
     bool matched = false;
   };
@@ -457,8 +457,9 @@ class Run {
   stream_descriptor out_;
   stream_descriptor err_;
   std::optional<DirectoryWatch> watch_;  // declared after io_: destroyed before it
-  std::array<char, 64 * 1024> out_buffer_{};
-  std::array<char, 64 * 1024> err_buffer_{};
+  // Not cleared: only what a read returns is used.
+  std::array<char, 64 * 1024> out_buffer_;
+  std::array<char, 64 * 1024> err_buffer_;
   std::unique_ptr<ContainedTarget> target_;
   std::unique_ptr<EventsRunner> events_;
   std::set<std::string> notified_sites_;

@@ -66,7 +66,7 @@ class Watcher {
   }
 
   void read_forever(int fd) {
-    alignas(inotify_event) std::array<char, 64 * 1024> buffer{};
+    alignas(inotify_event) std::array<char, 64 * 1024> buffer;  // only what read() returns is used
     for (;;) {
       const ssize_t size = ::read(fd, buffer.data(), buffer.size());
       if (size <= 0) {

@@ -1,5 +1,6 @@
 // Scenario files on disk: reading one (regular files only, bounded in size) and finding them
 // under folders.
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -47,10 +48,16 @@ Scenario load_scenario(const std::filesystem::path& file) {
   }
   std::ifstream in(file, std::ios::binary);
   if (!in) throw ScenarioError(name, 0, 0, "cannot read: " + std::string(strerror(errno)));
-  // Read at most one byte over the limit: a file that grows while read is still caught.
-  std::string text(kMaxScenarioBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
+  // Read at most one byte over the limit (a file that grows while read is still caught), in
+  // pieces: a buffer of the whole limit would be cleared, page by page, for every file.
+  std::string text;
+  char piece[16 * 1024];
+  while (text.size() <= kMaxScenarioBytes) {
+    in.read(piece, static_cast<std::streamsize>(
+                       std::min(sizeof piece, kMaxScenarioBytes + 1 - text.size())));
+    text.append(piece, static_cast<std::size_t>(in.gcount()));
+    if (!in) break;  // the end of the file
+  }
   if (text.size() > kMaxScenarioBytes) {
     throw ScenarioError(name, 0, 0,
                         "larger than " + std::to_string(kMaxScenarioBytes / 1024) +

@@ -56,7 +56,11 @@ class ContainedTarget {
   // "cannot start 'nosuchbin': No such file or directory".
   ContainedTarget(const std::vector<std::string>& argv,
                   const std::map<std::string, std::string>& env, const ContainmentOptions& options);
-  ~ContainedTarget();  // kills what is left of the run, reaps the run init
+  // Kills what is left of the run. Once wait_end() has returned nothing of the run is left and
+  // the run init only has to exit: it is then reaped later (by the next ContainedTarget of the
+  // process), so a run does not wait for the end of its PID namespace. Otherwise the destructor
+  // waits until the run init has killed everything and exited.
+  ~ContainedTarget();
   ContainedTarget(const ContainedTarget&) = delete;
   ContainedTarget& operator=(const ContainedTarget&) = delete;
 
@@ -85,6 +89,7 @@ class ContainedTarget {
   UniqueFd init_pidfd_;
   UniqueFd control_;
   Containment containment_ = Containment::Subreaper;
+  bool end_reported_ = false;  // wait_end() returned: nothing of the run is alive
 };
 
 // The run init to start: $SUPERLINK_RUN_INIT, else superlink-run-init next to the running

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <mutex>
 #include <stdexcept>
 
@@ -30,6 +31,19 @@ class Janitor {
     start();
     std::call_once(answered_, [this] { folder_ = wait_for_it(); });
     return folder_;
+  }
+
+  void remove(const std::string& folder) {
+    const std::string_view path = folder;
+    const bool inside = !folder_.empty() && path.size() > folder_.size() + 1 &&
+                        path.starts_with(folder_) && path[folder_.size()] == '/' &&
+                        path.find('/', folder_.size() + 1) == std::string_view::npos;
+    if (inside && run_init::send_message(control_, std::string(run_init::kRemove) +
+                                                       folder.substr(folder_.size() + 1))) {
+      return;
+    }
+    std::error_code ignored;
+    std::filesystem::remove_all(folder, ignored);
   }
 
  private:
@@ -95,6 +109,10 @@ void start_run_folders_parent() {
 
 const std::string& run_folders_parent() {
   return janitor().folder();
+}
+
+void remove_run_folder(const std::string& folder) {
+  janitor().remove(folder);
 }
 
 }  // namespace harness

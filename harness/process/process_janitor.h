@@ -11,6 +11,10 @@ namespace harness {
 // Starts the janitor on the first call. Throws std::runtime_error when it cannot.
 const std::string& run_folders_parent();
 
+// Removes `folder`, a run folder made in run_folders_parent() that the caller is done with: the
+// janitor removes it while the caller goes on (here, when there is no janitor to ask).
+void remove_run_folder(const std::string& folder);
+
 // Starts the janitor without waiting for its folder, so its start-up overlaps what the caller
 // does before the first run (run_folders_parent() then waits, if at all, only for the rest).
 void start_run_folders_parent();

@@ -12,8 +12,9 @@
 //                         "bye"                      the run is over: kill what is left, exit
 //   end of file, SIGTERM (the harness's death signal or its interrupt cleanup): kill every
 //   process of the run, remove the run folder if one was given, exit.
-// The janitor (--janitor TEMPLATE) says "folder PATH" (or "failed ERRNO") once, then waits for
-// the end of file and removes PATH.
+// The janitor (--janitor TEMPLATE) says "folder PATH" (or "failed ERRNO") once; the harness
+// may then say "remove NAME" (a run folder PATH/NAME it is done with, removed while the harness
+// goes on); at the end of file the janitor removes PATH.
 #pragma once
 
 #include <optional>
@@ -31,6 +32,7 @@ constexpr std::string_view kEnded = "ended ";
 constexpr std::string_view kFolder = "folder ";
 constexpr std::string_view kSignal = "signal ";
 constexpr std::string_view kBye = "bye";
+constexpr std::string_view kRemove = "remove ";
 
 // Sends `text` (and `fd`, if >= 0) as one message. False on failure (errno set).
 bool send_message(int socket, std::string_view text, int fd = -1);

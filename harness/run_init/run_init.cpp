@@ -4,8 +4,9 @@
 // parent-death signal, so a helper of the harness (the system-call injector) cannot outlive the
 // harness's thread that started it, SIGKILL of the harness included. PPID is that parent's pid:
 // when it is gone before the signal was set, nothing runs.
-// superlink-run-init --janitor TEMPLATE: creates the harness's folder for run folders (mkdtemp)
-// and removes it, whatever is in it, once the harness is gone (end of file on fd 3).
+// superlink-run-init --janitor TEMPLATE: creates the harness's folder for run folders (mkdtemp),
+// removes each run folder the harness says it is done with, and removes the folder, whatever is
+// in it, once the harness is gone (end of file on fd 3).
 //
 // The harness starts it in a PID namespace of its own where it can (it is then pid 1: when it
 // dies, the kernel kills every process of the namespace), or else as a child subreaper (every
@@ -311,8 +312,17 @@ int janitor(std::string folder_template) {
     return 1;
   }
   send_message(kControl, std::string(kFolder) + folder_template);
-  while (receive_message(kControl)) {
-    // only the end of file counts; a descriptor passed along is closed with its message
+  // Until the end of file: a run folder the harness is done with, by its name in the folder (a
+  // name that leaves the folder is ignored); a descriptor passed along is closed with its
+  // message.
+  while (const auto message = receive_message(kControl)) {
+    const std::string_view text = message->text;
+    if (!text.starts_with(kRemove)) continue;
+    const std::string_view name = text.substr(kRemove.size());
+    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string_view::npos) {
+      continue;
+    }
+    remove_until_gone(folder_template + "/" + std::string(name));
   }
   remove_until_gone(folder_template);
   return 0;

@@ -1,11 +1,21 @@
 // superlink-run-init's arguments: a bad one ends it with status 2 and a message naming it, before
-// anything runs.
+// anything runs. And the janitor's protocol: the run folders it is told of, and nothing else.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <string>
+
+#include "run_init_protocol.h"
+#include "spawn_program.h"
+#include "test_support/removal.h"
+#include "test_support/test_directory.h"
+#include "unique_fd.h"
 
 namespace {
 
@@ -63,6 +73,49 @@ TEST(RunInitArguments, AWellFormedParentPidIsTaken) {
   const Ended ended = run_init("--die-with-parent 1 -- /bin/echo ran");
   EXPECT_EQ(ended.status, 1);
   EXPECT_EQ(ended.output, "");
+}
+
+namespace fs = std::filesystem;
+
+// The harness hands each finished run folder to the janitor by name; a name that would leave the
+// janitor's folder is ignored; the end of file removes the rest.
+TEST(RunInitJanitor, RemovesTheRunFoldersItIsToldOfAndNothingOutside) {
+  const superlink::test_support::TestDirectory dir("run-init-janitor");
+  const fs::path outside = dir.path() / "outside";
+  fs::create_directories(outside);
+  int ends[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ends), 0);
+  harness::UniqueFd ours(ends[0]);
+  harness::UniqueFd its(ends[1]);
+  harness::SpawnRequest request;
+  request.argv = {RUN_INIT, "--janitor", (dir.path() / "folder-XXXXXX").string()};
+  request.fd3 = its.get();
+  const pid_t janitor = harness::spawn(request);
+  ASSERT_GT(janitor, 0);
+  its.reset();
+  const auto said = harness::run_init::receive_message(ours.get());
+  ASSERT_TRUE(said);
+  ASSERT_THAT(said->text, ::testing::StartsWith("folder "));
+  const fs::path folder = said->text.substr(7);
+  fs::create_directories(folder / "run-a");
+  std::ofstream(folder / "run-a" / "journal.jsonl") << "{}\n";
+  fs::create_directories(folder / "run-b");
+
+  for (const char* name : {"remove ../outside", "remove run-b/../../outside", "remove ..",
+                           "remove ", "folder /", "remove run-a"}) {
+    ASSERT_TRUE(harness::run_init::send_message(ours.get(), name)) << name;
+  }
+  // The messages are handled in order: once run-a is gone, the others have been refused.
+  ASSERT_TRUE(superlink::test_support::removed_within(folder / "run-a", std::chrono::seconds(10)));
+  EXPECT_TRUE(fs::exists(outside));
+  EXPECT_TRUE(fs::exists(folder / "run-b"));
+
+  ours.reset();  // the harness is gone
+  int status = 0;
+  ASSERT_EQ(::waitpid(janitor, &status, 0), janitor);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_FALSE(fs::exists(folder));
+  EXPECT_TRUE(fs::exists(outside));
 }
 
 }  // namespace

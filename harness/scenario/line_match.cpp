@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <memory>
+#include <mutex>
 
 #include "edit_distance.h"
 
@@ -43,13 +45,28 @@ PatternProblem explain(std::string_view pattern, const RE2& re) {
   return problem;
 }
 
-std::unique_ptr<RE2> compile(std::string_view pattern) {
+// Each pattern is compiled once per process: the loader checks it, every run of the scenario
+// (--repeat) matches with it and the verdict judges with it. A catalogue holds a few hundred;
+// the bound only keeps a generated flood of distinct patterns from growing without end.
+std::shared_ptr<const RE2> cached(std::string_view pattern) {
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const RE2>, std::less<>> patterns;
+  constexpr std::size_t kMaxCached = 4096;
+  std::lock_guard lock(mutex);
+  if (const auto found = patterns.find(pattern); found != patterns.end()) return found->second;
+  if (patterns.size() >= kMaxCached) patterns.clear();
+  auto re = std::make_shared<const RE2>(re2::StringPiece(pattern.data(), pattern.size()),
+                                        quiet_options());
+  patterns.emplace(std::string(pattern), re);
+  return re;
+}
+
+std::shared_ptr<const RE2> compile(std::string_view pattern) {
   if (pattern.size() > kMaxPatternBytes) {
     throw PatternError("the pattern is " + std::to_string(pattern.size()) + " bytes, over " +
                        std::to_string(kMaxPatternBytes));
   }
-  auto re =
-      std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), quiet_options());
+  auto re = cached(pattern);
   if (!re->ok()) throw PatternError(explain(pattern, *re).message);
   return re;
 }
@@ -66,9 +83,13 @@ std::optional<PatternProblem> pattern_problem(std::string_view pattern) {
                               std::to_string(kMaxPatternBytes),
                           kMaxPatternBytes};
   }
-  const RE2 re(re2::StringPiece(pattern.data(), pattern.size()), quiet_options());
-  if (re.ok()) return std::nullopt;
-  return explain(pattern, re);
+  const auto re = cached(pattern);
+  if (re->ok()) return std::nullopt;
+  return explain(pattern, *re);
+}
+
+std::shared_ptr<const RE2> compiled_pattern(std::string_view pattern) {
+  return compile(pattern);
 }
 
 bool pattern_found(std::string_view pattern, std::string_view text) {

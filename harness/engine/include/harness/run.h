@@ -29,7 +29,9 @@ struct RunOptions {
   std::function<void(const LogLine&)> on_line;
   std::size_t log_budget_bytes = 4 << 20;  // head + tail kept in memory
   Millis grace{2000};                      // SIGTERM -> SIGKILL on timeout or stop
-  std::string work_dir;  // ready file and journal go here; empty: a fresh temp dir, removed after
+  // Ready file and journal go here. Empty: a fresh temp dir, removed once the run is over (by
+  // the process that keeps the run folders, a moment after run_scenario returns).
+  std::string work_dir;
   // Shared by parallel runs: a run takes a slot before it spawns and gives it back once the
   // target is ready or gone, so start-ups (which need the CPU) are bounded by the slots while
   // runs that only wait (for a deadline, a hold, an event) hold none. Null: no bound. The wait

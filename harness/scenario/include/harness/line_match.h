@@ -3,11 +3,16 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace re2 {
+class RE2;
+}
 
 namespace harness {
 
@@ -37,6 +42,10 @@ class PatternError : public std::invalid_argument {
  public:
   using std::invalid_argument::invalid_argument;
 };
+
+// `pattern` compiled, once per process whoever asks (the loader's check, each run, the verdict);
+// safe to match with from any thread. Throws PatternError.
+std::shared_ptr<const re2::RE2> compiled_pattern(std::string_view pattern);
 
 // Whether `pattern` matches somewhere in `text`. Throws PatternError.
 bool pattern_found(std::string_view pattern, std::string_view text);
