@@ -106,42 +106,6 @@ struct ChildPlan {
   ::_exit(127);
 }
 
-int run_child_entry(void* plan) {
-  run_child(*static_cast<const ChildPlan*>(plan));
-}
-
-// Starts the child that becomes the run init; its pid, or -1 with errno set. Without a user
-// namespace the child shares this process's memory and the thread waits until it has called
-// execve (vfork's way, on a stack of its own): nothing of the harness's address space is copied
-// for a process that replaces it at once (a copy cost more the larger the harness). A user
-// namespace needs the parent to write the child's id maps while the child waits, so that child is a
-// copy.
-long start_child(const ChildPlan& plan, std::uint64_t namespaces, bool user_namespace, int& pidfd) {
-#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
-  // A sanitizer keeps per-thread state and shadow memory that a child running in this thread's
-  // memory would leave changed (the poisoned frames of a function that never returns): under
-  // one, every child is a copy.
-  constexpr bool kShareMemory = false;
-#else
-  constexpr bool kShareMemory = true;
-#endif
-  if (user_namespace || !kShareMemory) {
-    clone_args args{};
-    args.flags = CLONE_PIDFD | namespaces;
-    args.pidfd = reinterpret_cast<std::uint64_t>(&pidfd);
-    args.exit_signal = SIGCHLD;
-    const long child = ::syscall(SYS_clone3, &args, sizeof args);
-    if (child == 0) run_child(plan);
-    return child;
-  }
-  // The child's stack lives in this frame: this thread is suspended until the child has called
-  // execve, and run_child makes a few system calls, no deep calls.
-  alignas(16) std::array<char, 32 * 1024> stack;
-  const int flags = static_cast<int>(CLONE_VM | CLONE_VFORK | CLONE_PIDFD | namespaces) | SIGCHLD;
-  return ::clone(run_child_entry, stack.data() + stack.size(), flags, const_cast<ChildPlan*>(&plan),
-                 &pidfd);
-}
-
 void write_file(const std::string& path, const std::string& text) {
   std::ofstream out(path);
   out << text;
@@ -277,7 +241,12 @@ ContainedTarget::ContainedTarget(const std::vector<std::string>& argv,
     const ChildPlan plan{init.c_str(),     argv_pointers.data(), env_pointers,
                          dev_null,         out[1].get(),         err[1].get(),
                          control[1].get(), go[0].get(),          exec_error[1].get()};
+    clone_args args{};
+    args.flags = CLONE_PIDFD | clone_flags(containment);
     int init_pidfd = -1;
+    args.pidfd = reinterpret_cast<std::uint64_t>(&init_pidfd);
+    args.exit_signal = SIGCHLD;
+
     // Every signal blocked on this thread: no handler of the harness may run in the child, and
     // the run init is registered before the interrupt cleanup can run here.
     sigset_t all;
@@ -287,7 +256,8 @@ ContainedTarget::ContainedTarget(const std::vector<std::string>& argv,
     long child;
     {
       std::lock_guard lock(process_registry_mutex());
-      child = start_child(plan, clone_flags(containment), user_namespace, init_pidfd);
+      child = ::syscall(SYS_clone3, &args, sizeof args);
+      if (child == 0) run_child(plan);
       if (child > 0) register_run_init_locked(static_cast<pid_t>(child));
     }
     pthread_sigmask(SIG_SETMASK, &previous, nullptr);
