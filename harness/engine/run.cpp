@@ -141,6 +141,7 @@ class Run {
                                                                    ? std::chrono::milliseconds(0)
                                                                    : kLeftoverSettle};
       target_ = std::make_unique<ContainedTarget>(result_.argv, result_.env, containment);
+      if (options_.more_runs_follow) prestart_run_init();
     } catch (const std::exception& error) {
       give_back_startup_slot();
       result_.harness_error = error.what();
@@ -485,6 +486,7 @@ class Run {
 
 void prepare_runs() {
   start_run_folders_parent();
+  prestart_run_init();
 }
 
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options) {

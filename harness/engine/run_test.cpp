@@ -10,10 +10,13 @@
 #include <algorithm>
 #include <csignal>
 #include <filesystem>
+#include <future>
+#include <thread>
 
 #include "harness/verdict.h"
 #include "marked_processes.h"
 #include "output_capture.h"
+#include "process_containment.h"
 #include "process_pidfd.h"
 #include "test_support/removal.h"
 
@@ -418,6 +421,36 @@ TEST_F(RunTest, TheSubreaperFallbackListsAndKillsDaemonsToo) {
   EXPECT_THAT(result.leftovers,
               ::testing::UnorderedElementsAre(
                   daemons[0], MatchesRegex("pid [0-9]+ \\((sleep|fake-target)\\)")));
+}
+
+// A run init started ahead (superlink-run-init --standby) by one thread serves the run of
+// another and outlives the thread that started it: the starter ends while the target runs, and
+// the run still ends as the scenario says (a parent-death signal would have ended it there).
+TEST_F(RunTest, ARunInitStartedAheadOutlivesTheThreadThatStartedIt) {
+  std::promise<void> prestarted;
+  std::promise<void> target_up;
+  std::thread starter([&prestarted, up = target_up.get_future()] {
+    prestart_run_init();
+    prestarted.set_value();
+    up.wait();
+  });
+  prestarted.get_future().wait();
+  RunOptions options;
+  options.on_line = [&](const LogLine& line) {
+    if (line.text != "up" || !starter.joinable()) return;
+    target_up.set_value();
+    starter.join();  // the thread that started the run init is gone from here on
+  };
+  Scenario scenario = fake({"print", "out", "up", "ready", "hang"});
+  scenario.expect.still_running = true;
+  scenario.expect.hold = 300ms;
+  const RunResult result = run(scenario, options);
+  if (starter.joinable()) {
+    target_up.set_value();
+    starter.join();
+  }
+  EXPECT_FALSE(result.harness_error);
+  EXPECT_EQ(result.end.kind, Termination::Kind::StillRunning);
 }
 
 TEST_F(RunTest, AnUnknownContainmentModeIsAHarnessError) {

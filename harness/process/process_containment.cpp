@@ -194,22 +194,29 @@ std::string run_init_binary() {
   return "superlink-run-init";  // the spawn error then names it
 }
 
-ContainedTarget::ContainedTarget(const std::vector<std::string>& argv,
-                                 const std::map<std::string, std::string>& env,
-                                 const ContainmentOptions& options) {
-  if (argv.empty()) throw std::runtime_error("cannot start the target: empty command");
-  reap_later(UniqueFd());  // the run inits of earlier runs
-  const std::string init = run_init_binary();
-  std::vector<std::string> init_args{init};
-  if (!options.remove_on_abandon.empty()) {
-    init_args.insert(init_args.end(), {"--remove-on-abandon", options.remove_on_abandon});
-  }
-  if (options.settle.count() > 0) {
-    init_args.insert(init_args.end(), {"--settle-ms", std::to_string(options.settle.count())});
-  }
-  init_args.emplace_back("--");
-  init_args.insert(init_args.end(), argv.begin(), argv.end());
-  ChildEnvironment environment = child_environment(env);
+namespace {
+
+// A run init started with --standby and waiting for its run: the harness's ends of its pipes
+// and socket.
+struct WaitingInit {
+  std::string binary;
+  pid_t pid = 0;
+  UniqueFd pidfd;
+  UniqueFd control;
+  UniqueFd out;
+  UniqueFd err;
+  UniqueFd exec_error;  // end of file once it has exec'd; its errno if it could not
+  Containment containment = Containment::Subreaper;
+};
+
+// Starts a run init, in the first containment mode the kernel allows (remembered for later
+// runs), waiting for its run. Its own environment is this process's without FAILPOINTS; its
+// target's comes with the run. Throws std::runtime_error.
+WaitingInit start_waiting_init() {
+  WaitingInit init;
+  init.binary = run_init_binary();
+  std::vector<std::string> init_args{init.binary, "--standby"};
+  ChildEnvironment environment = child_environment({});
   std::vector<char*> argv_pointers = pointers(init_args);
   char* const* env_pointers = environment.envp();
 
@@ -229,7 +236,6 @@ ContainedTarget::ContainedTarget(const std::vector<std::string>& argv,
   if (dev_null < 0) throw system_error("cannot open /dev/null", errno);
   const UniqueFd dev_null_holder(dev_null);
 
-  // The first mode the kernel allows, remembered for later runs.
   static std::atomic<int> learned{-1};
   const std::optional<Containment> forced = forced_containment();
   int mode = forced ? static_cast<int>(*forced) : std::max(learned.load(), 0);
@@ -238,9 +244,9 @@ ContainedTarget::ContainedTarget(const std::vector<std::string>& argv,
     FdPair go;
     const bool user_namespace = containment == Containment::UserPidNamespace;
     if (user_namespace) make_pipe(go);
-    const ChildPlan plan{init.c_str(),     argv_pointers.data(), env_pointers,
-                         dev_null,         out[1].get(),         err[1].get(),
-                         control[1].get(), go[0].get(),          exec_error[1].get()};
+    const ChildPlan plan{init.binary.c_str(), argv_pointers.data(), env_pointers,     dev_null,
+                         out[1].get(),        err[1].get(),         control[1].get(), go[0].get(),
+                         exec_error[1].get()};
     clone_args args{};
     args.flags = CLONE_PIDFD | clone_flags(containment);
     int init_pidfd = -1;
@@ -268,17 +274,17 @@ ContainedTarget::ContainedTarget(const std::vector<std::string>& argv,
       throw system_error(
           "cannot start the run init (" + std::string(containment_name(containment)) + ")", error);
     }
-    init_pid_ = static_cast<pid_t>(child);
-    init_pidfd_.reset(init_pidfd);
-    containment_ = containment;
+    init.pid = static_cast<pid_t>(child);
+    init.pidfd.reset(init_pidfd);
+    init.containment = containment;
     if (user_namespace) {
       go[0].reset();
       try {
-        map_own_ids(init_pid_);
+        map_own_ids(init.pid);
       } catch (...) {
-        ::kill(init_pid_, SIGKILL);  // still waiting for the go: it has done nothing
-        unregister_run_init(init_pid_);
-        ::waitpid(init_pid_, nullptr, 0);
+        ::kill(init.pid, SIGKILL);  // still waiting for the go: it has done nothing
+        unregister_run_init(init.pid);
+        ::waitpid(init.pid, nullptr, 0);
         throw;
       }
       static_cast<void>(::write(go[1].get(), "g", 1));
@@ -287,36 +293,131 @@ ContainedTarget::ContainedTarget(const std::vector<std::string>& argv,
     learned.store(mode);
     break;
   }
-  out[1].reset();
-  err[1].reset();
-  control[1].reset();
-  exec_error[1].reset();
-  control_ = std::move(control[0]);
+  init.out = std::move(out[0]);
+  init.err = std::move(err[0]);
+  init.control = std::move(control[0]);
+  init.exec_error = std::move(exec_error[0]);
+  return init;
+}
 
-  const auto fail = [this](const std::string& message) {
-    unregister_run_init(init_pid_);
-    control_.reset();  // the run init kills what it started and exits
-    ::waitpid(init_pid_, nullptr, 0);
-    init_pidfd_.reset();
-    throw std::runtime_error(message);
+// At most one run init started ahead of the run that takes it (prestart_run_init()).
+class InitAhead {
+ public:
+  void start() {
+    {
+      std::lock_guard lock(mutex_);
+      if (waiting_ || starting_) return;
+      starting_ = true;
+    }
+    std::optional<WaitingInit> started;
+    try {
+      started = start_waiting_init();
+    } catch (const std::exception&) {
+      // The run that needs a run init starts its own, and says why it cannot.
+    }
+    std::lock_guard lock(mutex_);
+    starting_ = false;
+    if (started) waiting_ = std::move(started);
+  }
+
+  std::optional<WaitingInit> take() {
+    std::lock_guard lock(mutex_);
+    return std::exchange(waiting_, std::nullopt);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::optional<WaitingInit> waiting_;
+  bool starting_ = false;
+};
+
+InitAhead& init_ahead() {
+  static InitAhead instance;
+  return instance;
+}
+
+// The "run" message: the settling time, the folder to remove if abandoned, argv, environment.
+std::string run_message(const std::vector<std::string>& argv, const ChildEnvironment& environment,
+                        const ContainmentOptions& options) {
+  std::string message(run_init::kRun);
+  const auto field = [&message](std::string_view text) {
+    message.append(text);
+    message.push_back('\0');
   };
-  int exec_errno = 0;
-  if (::read(exec_error[0].get(), &exec_errno, sizeof exec_errno) > 0) {
-    fail("cannot start the run init '" + init + "': " + std::strerror(exec_errno));
+  field(std::to_string(options.settle.count()));
+  field(options.remove_on_abandon);
+  field(std::to_string(argv.size()));
+  for (const std::string& arg : argv) field(arg);
+  for (const std::string& entry : environment.entries()) field(entry);
+  return message;
+}
+
+}  // namespace
+
+void prestart_run_init() {
+  init_ahead().start();
+}
+
+ContainedTarget::ContainedTarget(const std::vector<std::string>& argv,
+                                 const std::map<std::string, std::string>& env,
+                                 const ContainmentOptions& options) {
+  if (argv.empty()) throw std::runtime_error("cannot start the target: empty command");
+  reap_later(UniqueFd());  // the run inits of earlier runs
+  const std::string run = run_message(argv, child_environment(env), options);
+  for (bool ahead = true;; ahead = false) {
+    std::optional<WaitingInit> init = ahead ? init_ahead().take() : std::nullopt;
+    if (!init) {
+      ahead = false;
+      init = start_waiting_init();
+    }
+    init_pid_ = init->pid;
+    init_pidfd_ = std::move(init->pidfd);
+    control_ = std::move(init->control);
+    containment_ = init->containment;
+    const std::string& binary = init->binary;
+    // Gives up this run init: it kills what it started and exits.
+    const auto drop = [this] {
+      unregister_run_init(init_pid_);
+      control_.reset();
+      ::waitpid(init_pid_, nullptr, 0);
+      init_pidfd_.reset();
+    };
+    const auto fail = [&drop](const std::string& message) {
+      drop();
+      throw std::runtime_error(message);
+    };
+    int exec_errno = 0;
+    if (::read(init->exec_error.get(), &exec_errno, sizeof exec_errno) > 0) {
+      fail("cannot start the run init '" + binary + "': " + std::strerror(exec_errno));
+    }
+    std::optional<run_init::Message> message;
+    if (run_init::send_message(control_.get(), run)) {
+      message = run_init::receive_message(control_.get());
+    } else if (errno == EMSGSIZE) {
+      fail("cannot start '" + argv[0] + "': its arguments and environment take " +
+           std::to_string(run.size()) + " bytes, more than a message to the run init holds");
+    }
+    if (!message) {
+      // One started ahead may have been told to stop meanwhile: a fresh one gets the run.
+      if (ahead) {
+        drop();
+        continue;
+      }
+      fail("the run init '" + binary + "' ended before it started the target");
+    }
+    if (message->text.starts_with(run_init::kFailed)) {
+      const int error = std::atoi(message->text.c_str() + run_init::kFailed.size());
+      fail("cannot start '" + argv[0] + "': " + std::strerror(error));
+    }
+    if (message->text != run_init::kStarted || !message->fd) {
+      fail("the run init could not watch the target (pidfd_open)");
+    }
+    pidfd_ = std::move(message->fd);
+    pid_ = pidfd_pid(pidfd_.get());
+    stdout_fd_ = std::move(init->out);
+    stderr_fd_ = std::move(init->err);
+    return;
   }
-  auto message = run_init::receive_message(control_.get());
-  if (!message) fail("the run init '" + init + "' ended before it started the target");
-  if (message->text.starts_with(run_init::kFailed)) {
-    const int error = std::atoi(message->text.c_str() + run_init::kFailed.size());
-    fail("cannot start '" + argv[0] + "': " + std::strerror(error));
-  }
-  if (message->text != run_init::kStarted || !message->fd) {
-    fail("the run init could not watch the target (pidfd_open)");
-  }
-  pidfd_ = std::move(message->fd);
-  pid_ = pidfd_pid(pidfd_.get());
-  stdout_fd_ = std::move(out[0]);
-  stderr_fd_ = std::move(err[0]);
 }
 
 ContainedTarget::~ContainedTarget() {

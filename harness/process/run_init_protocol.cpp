@@ -32,12 +32,16 @@ bool send_message(int socket, std::string_view text, int fd) {
 }
 
 std::optional<Message> receive_message(int socket) {
-  // Leftover lists are the largest messages: 64 KiB holds well over a thousand processes.
+  // Leftover lists are the largest of the other messages: 64 KiB holds well over a thousand
+  // processes.
+  return receive_message(socket, 64 * 1024);
+}
+
+std::optional<Message> receive_message(int socket, std::size_t max_bytes) {
   // Not cleared first: only what arrives is read, and clearing it took a page fault per 4 KiB
   // on every message.
-  constexpr std::size_t kSize = 64 * 1024;
-  const auto buffer = std::make_unique_for_overwrite<char[]>(kSize);
-  iovec data{buffer.get(), kSize};
+  const auto buffer = std::make_unique_for_overwrite<char[]>(max_bytes);
+  iovec data{buffer.get(), max_bytes};
   msghdr header{};
   header.msg_iov = &data;
   header.msg_iovlen = 1;

@@ -7,7 +7,12 @@
 //                         "ended STATUS\nLEFT\n..."  the target's raw wait status, then one
 //                                                    "pid N (comm)" line per process of the
 //                                                    run that outlived it (all killed since)
-//   harness -> run init   "signal N"                 signal N to the target's process group
+//   harness -> run init   "run\0SETTLE_MS\0DIR\0ARGC\0ARG...\0ENV..."  (to a run init started
+//                                                    with --standby, which waits for it) the
+//                                                    run: the settling time, the folder to
+//                                                    remove if abandoned ("" for none), the
+//                                                    target's argv and its environment
+//                         "signal N"                 signal N to the target's process group
 //                                                    (ignored once the target has ended)
 //                         "bye"                      the run is over: kill what is left, exit
 //   end of file, SIGTERM (the harness's death signal or its interrupt cleanup): kill every
@@ -33,6 +38,7 @@ constexpr std::string_view kFolder = "folder ";
 constexpr std::string_view kSignal = "signal ";
 constexpr std::string_view kBye = "bye";
 constexpr std::string_view kRemove = "remove ";
+constexpr std::string_view kRun = std::string_view("run\0", 4);
 
 // Sends `text` (and `fd`, if >= 0) as one message. False on failure (errno set).
 bool send_message(int socket, std::string_view text, int fd = -1);
@@ -44,5 +50,7 @@ struct Message {
 
 // The next message; nullopt at end of file or on error (errno is 0 at end of file).
 std::optional<Message> receive_message(int socket);
+// The same, for a message of up to `max_bytes` (a run's argv and environment).
+std::optional<Message> receive_message(int socket, std::size_t max_bytes);
 
 }  // namespace harness::run_init

@@ -1,5 +1,9 @@
 // superlink-run-init [--remove-on-abandon DIR] [--settle-ms N] -- COMMAND...: the parent of one
 // run's target.
+// superlink-run-init --standby: the same, started before its run is known (so that its start-up
+// overlaps other work): it waits for the "run" message, which carries what the options and
+// COMMAND say otherwise, and the target's environment; the end of file or SIGTERM before it
+// ends it with nothing started.
 // superlink-run-init --die-with-parent PPID -- COMMAND...: execs COMMAND with SIGKILL as its
 // parent-death signal, so a helper of the harness (the system-call injector) cannot outlive the
 // harness's thread that started it, SIGKILL of the harness included. PPID is that parent's pid:
@@ -15,8 +19,10 @@
 // of its own, with normal signal semantics, which pid 1 would not have), reaps orphans, reports
 // the target's end and the processes still alive N ms after it (they are given that long to end
 // by themselves, and the report comes as soon as none is left), and when the harness goes away (end
-// of file on fd 3, or SIGTERM, its parent-death signal) kills everything of the run and removes
-// DIR. Protocol: harness/process/run_init_protocol.h.
+// of file on fd 3, or SIGTERM: the harness's interrupt cleanup, or the parent-death signal of
+// one started with its command) kills everything of the run and removes DIR. The harness starts
+// every run init with --standby, most of them ahead of their run. Protocol:
+// harness/process/run_init_protocol.h.
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/prctl.h>
@@ -51,14 +57,18 @@ using namespace harness;
 using namespace harness::run_init;
 
 constexpr int kControl = kControlFd;
+// A run's argv and environment: what execve would take (ARG_MAX, 2 MiB by default) and more.
+constexpr std::size_t kMaxRunBytes = 4 * 1024 * 1024;
 using Clock = std::chrono::steady_clock;
 
 struct Options {
   std::string janitor_template;
   pid_t die_with_parent = 0;
+  bool standby = false;
   std::string remove_on_abandon;
   int settle_ms = 0;
   std::vector<std::string> command;
+  std::vector<std::string> environment;  // the target's; empty: this process's own
 };
 
 // CLI11 reads "1.5" or "abc" as out of range; this says what is wrong with it.
@@ -81,6 +91,7 @@ Options parse(int argc, char** argv) {
                "superlink-run-init"};
   const char* const usage =
       "usage: superlink-run-init [--remove-on-abandon DIR] [--settle-ms N] -- COMMAND...\n"
+      "       superlink-run-init --standby\n"
       "       superlink-run-init --die-with-parent PPID -- COMMAND...\n"
       "       superlink-run-init --janitor TEMPLATE\n";
   auto* janitor = app.add_option("--janitor", options.janitor_template,
@@ -96,12 +107,17 @@ Options parse(int argc, char** argv) {
                  "how long the run's other processes may live on after the target")
       ->check(whole_number_from(0))
       ->excludes(janitor);
-  app.add_option("COMMAND", options.command, "the target and its arguments, after --")
-      ->excludes(janitor);
+  auto* command =
+      app.add_option("COMMAND", options.command, "the target and its arguments, after --")
+          ->excludes(janitor);
+  app.add_flag("--standby", options.standby,
+               "wait for the run (its command and environment) on fd 3")
+      ->excludes(janitor)
+      ->excludes(command);
   try {
     app.parse(argc, argv);
-    if (options.command.empty() && options.janitor_template.empty()) {
-      throw CLI::RequiredError("COMMAND (after --) or --janitor");
+    if (options.command.empty() && options.janitor_template.empty() && !options.standby) {
+      throw CLI::RequiredError("COMMAND (after --), --standby or --janitor");
     }
   } catch (const CLI::CallForHelp&) {
     std::fputs(app.help().c_str(), stdout);
@@ -137,11 +153,21 @@ class RunInit {
     }
     ::sigprocmask(SIG_BLOCK, &watched, nullptr);
     signals_ = ::signalfd(-1, &watched, SFD_CLOEXEC | SFD_NONBLOCK);
-    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (!in_namespace_) ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+    // A standby serves whichever thread of the harness takes it, and a parent-death signal names
+    // the thread that started it, which may end first: for it the end of file on fd 3 alone
+    // says that the harness is gone (every descriptor of a dead process is closed).
+    if (!options_.standby) ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (options_.standby && !wait_for_run()) return 0;
 
     SpawnRequest request;  // stdin is /dev/null already (the harness's doing)
     request.argv = options_.command;
+    std::vector<char*> environment;
+    if (!options_.environment.empty()) {
+      for (std::string& entry : options_.environment) environment.push_back(entry.data());
+      environment.push_back(nullptr);
+      request.envp = environment.data();
+    }
     target_ = spawn(request);
     if (target_ < 0) {
       send_message(kControl, std::string(kFailed) + std::to_string(-target_));
@@ -173,6 +199,50 @@ class RunInit {
   }
 
  private:
+  // A standby's wait: true once the run has come (into options_); false when the harness is gone
+  // (end of file) or says stop (SIGTERM, SIGHUP) before it.
+  bool wait_for_run() {
+    for (;;) {
+      pollfd watch[2] = {{kControl, POLLIN, 0}, {signals_, POLLIN, 0}};
+      if (::poll(watch, 2, -1) < 0) {
+        if (errno == EINTR) continue;
+        return false;
+      }
+      if (watch[1].revents != 0) {
+        signalfd_siginfo info{};
+        while (::read(signals_, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+          if (info.ssi_signo == SIGTERM || info.ssi_signo == SIGHUP) return false;
+        }
+      }
+      if (watch[0].revents == 0) continue;
+      const auto message = receive_message(kControl, kMaxRunBytes);
+      if (!message) return false;
+      if (message->text.starts_with(kRun) && read_run(message->text.substr(kRun.size()))) {
+        return true;
+      }
+    }
+  }
+
+  // "SETTLE_MS\0DIR\0ARGC\0ARG...\0ENV..." (each field ends with \0) into options_.
+  bool read_run(std::string_view fields) {
+    std::vector<std::string> parts;
+    while (!fields.empty()) {
+      const auto end = fields.find('\0');
+      if (end == std::string_view::npos) return false;
+      parts.emplace_back(fields.substr(0, end));
+      fields.remove_prefix(end + 1);
+    }
+    if (parts.size() < 3) return false;
+    const int settle = std::atoi(parts[0].c_str());
+    const std::size_t argc = static_cast<std::size_t>(std::atol(parts[2].c_str()));
+    if (settle < 0 || argc == 0 || parts.size() < 3 + argc) return false;
+    options_.settle_ms = settle;
+    options_.remove_on_abandon = parts[1];
+    options_.command.assign(parts.begin() + 3, parts.begin() + 3 + static_cast<long>(argc));
+    options_.environment.assign(parts.begin() + 3 + static_cast<long>(argc), parts.end());
+    return true;
+  }
+
   void on_signals() {
     signalfd_siginfo info{};
     bool child = false;
@@ -281,7 +351,7 @@ class RunInit {
     std::exit(0);
   }
 
-  const Options options_;
+  Options options_;  // a standby's run is filled in when it comes
   const bool in_namespace_;
   const pid_t self_;
   int signals_ = -1;

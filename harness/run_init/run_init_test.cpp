@@ -1,5 +1,6 @@
 // superlink-run-init's arguments: a bad one ends it with status 2 and a message naming it, before
 // anything runs. And the janitor's protocol: the run folders it is told of, and nothing else.
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/socket.h>
@@ -66,7 +67,9 @@ INSTANTIATE_TEST_SUITE_P(
                 "--die-with-parent: 'me' is not a whole number from 1"},
         Refused{"--settle 5 -- /bin/true", "--settle"},
         Refused{"--settle-ms 5", "usage: superlink-run-init"},
-        Refused{"--janitor /tmp/x-XXXXXX -- /bin/true", "--janitor excludes COMMAND"}));
+        Refused{"--janitor /tmp/x-XXXXXX -- /bin/true", "--janitor excludes COMMAND"},
+        Refused{"--standby -- /bin/true", "COMMAND excludes --standby"},
+        Refused{"--standby --janitor /tmp/x-XXXXXX", "excludes"}));
 
 // A well-formed pid is taken; pid 1 is not the parent here, so nothing runs (status 1).
 TEST(RunInitArguments, AWellFormedParentPidIsTaken) {
@@ -116,6 +119,77 @@ TEST(RunInitJanitor, RemovesTheRunFoldersItIsToldOfAndNothingOutside) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
   EXPECT_FALSE(fs::exists(folder));
   EXPECT_TRUE(fs::exists(outside));
+}
+
+// A standby run init started on a socket pair, its stdout on a pipe of the test's.
+struct Standby {
+  pid_t pid = -1;
+  harness::UniqueFd control;
+  harness::UniqueFd out;
+};
+
+Standby start_standby() {
+  Standby standby;
+  int ends[2];
+  int pipe[2];
+  if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ends) != 0) return standby;
+  if (::pipe2(pipe, O_CLOEXEC) != 0) return standby;
+  standby.control.reset(ends[0]);
+  const harness::UniqueFd its(ends[1]);
+  standby.out.reset(pipe[0]);
+  const harness::UniqueFd out_end(pipe[1]);
+  harness::SpawnRequest request;
+  request.argv = {RUN_INIT, "--standby"};
+  request.fd3 = its.get();
+  request.stdout_fd = out_end.get();
+  standby.pid = harness::spawn(request);
+  return standby;
+}
+
+int exit_status(pid_t pid) {
+  int status = 0;
+  if (::waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return -1;
+  return WEXITSTATUS(status);
+}
+
+// The run comes as one message: the target is started with its argv and the run's environment,
+// not the run init's.
+TEST(RunInitStandby, StartsTheRunItIsSentWithTheRunsEnvironment) {
+  Standby standby = start_standby();
+  ASSERT_GT(standby.pid, 0);
+  using namespace std::string_literals;
+  const std::string run = "run\0"s + "0\0"s + "\0"s + "3\0"s + "/bin/sh\0-c\0"s +
+                          "echo \"$GREETING\"\0"s + "GREETING=from the run\0"s +
+                          "PATH=/bin:/usr/bin\0"s;
+  ASSERT_TRUE(harness::run_init::send_message(standby.control.get(), run));
+  const auto started = harness::run_init::receive_message(standby.control.get());
+  ASSERT_TRUE(started);
+  EXPECT_EQ(started->text, "started");
+  const auto ended = harness::run_init::receive_message(standby.control.get());
+  ASSERT_TRUE(ended);
+  EXPECT_EQ(ended->text, "ended 0");
+  char buffer[64] = {};
+  EXPECT_EQ(std::string(buffer,
+                        static_cast<std::size_t>(::read(standby.out.get(), buffer, sizeof buffer))),
+            "from the run\n");
+  standby.control.reset();
+  EXPECT_EQ(exit_status(standby.pid), 0);
+}
+
+// A message that is not a well-formed run is ignored; the end of file before any run ends the
+// standby with nothing started.
+TEST(RunInitStandby, EndsWithNothingStartedWhenTheHarnessGoesFirst) {
+  Standby standby = start_standby();
+  ASSERT_GT(standby.pid, 0);
+  using namespace std::string_literals;
+  for (const std::string& bad : {"run\0"s, "run\0"s + "0\0\0"s + "2\0/bin/echo\0"s,
+                                 "run\0"s + "0\0\0"s + "x\0/bin/echo\0"s, "signal 15"s}) {
+    ASSERT_TRUE(harness::run_init::send_message(standby.control.get(), bad));
+  }
+  standby.control.reset();
+  EXPECT_EQ(exit_status(standby.pid), 0);
+  char byte = 0;
+  EXPECT_EQ(::read(standby.out.get(), &byte, 1), 0);  // nothing ever wrote to its stdout
 }
 
 }  // namespace

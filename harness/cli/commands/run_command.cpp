@@ -217,6 +217,7 @@ int run_command(const Request& request, const Backend& backend, const Environmen
   std::counting_semaphore<> startup_slots(startup_slot_count());
   RunOptions options = target_run_options(request);
   options.startup_slots = &startup_slots;
+  options.more_runs_follow = selected.size() > 1 || request.repeat != 1;
   const int jobs = request.jobs > 0 ? request.jobs : kDefaultJobs;
   const TextReportOptions text{.color = streams.color, .verbose = request.verbose};
 

@@ -37,14 +37,18 @@ struct RunOptions {
   // runs that only wait (for a deadline, a hold, an event) hold none. Null: no bound. The wait
   // for a slot is not part of the run's deadline.
   std::counting_semaphore<>* startup_slots = nullptr;
+  // More runs follow in this process: once this run's target is up, the next run's run init is
+  // started (prestart_run_init), so that its start-up overlaps this run.
+  bool more_runs_follow = false;
 };
 
 // Never throws for anything the target does; harness-side failures (cannot spawn, cannot bind an
 // occupied port) land in RunResult::harness_error.
 RunResult run_scenario(const Scenario& scenario, const RunOptions& options);
 
-// Starts, without waiting for it, what the first run_scenario of this process needs once (the
-// process that keeps the run folders): call it early, so that its start-up overlaps other work.
+// Starts, without waiting for it, what the first run_scenario of this process needs (the
+// process that keeps the run folders, the first run's run init): call it early, so that their
+// start-up overlaps other work.
 void prepare_runs();
 
 }  // namespace harness
