@@ -44,19 +44,13 @@ function(_superlink_static_archives target)
     Threads::Threads)
 endfunction()
 
-# The libraries' names as pkg-config lists them for a static link.
-function(_superlink_pkg_static_names out module)
-  pkg_check_modules(_superlink_static_${out} QUIET ${module})
-  set(${out} ${_superlink_static_${out}_STATIC_LIBRARIES} PARENT_SCOPE)
-endfunction()
-
 set(SUPERLINK_STATIC_MISSING "")
 _superlink_static_archives(superlink_static_re2 re2)
 _superlink_static_archives(superlink_static_sqlite3 sqlite3 m z)
 _superlink_static_archives(superlink_static_protobuf protobuf z)
 _superlink_static_archives(superlink_static_crypto crypto dl)
-_superlink_pkg_static_names(grpcpp_names grpc++)
-_superlink_static_archives(superlink_static_grpcpp ${grpcpp_names})
+# pkg-config's list for a static link of grpc++ (pkg_check_modules(GRPCPP ...) made it).
+_superlink_static_archives(superlink_static_grpcpp ${GRPCPP_STATIC_LIBRARIES})
 
 # superlink_dependency(<variable> <shared target> <static target>)
 function(_superlink_dependency variable shared static)
