@@ -52,7 +52,8 @@ _superlink_static_archives(superlink_static_crypto crypto dl)
 # pkg-config's list for a static link of grpc++ (pkg_check_modules(GRPCPP ...) made it).
 _superlink_static_archives(superlink_static_grpcpp ${GRPCPP_STATIC_LIBRARIES})
 
-# superlink_dependency(<variable> <shared target> <static target>)
+# _superlink_dependency(<variable> <shared target> <static target>): the generator expression
+# that picks one of the two for the executable being linked.
 function(_superlink_dependency variable shared static)
   set(wants_static "$<BOOL:$<TARGET_PROPERTY:SUPERLINK_STATIC_DEPENDENCIES>>")
   set(${variable}

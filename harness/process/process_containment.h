@@ -98,8 +98,8 @@ std::string run_init_binary();
 
 // Starts a run init now for the next ContainedTarget of this process (unless one waits
 // already), so that its start-up overlaps what the caller does meanwhile: a run init is a
-// process of its own, and its exec was most of what a run cost beyond its target. It waits for
-// its run (superlink-run-init --standby) and ends with this process. Never throws: the run that
+// process of its own, and its exec was a large part of what a run cost beyond its target. It waits
+// for its run (superlink-run-init --standby) and ends with this process. Never throws: the run that
 // needs one starts its own if this one could not be started.
 void prestart_run_init();
 

@@ -34,12 +34,10 @@ class Janitor {
   }
 
   void remove(const std::string& folder) {
-    const std::string_view path = folder;
-    const bool inside = !folder_.empty() && path.size() > folder_.size() + 1 &&
-                        path.starts_with(folder_) && path[folder_.size()] == '/' &&
-                        path.find('/', folder_.size() + 1) == std::string_view::npos;
-    if (inside && run_init::send_message(control_, std::string(run_init::kRemove) +
-                                                       folder.substr(folder_.size() + 1))) {
+    const std::filesystem::path path(folder);
+    if (!folder_.empty() && path.parent_path() == folder_ &&
+        run_init::send_message(control_,
+                               std::string(run_init::kRemove) + path.filename().string())) {
       return;
     }
     std::error_code ignored;

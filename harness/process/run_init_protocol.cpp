@@ -31,12 +31,6 @@ bool send_message(int socket, std::string_view text, int fd) {
   return sent == static_cast<ssize_t>(text.size());
 }
 
-std::optional<Message> receive_message(int socket) {
-  // Leftover lists are the largest of the other messages: 64 KiB holds well over a thousand
-  // processes.
-  return receive_message(socket, 64 * 1024);
-}
-
 std::optional<Message> receive_message(int socket, std::size_t max_bytes) {
   // Not cleared first: only what arrives is read, and clearing it took a page fault per 4 KiB
   // on every message.

@@ -15,13 +15,15 @@
 //                         "signal N"                 signal N to the target's process group
 //                                                    (ignored once the target has ended)
 //                         "bye"                      the run is over: kill what is left, exit
-//   end of file, SIGTERM (the harness's death signal or its interrupt cleanup): kill every
-//   process of the run, remove the run folder if one was given, exit.
+//   end of file, SIGTERM (the harness's interrupt cleanup, or the parent-death signal of a run
+//   init started with its command): kill every process of the run, remove the run folder if
+//   one was given, exit.
 // The janitor (--janitor TEMPLATE) says "folder PATH" (or "failed ERRNO") once; the harness
 // may then say "remove NAME" (a run folder PATH/NAME it is done with, removed while the harness
 // goes on); at the end of file the janitor removes PATH.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,9 +50,9 @@ struct Message {
   UniqueFd fd;  // a passed descriptor (close-on-exec), if any
 };
 
-// The next message; nullopt at end of file or on error (errno is 0 at end of file).
-std::optional<Message> receive_message(int socket);
-// The same, for a message of up to `max_bytes` (a run's argv and environment).
-std::optional<Message> receive_message(int socket, std::size_t max_bytes);
+// The next message of up to `max_bytes`; nullopt at end of file or on error (errno is 0 at end
+// of file). Leftover lists are the largest messages but a run's: 64 KiB holds well over a
+// thousand processes.
+std::optional<Message> receive_message(int socket, std::size_t max_bytes = 64 * 1024);
 
 }  // namespace harness::run_init

@@ -61,16 +61,6 @@ std::shared_ptr<const RE2> cached(std::string_view pattern) {
   return re;
 }
 
-std::shared_ptr<const RE2> compile(std::string_view pattern) {
-  if (pattern.size() > kMaxPatternBytes) {
-    throw PatternError("the pattern is " + std::to_string(pattern.size()) + " bytes, over " +
-                       std::to_string(kMaxPatternBytes));
-  }
-  auto re = cached(pattern);
-  if (!re->ok()) throw PatternError(explain(pattern, *re).message);
-  return re;
-}
-
 bool search(const RE2& re, std::string_view text) {
   return RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), re);
 }
@@ -89,11 +79,12 @@ std::optional<PatternProblem> pattern_problem(std::string_view pattern) {
 }
 
 std::shared_ptr<const RE2> compiled_pattern(std::string_view pattern) {
-  return compile(pattern);
+  if (const auto problem = pattern_problem(pattern)) throw PatternError(problem->message);
+  return cached(pattern);
 }
 
 bool pattern_found(std::string_view pattern, std::string_view text) {
-  return search(*compile(pattern), text);
+  return search(*compiled_pattern(pattern), text);
 }
 
 std::vector<OrderedMatch> match_in_order(const std::vector<NumberedLine>& lines,
@@ -102,7 +93,7 @@ std::vector<OrderedMatch> match_in_order(const std::vector<NumberedLine>& lines,
   std::size_t next = 0;  // position in `lines` where the next search starts
   std::optional<std::size_t> previous;
   for (const std::string& pattern : patterns) {
-    const auto re = compile(pattern);
+    const auto re = compiled_pattern(pattern);
     OrderedMatch match{pattern, std::nullopt, previous};
     for (std::size_t i = next; i < lines.size(); ++i) {
       if (search(*re, lines[i].text)) {
@@ -119,7 +110,7 @@ std::vector<OrderedMatch> match_in_order(const std::vector<NumberedLine>& lines,
 
 std::vector<std::size_t> matching_lines(const std::vector<NumberedLine>& lines,
                                         const std::string& pattern) {
-  const auto re = compile(pattern);
+  const auto re = compiled_pattern(pattern);
   std::vector<std::size_t> found;
   for (const NumberedLine& line : lines) {
     if (search(*re, line.text)) found.push_back(line.index);
